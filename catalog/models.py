@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def in_active_language(sq: str, en: str) -> str:
+    return en if (get_language() or "sq").startswith("en") and en else sq
+
+
+class Category(models.Model):
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    name_sq = models.CharField(_("Emri (shqip)"), max_length=120)
+    name_en = models.CharField(_("Emri (anglisht)"), max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+    image = models.CharField(max_length=200, blank=True, help_text=_("Rruga e imazhit statik"))
+
+    class Meta:
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategoritë")
+        ordering = ["position", "name_sq"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return in_active_language(self.name_sq, self.name_en)
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class Brand(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("markë")
+        verbose_name_plural = _("markat")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    """A thing we sell. Prices are whole lekë with 20 % VAT included."""
+
+    sku = models.CharField(_("SKU"), max_length=32, unique=True)
+    slug = models.SlugField(max_length=160, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
+    name_sq = models.CharField(_("Emri (shqip)"), max_length=200)
+    name_en = models.CharField(_("Emri (anglisht)"), max_length=200)
+    description_sq = models.TextField(_("Përshkrimi (shqip)"), blank=True)
+    description_en = models.TextField(_("Përshkrimi (anglisht)"), blank=True)
+    specifications = models.JSONField(
+        _("Specifikimet"),
+        default=list,
+        blank=True,
+        help_text=_('Listë: [{"sq": "Ekrani", "en": "Screen", "value": "55\\""}]'),
+    )
+    price = models.PositiveIntegerField(_("Çmimi (lekë, me TVSH)"))
+    stock = models.PositiveIntegerField(_("Gjendja në magazinë"), default=0)
+    image = models.CharField(_("Imazhi"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("Në shitje"), default=True)
+    popularity = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("produkt")
+        verbose_name_plural = _("produktet")
+        ordering = ["-popularity", "id"]
+        indexes = [
+            models.Index(fields=["is_active", "category", "price"]),
+            models.Index(fields=["is_active", "brand"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="product_price_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_sq} ({self.sku})"
+
+    @property
+    def name(self) -> str:
+        return in_active_language(self.name_sq, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return in_active_language(self.description_sq, self.description_en)
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def vat_amount(self) -> int:
+        from core.money import vat_included
+
+        return vat_included(self.price)
+
+    def localized_specifications(self) -> list[tuple[str, str]]:
+        return [
+            (in_active_language(row.get("sq", ""), row.get("en", "")), str(row.get("value", "")))
+            for row in self.specifications
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product", kwargs={"slug": self.slug})

@@ -1,0 +1,97 @@
+"""Read configuration from the environment, the only place secrets come from."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in TRUE_WORDS
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_required(name: str) -> str:
+    """Return a variable production cannot run without, or stop start-up saying so."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Production refuses to start without it; "
+            "see README.md, section Configuration."
+        )
+    return value
+
+
+def development_secret(var_dir: Path, filename: str = "secret_key") -> str:
+    """Return a per-checkout secret, generated under var/ on first use and never committed."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / filename
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def email_settings(url: str) -> dict[str, Any]:
+    """Translate EMAIL_URL into Django's EMAIL_* settings.
+
+    Schemes: ``smtp://`` (STARTTLS with ``?tls=1``), ``smtps://`` (implicit TLS),
+    ``maildir:///abs/path`` or ``maildir:var/mail`` (the development outbox the mail
+    viewer reads), ``console:`` and ``locmem:``.
+    """
+    parts = urlsplit(url)
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    scheme = parts.scheme.lower()
+    if scheme in {"smtp", "smtps"}:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": scheme == "smtps",
+            "EMAIL_USE_TLS": query.get("tls", "").lower() in TRUE_WORDS,
+            "EMAIL_TIMEOUT": int(query.get("timeout", "10")),
+        }
+    if scheme == "maildir":
+        return {
+            "EMAIL_BACKEND": "mail.backends.MaildirBackend",
+            "EMAIL_MAILDIR": unquote(parts.netloc + parts.path),
+        }
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    raise ImproperlyConfigured(
+        f"EMAIL_URL has an unknown scheme {scheme!r}; use smtp, smtps, maildir, console or locmem."
+    )
+
+
+def env_int_default(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from exc

@@ -1,0 +1,29 @@
+"""Production: every secret from the environment, HTTPS only (P6)."""
+
+from config.env import env_bool, env_int_default, env_required
+
+from .base import *  # noqa: F403
+from .base import SITE_URL
+
+DEBUG = False
+SECRET_KEY = env_required("SECRET_KEY")
+env_required("DATABASE_URL")
+env_required("EMAIL_URL")
+ALLOWED_HOSTS = env_required("ALLOWED_HOSTS").split(",")
+if not SITE_URL.startswith("https://"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SITE_URL must be an https:// address in production (P6).")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int_default("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = [SITE_URL]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,31 @@
+"""Fixtures every app's tests share."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+from accounts.tests.factories import AddressFactory, UserFactory
+
+TEST_PASSWORD = "fjalekalim-i-sigurt-42"
+
+
+@pytest.fixture
+def customer(db: None) -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def other_customer(db: None) -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def customer_client(client, customer):  # type: ignore[no-untyped-def]
+    client.force_login(customer)
+    return client
+
+
+@pytest.fixture
+def customer_address(customer):  # type: ignore[no-untyped-def]
+    return AddressFactory(user=customer)

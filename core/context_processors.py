@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    from catalog.selectors import category_roots
+
+    return {
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "SITE_URL": settings.SITE_URL,
+        # Lazy, so pages that do not render the navigation (mail, errors) do not query it.
+        "nav_categories": SimpleLazyObject(lambda: list(category_roots())),
+    }

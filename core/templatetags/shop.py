@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+
+from core.money import format_lek, vat_included
+
+register = template.Library()
+
+
+@register.filter
+def lek(amount: int | None) -> str:
+    """Render a whole-lek amount: {{ product.price|lek }} → "129 999 L"."""
+    return "" if amount is None else format_lek(int(amount))
+
+
+@register.filter
+def vat_of(amount: int) -> str:
+    return format_lek(vat_included(int(amount)))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: object) -> str:
+    """Return the current query string with some parameters replaced (pagination, sorting)."""
+    query: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MailKind(models.TextChoices):
+    WELCOME = "welcome", _("Mirëseardhje")
+    EMAIL_VERIFICATION = "email_verification", _("Verifikim i email-it")
+    PASSWORD_RESET = "password_reset", _("Rivendosje e fjalëkalimit")
+    ORDER_CONFIRMATION = "order_confirmation", _("Konfirmim porosie")
+    ORDER_STATUS = "order_status", _("Ndryshim statusi i porosisë")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Në pritje")
+    SENDING = "sending", _("Po dërgohet")
+    SENT = "sent", _("Dërguar")
+    FAILED = "failed", _("Dështoi")
+
+
+class OutboxMessage(models.Model):
+    """A message written in the same transaction as the action that causes it.
+
+    A background task delivers it; the row's status is what guarantees a message
+    is delivered at most once, however many workers or retries run.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=32, choices=MailKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
+    to_address = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    language = models.CharField(max_length=5)
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mesazh në dalje")
+        verbose_name_plural = _("mesazhet në dalje")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def message_id(self) -> str:
+        """A Message-ID fixed per outbox row, so a retried delivery is recognisably the same mail."""
+        return f"<{self.id}@3vfejzo.al>"

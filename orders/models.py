@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.municipalities import Municipality
+
+
+class OrderStatus(models.TextChoices):
+    PLACED = "placed", _("E vendosur")
+    CONFIRMED = "confirmed", _("E konfirmuar")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Në dorëzim")
+    DELIVERED = "delivered", _("E dorëzuar")
+    CANCELLED = "cancelled", _("E anuluar")
+
+
+class PaymentMethod(models.TextChoices):
+    CASH_ON_DELIVERY = "cod", _("Para në dorë në dorëzim")
+    BANK_TRANSFER = "bank_transfer", _("Transfertë bankare")
+
+
+class Order(models.Model):
+    """A customer's order, with the delivery details as they were when it was placed."""
+
+    number = models.CharField(_("Numri i porosisë"), max_length=20, unique=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        _("Statusi"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED
+    )
+    payment_method = models.CharField(_("Pagesa"), max_length=20, choices=PaymentMethod.choices)
+    delivery_name = models.CharField(_("Marrësi"), max_length=170)
+    delivery_phone = models.CharField(_("Telefoni"), max_length=20)
+    delivery_municipality = models.CharField(
+        _("Qyteti / bashkia"), max_length=32, choices=Municipality.choices
+    )
+    delivery_street = models.CharField(_("Rruga dhe numri"), max_length=200)
+    delivery_notes = models.CharField(_("Shënime për dorëzimin"), max_length=300, blank=True)
+    total = models.PositiveIntegerField(_("Totali (lekë, me TVSH)"))
+    language = models.CharField(max_length=5, default="sq")
+    placed_at = models.DateTimeField(_("Vendosur më"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("porosi")
+        verbose_name_plural = _("porositë")
+        ordering = ["-placed_at"]
+        indexes = [models.Index(fields=["customer", "-placed_at"])]
+        permissions = [("change_order_status", _("Mund të ndryshojë statusin e porosisë"))]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", kwargs={"number": self.number})
+
+    @property
+    def vat_amount(self) -> int:
+        from core.money import vat_included
+
+        return vat_included(self.total)
+
+    @property
+    def can_be_cancelled_by_customer(self) -> bool:
+        return self.status == OrderStatus.PLACED
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sku = models.CharField(max_length=32)
+    product_name = models.CharField(max_length=200)
+    unit_price = models.PositiveIntegerField()
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_qty_pos")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class OrderStatusChange(models.Model):
+    """Who moved an order from one status to another, and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="+",
+    )
+    # Kept when the actor's account is gone; a role label, not personal data of the customer.
+    actor_label = models.CharField(max_length=120)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,65 @@
+"""Staff roles, defined in code; `sync_roles` makes the database's groups match."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CUSTOMER_CARE = "customer_care", _("Kujdesi ndaj klientit")
+    SALES = "sales", _("Shitje")
+    MARKETING = "marketing", _("Marketing")
+    DATA_PROTECTION_OFFICER = "dpo", _("Zyrtari i mbrojtjes së të dhënave")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+CATALOG_EDIT = [
+    "catalog.view_category",
+    "catalog.add_category",
+    "catalog.change_category",
+    "catalog.view_brand",
+    "catalog.add_brand",
+    "catalog.change_brand",
+    "catalog.view_product",
+    "catalog.add_product",
+    "catalog.change_product",
+]
+CATALOG_VIEW = ["catalog.view_category", "catalog.view_brand", "catalog.view_product"]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.CUSTOMER_CARE: [
+        *CATALOG_VIEW,
+        "accounts.view_user",
+        "accounts.view_address",
+        "orders.view_order",
+        "orders.change_order_status",
+    ],
+    Role.SALES: [
+        *CATALOG_EDIT,
+        "orders.view_order",
+        "orders.change_order_status",
+    ],
+    Role.MARKETING: [*CATALOG_EDIT],
+    Role.DATA_PROTECTION_OFFICER: [
+        "accounts.view_user",
+        "accounts.view_address",
+        "orders.view_order",
+        "policy.view_policyversion",
+        "policy.view_policyacceptance",
+        "mail.view_outboxmessage",
+    ],
+    Role.ADMINISTRATOR: [
+        *CATALOG_EDIT,
+        "catalog.delete_product",
+        "accounts.view_user",
+        "accounts.change_user",
+        "accounts.view_address",
+        "orders.view_order",
+        "orders.change_order_status",
+        "policy.view_policyversion",
+        "policy.add_policyversion",
+        "mail.view_outboxmessage",
+        "auth.view_group",
+    ],
+}
