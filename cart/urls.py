@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cart import views
 
 app_name = "cart"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.detail, name="detail"),
+    path("shto/", views.add, name="add"),
+    path("ndrysho/", views.update, name="update"),
+    path("hiq/", views.remove, name="remove"),
+]

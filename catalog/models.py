@@ -28,12 +28,12 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
     @property
     def name(self) -> str:
         return in_active_language(self.name_sq, self.name_en)
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:category", kwargs={"slug": self.slug})
 
 
 class Brand(models.Model):
@@ -89,6 +89,9 @@ class Product(models.Model):
     def __str__(self) -> str:
         return f"{self.name_sq} ({self.sku})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product", kwargs={"slug": self.slug})
+
     @property
     def name(self) -> str:
         return in_active_language(self.name_sq, self.name_en)
@@ -112,6 +115,3 @@ class Product(models.Model):
             (in_active_language(row.get("sq", ""), row.get("en", "")), str(row.get("value", "")))
             for row in self.specifications
         ]
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:product", kwargs={"slug": self.slug})

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from catalog import views
 
 app_name = "catalog"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("produkte/", views.product_list, name="list"),
+    path("kategoria/<slug:slug>/", views.category_detail, name="category"),
+    path("produkt/<slug:slug>/", views.product_page, name="product"),
+    path("kerko/", views.search, name="search"),
+]

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mail import views
 
 app_name = "mail"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mailbox_list, name="viewer"),
+    path("<str:key>/", views.mailbox_detail, name="viewer_detail"),
+]

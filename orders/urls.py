@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from orders import views
 
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("arka/", views.checkout, name="checkout"),
+    path("<str:number>/", views.order_detail, name="detail"),
+    path("<str:number>/u-vendos/", views.placed, name="placed"),
+    path("<str:number>/anulo/", views.order_cancel, name="cancel"),
+]

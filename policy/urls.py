@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from policy import views
 
 app_name = "policy"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("privatesia/", views.privacy, name="privacy"),
+    path("kushtet/", views.terms, name="terms"),
+]

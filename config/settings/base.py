@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+FORM_RENDERER = "core.forms.ShopFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -145,6 +147,8 @@ MAIL_RETRY_MAX_SECONDS = 60 * 60
 MAIL_MAX_ATTEMPTS = 12
 # A worker that claimed a message and then vanished gives it up after this long.
 MAIL_CLAIM_SECONDS = 120
+
+MAIL_VIEWER_ENABLED = False
 
 VAT_RATE_PERCENT = 20
 CATALOG_PAGE_SIZE = 24

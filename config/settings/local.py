@@ -7,3 +7,4 @@ from .base import VAR_DIR
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY") or development_secret(VAR_DIR)
+MAIL_VIEWER_ENABLED = DEBUG

@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: run test install lint typecheck messages bench worker clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py mail_requeue
+	@echo ""
+	@echo "  3VFejzo:      http://127.0.0.1:$(PORT)/"
+	@echo "  Back office:  http://127.0.0.1:$(PORT)/zyra/"
+	@echo "  Mail viewer:  http://127.0.0.1:$(PORT)/_dev/mail/"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --no-reload & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(PY) manage.py db_worker
+
+test: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+# Albanian is the source language; English is the translation. Needs GNU gettext.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=bench --ignore=e2e --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: install
+	$(PY) bench/load.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Address, Language, User, normalise_email
+from accounts.municipalities import Municipality
+from accounts.phone import display_phone, normalise_phone
+
+
+class PhoneField(forms.CharField):
+    """A phone number typed any common Albanian way, cleaned to E.164."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 25)
+        kwargs.setdefault("label", _("Numri i telefonit"))
+        kwargs.setdefault("help_text", _("Shembull: 069 123 4567 ose +355 69 123 4567"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value and not self.required:
+            return ""
+        return normalise_phone(value)
+
+
+class RegistrationForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("Emri"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Mbiemri"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = PhoneField()
+    password1 = forms.CharField(
+        label=_("Fjalëkalimi"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Të paktën 10 karaktere; jo vetëm numra dhe jo një fjalëkalim i zakonshëm."),
+    )
+    password2 = forms.CharField(
+        label=_("Përsëritni fjalëkalimin"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    accept_terms = forms.BooleanField(
+        label=_("Pranoj Kushtet e Shërbimit dhe Politikat e Privatësisë"),
+        error_messages={"required": _("Për t'u regjistruar duhet të pranoni Kushtet dhe Politikat.")},
+    )
+    terms_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    privacy_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("Ekziston tashmë një llogari me këtë email. Hyni ose rivendosni fjalëkalimin."),
+                code="duplicate",
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Fjalëkalimet nuk përputhen."))
+        elif password1:
+            probe = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _("Email-i ose fjalëkalimi nuk është i saktë."),
+        "inactive": _("Kjo llogari nuk është aktive."),
+    }
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Emri"), max_length=80)
+    last_name = forms.CharField(label=_("Mbiemri"), max_length=80)
+    phone = PhoneField()
+    language = forms.ChoiceField(label=_("Gjuha e email-eve"), choices=Language.choices)
+
+    @classmethod
+    def for_user(cls, user: User, data: Any = None) -> ProfileForm:
+        return cls(
+            data=data,
+            initial={
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "phone": display_phone(user.phone),
+                "language": user.language,
+            },
+        )
+
+
+class AddressForm(forms.Form):
+    municipality = forms.ChoiceField(
+        label=_("Qyteti / bashkia"), choices=[("", _("Zgjidhni bashkinë")), *Municipality.choices]
+    )
+    street = forms.CharField(
+        label=_("Rruga dhe numri"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        help_text=_("Shembull: Rr. Myslym Shyri, Pallati 12, Hyrja 2, Ap. 8"),
+    )
+    courier_notes = forms.CharField(
+        label=_("Shënime për korrierin (opsionale)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    make_default = forms.BooleanField(label=_("Bëje adresën kryesore"), required=False)
+
+    @classmethod
+    def for_address(cls, address: Address | None, data: Any = None) -> AddressForm:
+        initial = {}
+        if address is not None:
+            initial = {
+                "municipality": address.municipality,
+                "street": address.street,
+                "courier_notes": address.courier_notes,
+                "make_default": address.is_default,
+            }
+        return cls(data=data, initial=initial)
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the mail goes through the durable outbox in the user's language."""
+
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def send_mail(  # type: ignore[override]
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from django.urls import reverse
+        from django.utils import translation
+
+        from mail.models import MailKind
+        from mail.services import mail_enqueue
+
+        user: User = context["user"]
+        language = user.language or get_language() or "sq"
+        with translation.override(language):
+            path = reverse(
+                "accounts:password_reset_confirm",
+                kwargs={"uidb64": context["uid"], "token": context["token"]},
+            )
+        mail_enqueue(
+            kind=MailKind.PASSWORD_RESET,
+            to_address=to_email,
+            language=language,
+            recipient=user,
+            context={"first_name": user.first_name, "reset_url": f"{settings.SITE_URL}{path}"},
+        )

@@ -1,0 +1,42 @@
+"""Albanian phone numbers in, E.164 out, with the phonenumbers library."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+DEFAULT_REGION = "AL"
+
+
+def normalise_phone(raw: str) -> str:
+    """Return the number in E.164 ("+355691234567") or raise ValidationError in the user's language."""
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationError(_("Shkruani numrin e telefonit."), code="required")
+    if len(text) > 25:
+        raise ValidationError(_("Numri i telefonit është shumë i gjatë."), code="too_long")
+    try:
+        number = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            _("Ky nuk duket si numër telefoni. Shembull: 069 123 4567 ose +355 69 123 4567."),
+            code="invalid",
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Ky numër telefoni nuk është i vlefshëm. Shembull: 069 123 4567 ose 04 222 3344."),
+            code="invalid",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """Format a stored number for people: "+355 69 123 4567"."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,158 @@
+"""Account writes: registration, verification, profile and address book."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import Address, User, normalise_email
+from accounts.tokens import check_email_verification_token, make_email_verification_token
+from mail.models import MailKind
+from mail.services import mail_enqueue
+from policy.models import DocumentKind
+from policy.services import policy_acceptance_record
+
+
+class PolicyVersionOutdated(Exception):
+    """The person agreed to a version that is no longer the one in force."""
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def email_verification_url(user: User) -> str:
+    with translation.override(user.language):
+        path = reverse(
+            "accounts:verify_email",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": make_email_verification_token(user),
+            },
+        )
+    return _absolute(path)
+
+
+def email_verification_send(*, user: User) -> None:
+    """Queue a fresh verification link for the user's current address."""
+    mail_enqueue(
+        kind=MailKind.EMAIL_VERIFICATION,
+        to_address=user.email,
+        language=user.language,
+        recipient=user,
+        context={
+            "first_name": user.first_name,
+            "verify_url": email_verification_url(user),
+            "valid_days": settings.EMAIL_VERIFICATION_TIMEOUT // 86400,
+        },
+    )
+
+
+@transaction.atomic
+def customer_register(
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone_e164: str,
+    password: str,
+    language: str,
+    terms_version: int,
+    privacy_version: int,
+    current_terms_version: int,
+    current_privacy_version: int,
+) -> User:
+    """Create a customer account, record what they agreed to (P1) and queue the welcome mail (P8).
+
+    The mails are written to the outbox in this transaction: if registration fails,
+    nothing is sent; if it succeeds, both mails are delivered even if SMTP is down now.
+    """
+    if (terms_version, privacy_version) != (current_terms_version, current_privacy_version):
+        raise PolicyVersionOutdated
+    user = User.objects.create_user(
+        email=normalise_email(email),
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        phone=phone_e164,
+        language=language,
+    )
+    now = timezone.now()
+    for kind, version in ((DocumentKind.TERMS, terms_version), (DocumentKind.PRIVACY, privacy_version)):
+        policy_acceptance_record(
+            user=user, kind=kind, version=version, language=language, accepted_at=now
+        )
+    mail_enqueue(
+        kind=MailKind.WELCOME,
+        to_address=user.email,
+        language=language,
+        recipient=user,
+        context={"first_name": user.first_name},
+    )
+    email_verification_send(user=user)
+    return user
+
+
+def email_verify(*, user: User, token: str) -> bool:
+    """Mark the address verified if the token is valid for it; return whether it was."""
+    if user.email_verified:
+        return True
+    if not check_email_verification_token(user, token):
+        return False
+    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+        email_verified_at=timezone.now()
+    )
+    return True
+
+
+def profile_update(
+    *, user: User, first_name: str, last_name: str, phone_e164: str, language: str
+) -> User:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.phone = phone_e164
+    user.language = language
+    user.save(update_fields=["first_name", "last_name", "phone", "language"])
+    return user
+
+
+@transaction.atomic
+def address_save(
+    *,
+    user: User,
+    address: Address | None,
+    municipality: str,
+    street: str,
+    courier_notes: str,
+    make_default: bool,
+) -> Address:
+    """Create or change an address in the user's own book; the first one becomes the default."""
+    if address is not None and address.user_id != user.pk:
+        raise Address.DoesNotExist
+    target = address or Address(user=user)
+    target.municipality = municipality
+    target.street = street.strip()
+    target.courier_notes = courier_notes.strip()
+    has_default = user.addresses.filter(is_default=True).exclude(pk=target.pk).exists()
+    target.is_default = make_default or not has_default
+    target.save()
+    if target.is_default:
+        user.addresses.exclude(pk=target.pk).update(is_default=False)
+    return target
+
+
+@transaction.atomic
+def address_delete(*, user: User, address: Address) -> None:
+    if address.user_id != user.pk:
+        raise Address.DoesNotExist
+    was_default = address.is_default
+    address.delete()
+    if was_default:
+        replacement = user.addresses.order_by("-created_at").first()
+        if replacement is not None:
+            replacement.is_default = True
+            replacement.save(update_fields=["is_default"])

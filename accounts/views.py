@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.forms import (
+    AddressForm,
+    EmailAuthenticationForm,
+    OutboxPasswordResetForm,
+    ProfileForm,
+    RegistrationForm,
+)
+from accounts.models import Language, User
+from accounts.selectors import address_get, address_list
+from accounts.services import (
+    PolicyVersionOutdated,
+    address_delete,
+    address_save,
+    customer_register,
+    email_verification_send,
+    email_verify,
+    profile_update,
+)
+from policy.models import DocumentKind
+from policy.selectors import policy_current_version
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    versions = {
+        "terms_version": policy_current_version(kind=DocumentKind.TERMS),
+        "privacy_version": policy_current_version(kind=DocumentKind.PRIVACY),
+    }
+    form = RegistrationForm(request.POST or None, initial=versions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        language = get_language() if get_language() in Language.values else Language.ALBANIAN
+        try:
+            user = customer_register(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone_e164=data["phone"],
+                password=data["password1"],
+                language=language,
+                terms_version=data["terms_version"],
+                privacy_version=data["privacy_version"],
+                current_terms_version=versions["terms_version"],
+                current_privacy_version=versions["privacy_version"],
+            )
+        except PolicyVersionOutdated:
+            messages.warning(
+                request,
+                _("Kushtet ose Politikat u përditësuan ndërkohë. Lexoni versionin e ri dhe pranojeni."),
+            )
+            form = RegistrationForm(initial=versions)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Mirë se erdhët! Ju dërguam një email për të verifikuar adresën tuaj."),
+            )
+            return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
+    return render(
+        request,
+        "accounts/register.html",
+        {
+            "form": form,
+            "next": _safe_next(request, ""),
+            "terms_url": reverse("policy:terms"),
+            "privacy_url": reverse("policy:privacy"),
+        },
+    )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is not None and email_verify(user=user, token=token):
+        messages.success(request, _("Email-i juaj u verifikua. Tani mund të porosisni."))
+        return redirect("cart:detail" if request.user.is_authenticated else "accounts:login")
+    return render(request, "accounts/verify_failed.html", status=400)
+
+
+@login_required
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not user.email_verified:
+        email_verification_send(user=user)
+        messages.success(request, _("Ju dërguam një lidhje të re verifikimi."))
+    return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = ProfileForm.for_user(user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profile_update(
+            user=user,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            phone_e164=form.cleaned_data["phone"],
+            language=form.cleaned_data["language"],
+        )
+        messages.success(request, _("Të dhënat u ruajtën."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "addresses": address_list(user=user)[:3]},
+    )
+
+
+@login_required
+def addresses(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    return render(request, "accounts/address_list.html", {"addresses": address_list(user=user)})
+
+
+@login_required
+def address_edit(request: HttpRequest, address_id: int | None = None) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    address = address_get(user=user, address_id=address_id) if address_id else None
+    form = AddressForm.for_address(address, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address_save(
+            user=user,
+            address=address,
+            municipality=form.cleaned_data["municipality"],
+            street=form.cleaned_data["street"],
+            courier_notes=form.cleaned_data["courier_notes"],
+            make_default=form.cleaned_data["make_default"],
+        )
+        messages.success(request, _("Adresa u ruajt."))
+        return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:addresses"))))
+    return render(
+        request,
+        "accounts/address_form.html",
+        {"form": form, "address": address, "next": _safe_next(request, "")},
+    )
+
+
+@login_required
+def address_remove(request: HttpRequest, address_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    address = address_get(user=user, address_id=address_id)
+    if request.method == "POST":
+        address_delete(user=user, address=address)
+        messages.success(request, _("Adresa u fshi."))
+        return redirect("accounts:addresses")
+    return render(request, "accounts/address_confirm_delete.html", {"address": address})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")

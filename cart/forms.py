@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cart.services import MAX_LINE_QUANTITY
+
+
+class CartLineForm(forms.Form):
+    product = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    quantity = forms.IntegerField(
+        label=_("Sasia"),
+        min_value=1,
+        max_value=MAX_LINE_QUANTITY,
+        error_messages={
+            "min_value": _("Sasia duhet të jetë të paktën 1."),
+            "max_value": _("Sasia maksimale është %(limit_value)s."),
+            "invalid": _("Shkruani një numër të plotë."),
+            "required": _("Shkruani sasinë."),
+        },
+    )

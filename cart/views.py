@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from cart.forms import CartLineForm
+from cart.selectors import cart_contents
+from cart.services import CartError, cart_remove, cart_set_quantity
+from catalog.models import Product
+
+
+def shopper(request: HttpRequest) -> dict[str, Any]:
+    """Return the user-or-session keyword arguments every cart function takes."""
+    user = request.user if isinstance(request.user, User) else None
+    return {"user": user, "session": request.session}
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("cart:detail")
+
+
+def detail(request: HttpRequest) -> HttpResponse:
+    return render(request, "cart/detail.html", {"cart": cart_contents(**shopper(request))})
+
+
+def _first_error(form: CartLineForm) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return _("Kërkesë e pavlefshme.")
+
+
+@require_POST
+def add(request: HttpRequest) -> HttpResponse:
+    return _change(request, add=True)
+
+
+@require_POST
+def update(request: HttpRequest) -> HttpResponse:
+    return _change(request, add=False)
+
+
+def _change(request: HttpRequest, *, add: bool) -> HttpResponse:
+    form = CartLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect(_back(request))
+    product = Product.objects.filter(pk=form.cleaned_data["product"], is_active=True).first()
+    if product is None:
+        messages.error(request, _("Ky produkt nuk ekziston ose nuk shitet më."))
+        return redirect(_back(request))
+    try:
+        cart_set_quantity(
+            **shopper(request), product=product, quantity=form.cleaned_data["quantity"], add=add
+        )
+    except CartError as error:
+        messages.error(request, str(error))
+    else:
+        text = _("%(product)s u shtua në shportë.") if add else _("Shporta u përditësua.")
+        messages.success(request, text % {"product": product.name})
+    return redirect(_back(request))
+
+
+@require_POST
+def remove(request: HttpRequest) -> HttpResponse:
+    try:
+        product_id = int(request.POST.get("product", ""))
+    except ValueError:
+        messages.error(request, _("Kërkesë e pavlefshme."))
+        return redirect("cart:detail")
+    cart_remove(**shopper(request), product_id=product_id)
+    messages.success(request, _("Produkti u hoq nga shporta."))
+    return redirect("cart:detail")

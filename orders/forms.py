@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import PhoneField
+from accounts.models import Address
+from accounts.municipalities import Municipality
+from orders.models import PaymentMethod
+
+NEW_ADDRESS = "new"
+
+
+class CheckoutForm(forms.Form):
+    """Delivery and payment; the address is one of the customer's own or a new one."""
+
+    address = forms.ChoiceField(label=_("Adresa e dorëzimit"), widget=forms.RadioSelect)
+    municipality = forms.ChoiceField(
+        label=_("Qyteti / bashkia"),
+        required=False,
+        choices=[("", _("Zgjidhni bashkinë")), *Municipality.choices],
+    )
+    street = forms.CharField(label=_("Rruga dhe numri"), max_length=200, required=False)
+    save_address = forms.BooleanField(
+        label=_("Ruaje këtë adresë në llogarinë time"), required=False, initial=True
+    )
+    phone = PhoneField(
+        label=_("Telefoni për korrierin"),
+        help_text=_("Korrieri ju telefonon para dorëzimit."),
+    )
+    notes = forms.CharField(
+        label=_("Shënime për dorëzimin (opsionale)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Mënyra e pagesës"),
+        choices=PaymentMethod.choices,
+        widget=forms.RadioSelect,
+        initial=PaymentMethod.CASH_ON_DELIVERY,
+    )
+
+    def __init__(self, *args: Any, addresses: list[Address], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.addresses = {str(address.pk): address for address in addresses}
+        self.fields["address"].choices = [
+            *((key, str(address)) for key, address in self.addresses.items()),
+            (NEW_ADDRESS, _("Adresë e re")),
+        ]
+        default = next((a for a in addresses if a.is_default), addresses[0] if addresses else None)
+        self.fields["address"].initial = str(default.pk) if default else NEW_ADDRESS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("address") == NEW_ADDRESS:
+            if not cleaned.get("municipality"):
+                self.add_error("municipality", _("Zgjidhni bashkinë."))
+            if not (cleaned.get("street") or "").strip():
+                self.add_error("street", _("Shkruani rrugën dhe numrin."))
+        return cleaned
+
+    def chosen_address(self) -> Address | None:
+        return self.addresses.get(self.cleaned_data["address"])

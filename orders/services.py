@@ -1,0 +1,300 @@
+"""Order writes: placing an order takes stock atomically; status changes are recorded and mailed."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Address, User
+from accounts.services import address_save
+from cart.services import cart_clear
+from catalog.models import Product
+from mail.models import MailKind
+from mail.services import mail_enqueue
+from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentMethod
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    OrderStatus.PLACED: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
+    OrderStatus.CONFIRMED: {OrderStatus.OUT_FOR_DELIVERY, OrderStatus.CANCELLED},
+    OrderStatus.OUT_FOR_DELIVERY: {OrderStatus.DELIVERED, OrderStatus.CANCELLED},
+    OrderStatus.DELIVERED: set(),
+    OrderStatus.CANCELLED: set(),
+}
+
+
+class OrderError(Exception):
+    """An order that cannot be placed or changed; the message is for the person who tried."""
+
+
+class OutOfStock(OrderError):
+    def __init__(self, product: Product, available: int) -> None:
+        self.product = product
+        self.available = available
+        if available:
+            message = _(
+                "Na vjen keq: nga %(product)s kanë mbetur vetëm %(available)d copë. "
+                "Ndryshoni sasinë në shportë."
+            ) % {"product": product.name, "available": available}
+        else:
+            message = _(
+                "Na vjen keq: %(product)s sapo u shit dhe nuk ka më gjendje. "
+                "Hiqeni nga shporta për të vazhduar."
+            ) % {"product": product.name}
+        super().__init__(message)
+
+
+class TransitionNotAllowed(OrderError):
+    pass
+
+
+@dataclass(frozen=True)
+class Delivery:
+    name: str
+    phone_e164: str
+    municipality: str
+    street: str
+    notes: str
+
+
+def _new_number() -> str:
+    suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(5))
+    return f"3VF-{timezone.localdate():%y%m%d}-{suffix}"
+
+
+def _actor_label(actor: User | None) -> str:
+    if actor is None:
+        return "system"
+    if actor.is_staff:
+        return f"staff:{actor.pk}"
+    return "customer"
+
+
+def order_url(order: Order) -> str:
+    with translation.override(order.language):
+        return f"{settings.SITE_URL}{reverse('orders:detail', kwargs={'number': order.number})}"
+
+
+def _take_stock(quantities: dict[int, int]) -> dict[int, Product]:
+    # Lock the rows in a fixed order so two checkouts never deadlock; the conditional
+    # UPDATE is what makes overselling impossible on SQLite too, where there are no row locks.
+    products = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
+    by_id = {product.pk: product for product in products}
+    for product_id, quantity in sorted(quantities.items()):
+        product = by_id.get(product_id)
+        if product is None or not product.is_active:
+            raise OrderError(_("Një produkt në shportë nuk shitet më. Hiqeni për të vazhduar."))
+        taken = Product.objects.filter(pk=product_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if taken != 1:
+            product.refresh_from_db(fields=["stock"])
+            raise OutOfStock(product, product.stock)
+    return by_id
+
+
+def order_place(
+    *,
+    customer: User,
+    quantities: dict[int, int],
+    delivery: Delivery,
+    payment_method: PaymentMethod,
+    language: str,
+    actor: User | None,
+) -> Order:
+    """Place an order for the given quantities and take the stock, all or nothing.
+
+    The confirmation mail is written to the outbox in the same transaction.
+    """
+    if not customer.email_verified:
+        raise OrderError(_("Verifikoni email-in tuaj para se të porosisni."))
+    if not quantities or any(quantity < 1 for quantity in quantities.values()):
+        raise OrderError(_("Shporta është bosh."))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return _place(customer, quantities, delivery, payment_method, language, actor)
+        except IntegrityError:
+            # An order number collision (one in millions a day): try another number.
+            continue
+    raise OrderError(_("Porosia nuk u regjistrua. Provoni sërish."))
+
+
+def _place(
+    customer: User,
+    quantities: dict[int, int],
+    delivery: Delivery,
+    payment_method: PaymentMethod,
+    language: str,
+    actor: User | None,
+) -> Order:
+    products = _take_stock(quantities)
+    now = timezone.now()
+    order = Order.objects.create(
+        number=_new_number(),
+        customer=customer,
+        payment_method=payment_method,
+        delivery_name=delivery.name,
+        delivery_phone=delivery.phone_e164,
+        delivery_municipality=delivery.municipality,
+        delivery_street=delivery.street,
+        delivery_notes=delivery.notes,
+        total=sum(products[pid].price * qty for pid, qty in quantities.items()),
+        language=language,
+        placed_at=now,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=products[pid],
+            sku=products[pid].sku,
+            product_name=products[pid].name_en if language == "en" else products[pid].name_sq,
+            unit_price=products[pid].price,
+            quantity=qty,
+        )
+        for pid, qty in sorted(quantities.items())
+    )
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status="",
+        to_status=OrderStatus.PLACED,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        changed_at=now,
+    )
+    cart_clear(user=customer)
+    mail_enqueue(
+        kind=MailKind.ORDER_CONFIRMATION,
+        to_address=customer.email,
+        language=language,
+        recipient=customer,
+        context={"first_name": customer.first_name, "order": order, "order_url": order_url(order)},
+    )
+    return order
+
+
+@transaction.atomic
+def order_change_status(
+    *,
+    order: Order,
+    to_status: OrderStatus,
+    actor: User | None,
+    customer_cancellation: bool = False,
+) -> Order:
+    """Move an order to a new status, record who did it, restock on cancel, and mail the customer.
+
+    With customer_cancellation, only an order not yet confirmed may move; the check is
+    made on the locked row, so it cannot race with staff confirming the order.
+    """
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if customer_cancellation and locked.status != OrderStatus.PLACED:
+        raise TransitionNotAllowed(
+            _(
+                "Porosia është konfirmuar tashmë dhe nuk mund të anulohet nga llogaria. "
+                "Na shkruani në %(email)s."
+            )
+            % {"email": settings.CONTACT_EMAIL}
+        )
+    if to_status not in ALLOWED_TRANSITIONS[locked.status]:
+        raise TransitionNotAllowed(
+            _("Porosia %(number)s nuk mund të kalojë nga „%(from)s” në „%(to)s”.")
+            % {
+                "number": locked.number,
+                "from": locked.get_status_display(),
+                "to": OrderStatus(to_status).label,
+            }
+        )
+    previous = locked.status
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    if to_status == OrderStatus.CANCELLED:
+        for line in locked.lines.exclude(product=None):
+            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    OrderStatusChange.objects.create(
+        order=locked,
+        from_status=previous,
+        to_status=to_status,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        changed_at=timezone.now(),
+    )
+    customer = locked.customer
+    mail_enqueue(
+        kind=MailKind.ORDER_STATUS,
+        to_address=customer.email,
+        language=locked.language,
+        recipient=customer,
+        context={"first_name": customer.first_name, "order": locked, "order_url": order_url(locked)},
+    )
+    return locked
+
+
+def order_cancel_by_customer(*, order: Order, customer: User) -> Order:
+    """Let customers cancel their own order until staff have confirmed it."""
+    if order.customer_id != customer.pk:
+        raise Order.DoesNotExist
+    return order_change_status(
+        order=order, to_status=OrderStatus.CANCELLED, actor=customer, customer_cancellation=True
+    )
+
+
+@dataclass(frozen=True)
+class NewAddress:
+    municipality: str
+    street: str
+    save: bool
+
+
+@transaction.atomic
+def checkout_complete(
+    *,
+    customer: User,
+    quantities: dict[int, int],
+    address: Address | None,
+    new_address: NewAddress | None,
+    phone_e164: str,
+    notes: str,
+    payment_method: PaymentMethod,
+    language: str,
+) -> Order:
+    """Place the order from the checkout form; saving a new address is part of the same change."""
+    if address is not None and address.user_id != customer.pk:
+        raise Address.DoesNotExist
+    if address is None:
+        if new_address is None:
+            raise OrderError(_("Zgjidhni adresën e dorëzimit."))
+        if new_address.save:
+            address = address_save(
+                user=customer,
+                address=None,
+                municipality=new_address.municipality,
+                street=new_address.street,
+                courier_notes="",
+                make_default=False,
+            )
+        municipality, street = new_address.municipality, new_address.street.strip()
+    else:
+        municipality, street = address.municipality, address.street
+    courier_notes = address.courier_notes if address is not None else ""
+    return order_place(
+        customer=customer,
+        quantities=quantities,
+        delivery=Delivery(
+            name=customer.get_full_name(),
+            phone_e164=phone_e164,
+            municipality=municipality,
+            street=street,
+            notes=notes.strip() or courier_notes,
+        ),
+        payment_method=payment_method,
+        language=language,
+        actor=customer,
+    )

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Language, User
+from accounts.phone import display_phone
+from accounts.selectors import address_list
+from cart.selectors import cart_contents
+from cart.services import cart_quantities
+from orders.forms import NEW_ADDRESS, CheckoutForm
+from orders.models import PaymentMethod
+from orders.selectors import order_get_for_customer, order_list_for_customer
+from orders.services import NewAddress, OrderError, checkout_complete, order_cancel_by_customer
+
+BANK_ACCOUNT = {
+    "bank": "Banka Kombëtare Tregtare",
+    "holder": "3VFejzo sh.p.k.",
+    "iban": "AL47 2121 1009 0000 0002 3569 8741",
+}
+
+
+def _customer(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def checkout(request: HttpRequest) -> HttpResponse:
+    customer = _customer(request)
+    cart = cart_contents(user=customer, session=request.session)
+    if cart.is_empty:
+        messages.info(request, _("Shporta është bosh."))
+        return redirect("cart:detail")
+    if not customer.email_verified:
+        return render(request, "orders/verify_first.html", status=403)
+    addresses = list(address_list(user=customer))
+    form = CheckoutForm(
+        request.POST or None,
+        addresses=addresses,
+        initial={"phone": display_phone(customer.phone)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new_address = None
+        if data["address"] == NEW_ADDRESS:
+            new_address = NewAddress(
+                municipality=data["municipality"], street=data["street"], save=data["save_address"]
+            )
+        language = get_language() if get_language() in Language.values else Language.ALBANIAN
+        try:
+            order = checkout_complete(
+                customer=customer,
+                quantities=cart_quantities(user=customer, session=request.session),
+                address=form.chosen_address(),
+                new_address=new_address,
+                phone_e164=data["phone"],
+                notes=data["notes"],
+                payment_method=PaymentMethod(data["payment_method"]),
+                language=language,
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect("cart:detail")
+        return redirect("orders:placed", number=order.number)
+    return render(request, "orders/checkout.html", {"form": form, "cart": cart})
+
+
+@login_required
+def placed(request: HttpRequest, number: str) -> HttpResponse:
+    order = order_get_for_customer(customer=_customer(request), number=number)
+    return render(request, "orders/placed.html", {"order": order, "bank": BANK_ACCOUNT})
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    orders = order_list_for_customer(customer=_customer(request))
+    return render(request, "orders/list.html", {"orders": orders})
+
+
+@login_required
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = order_get_for_customer(customer=_customer(request), number=number)
+    return render(request, "orders/detail.html", {"order": order, "bank": BANK_ACCOUNT})
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    customer = _customer(request)
+    order = order_get_for_customer(customer=customer, number=number)
+    try:
+        order_cancel_by_customer(order=order, customer=customer)
+    except OrderError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Porosia u anulua."))
+    return redirect("orders:detail", number=order.number)
