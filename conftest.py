@@ -29,3 +29,16 @@ def customer_client(client, customer):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def customer_address(customer):  # type: ignore[no-untyped-def]
     return AddressFactory(user=customer)
+
+
+@pytest.fixture
+def smtp_server(settings):  # type: ignore[no-untyped-def]
+    """A real SMTP server (aiosmtpd) the site delivers to during the test."""
+    from config.env import email_settings
+    from core.testing import SMTPServer
+
+    server = SMTPServer().start()
+    for name, value in email_settings(server.url).items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()

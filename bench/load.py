@@ -1,0 +1,617 @@
+"""Load benchmark: storefront pages under gunicorn on PostgreSQL, loaded by wrk on loopback.
+
+Each page is printed beside a bare Django view that reads one product row, as a
+ratio of throughput measured in the same run. Run with ``make bench``; see
+bench/README.md. Prints figures; it is not a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+SETTINGS = "config.settings.bench"
+BENCH_DB = "fejzo_bench"
+PG_PASSWORD = "postgres"  # noqa: S105 - the local benchmark cluster only
+PG_SOCKET_DIR = "/var/run/postgresql"
+HOST = "127.0.0.1"
+THRESHOLD_PERCENT = 40.0
+BARE_PATH = "/_bench/bare/"
+SEARCH_QUERY = "samsung"
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def fail(message: str) -> NoReturn:
+    print(f"[bench] error: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+# --------------------------------------------------------------------------- tools
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if not is_root():
+        fail("wrk is not installed. Install it (Debian: `sudo apt-get install -y wrk`) and rerun.")
+    say("wrk not found; installing it with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "wrk"], env=env).returncode != 0:
+        subprocess.run(["apt-get", "update"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, check=False)
+    found = shutil.which("wrk")
+    if not found:
+        fail("could not install wrk with apt-get; install it by hand and rerun.")
+    return found
+
+
+def postgres_version() -> str:
+    """Return the newest PostgreSQL major version with a cluster or binaries here."""
+    versions: list[str] = []
+    if shutil.which("pg_lsclusters"):
+        out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
+        versions = [line.split()[0] for line in out.splitlines() if line.split()[1:2] == ["main"]]
+    if not versions:
+        base = Path("/usr/lib/postgresql")
+        versions = [p.name for p in base.iterdir() if (p / "bin").is_dir()] if base.is_dir() else []
+    if not versions:
+        fail(
+            "PostgreSQL is not installed and DATABASE_URL is not set. Install it "
+            "(Debian: `apt-get install -y postgresql`) or set DATABASE_URL to a PostgreSQL "
+            "database the benchmark may fill."
+        )
+    return max(versions, key=lambda v: [int(x) for x in v.split(".") if x.isdigit()])
+
+
+def psql_as_postgres(sql: str) -> None:
+    if is_root():
+        command = ["runuser", "-u", "postgres", "--", "psql"]
+    else:
+        command = ["psql", "-U", "postgres"]
+    command += ["-h", PG_SOCKET_DIR, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres"]
+    result = subprocess.run([*command, "-c", sql], capture_output=True, text=True)
+    if result.returncode != 0:
+        fail(f"psql failed on {sql!r}: {result.stderr.strip()}")
+
+
+def ensure_local_postgres(*, keep_db: bool) -> str:
+    """Start the local cluster, (re)create the benchmark database; return its URL."""
+    version = postgres_version()
+    if shutil.which("pg_ctlcluster"):
+        subprocess.run(["pg_ctlcluster", version, "main", "start"], capture_output=True)
+    for _ in range(60):
+        ready = subprocess.run(["pg_isready", "-q", "-h", PG_SOCKET_DIR], capture_output=True)
+        if ready.returncode == 0:
+            break
+        time.sleep(0.5)
+    else:
+        fail(f"PostgreSQL {version} did not start; see /var/log/postgresql/.")
+    say(f"PostgreSQL {version} is up")
+    # Password login over 127.0.0.1, so gunicorn need not run as the postgres user.
+    psql_as_postgres(f"ALTER USER postgres PASSWORD '{PG_PASSWORD}'")
+    if not keep_db:
+        say(f"recreating database {BENCH_DB}")
+        psql_as_postgres(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        psql_as_postgres(f"CREATE DATABASE {BENCH_DB}")
+    return f"postgres://postgres:{PG_PASSWORD}@{HOST}:5432/{BENCH_DB}"
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env)
+    if result.returncode != 0:
+        fail(f"manage.py {' '.join(args)} failed (exit {result.returncode}).")
+
+
+def has_command(name: str) -> bool:
+    return any(
+        (app / "management" / "commands" / f"{name}.py").exists()
+        for app in ROOT.iterdir()
+        if app.is_dir()
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    note: str = ""
+    queries: int | None = None
+    bytes: int | None = None
+    sets_session_cookie: bool = False
+    status: int | None = None
+
+
+def django_setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def pick_targets() -> list[Target]:
+    """Choose real slugs from the benchmark database (Django is set up in this process)."""
+    from django.db.models import Count, Q
+
+    from catalog.models import Category, Product
+
+    product = Product.objects.filter(is_active=True).order_by("-popularity", "id").first()
+    if product is None:
+        fail("the benchmark database has no active products; did seed_demo run?")
+    counts = dict(
+        Category.objects.annotate(
+            n=Count("products", filter=Q(products__is_active=True))
+        ).values_list("pk", "n")
+    )
+    categories = list(Category.objects.all())
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+
+    def subtree_count(category: Category, seen: set[int]) -> int:
+        if category.pk in seen:
+            return 0
+        seen.add(category.pk)
+        below = sum(subtree_count(c, seen) for c in children.get(category.pk, []))
+        return counts.get(category.pk, 0) + below
+
+    roots = children.get(None, []) or categories
+    category = max(roots, key=lambda c: subtree_count(c, set()))
+    matches = Product.objects.filter(
+        Q(name_sq__icontains=SEARCH_QUERY) | Q(brand__name__icontains=SEARCH_QUERY),
+        is_active=True,
+    ).count()
+    return [
+        Target("home", "/"),
+        Target("listing", "/produkte/"),
+        Target(
+            "category",
+            f"/kategoria/{category.slug}/",
+            f"{subtree_count(category, set())} products in subtree",
+        ),
+        Target("search", f"/kerko/?q={SEARCH_QUERY}", f"~{matches} matches"),
+        Target("product", f"/produkt/{product.slug}/", "most popular product"),
+    ]
+
+
+def inspect_targets(targets: list[Target]) -> None:
+    """Count the queries and bytes of one warm request to each page, in process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    for target in targets:
+        client.cookies.clear()
+        client.get(target.path)  # warm: template loading, translations, content types
+        client.cookies.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(target.path)
+        target.queries = len(captured.captured_queries)
+        target.bytes = len(response.content)
+        target.status = response.status_code
+        target.sets_session_cookie = "sessionid" in response.cookies
+    connection.close()
+
+
+def profile_targets(targets: list[Target], *, repeat: int = 200, top: int = 25) -> None:
+    """Print where a page spends its time (cProfile, in process) and the queries it runs."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    for target in targets:
+        client.cookies.clear()
+        with CaptureQueriesContext(connection) as captured:
+            client.get(target.path)
+        client.cookies.clear()
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for _ in range(repeat):
+            client.get(target.path)
+        profiler.disable()
+        elapsed_ms = (time.perf_counter() - started) * 1000 / repeat
+        print(f"\n=== {target.name} {target.path}: {elapsed_ms:.2f} ms/request in process")
+        print(f"--- {len(captured.captured_queries)} queries:")
+        for query in captured.captured_queries:
+            print(f"  [{query['time']}s] {query['sql'][:300]}")
+        buffer = io.StringIO()
+        pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(top)
+        print(buffer.getvalue())
+    connection.close()
+
+
+# --------------------------------------------------------------------------- server
+
+
+class Gunicorn:
+    def __init__(self, *, env: dict[str, str], port: int, workers: int, log: Path) -> None:
+        self.url = f"http://{HOST}:{port}"
+        self.log = log
+        self._log_file = log.open("w")
+        executable = Path(sys.executable).with_name("gunicorn")
+        command = [str(executable)] if executable.exists() else [sys.executable, "-m", "gunicorn"]
+        self.process = subprocess.Popen(
+            [
+                *command,
+                "config.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+                "--error-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, path: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                fail(f"gunicorn exited with {self.process.returncode}; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        fail(f"gunicorn did not answer {path} within {timeout:.0f}s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=15)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        self._log_file.close()
+
+
+def warm_up(url: str, count: int) -> tuple[int, bool]:
+    """GET ``url`` ``count`` times without cookies; return the last status and whether
+    any answer tried to set a session cookie."""
+    status = 0
+    session_cookie = False
+    for _ in range(count):
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+                response.read()
+                status = response.status
+                cookies = response.headers.get_all("Set-Cookie") or []
+        except urllib.error.HTTPError as error:
+            status = error.code
+            cookies = error.headers.get_all("Set-Cookie") or []
+        session_cookie = session_cookie or any(c.startswith("sessionid=") for c in cookies)
+    return status, session_cookie
+
+
+# --------------------------------------------------------------------------- wrk
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+_LATENCY_RE = re.compile(r"^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
+
+
+@dataclass
+class WrkResult:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx_3xx: int = 0
+    socket_errors: str = ""
+    raw: str = field(default="", repr=False)
+
+
+def parse_wrk(output: str) -> WrkResult:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    latencies = {
+        m.group(1): float(m.group(2)) * _UNIT_MS[m.group(3)] for m in _LATENCY_RE.finditer(output)
+    }
+    if rps is None or "50" not in latencies or "99" not in latencies:
+        raise ValueError(f"could not parse wrk output:\n{output}")
+    non_ok = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:\s*(.+)", output)
+    return WrkResult(
+        rps=float(rps.group(1)),
+        p50_ms=latencies["50"],
+        p99_ms=latencies["99"],
+        requests=int(total.group(1)) if total else 0,
+        non_2xx_3xx=int(non_ok.group(1)) if non_ok else 0,
+        socket_errors=errors.group(1).strip() if errors else "",
+        raw=output,
+    )
+
+
+def run_wrk(wrk: str, url: str, *, threads: int, connections: int, duration: int) -> WrkResult:
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
+    if result.returncode != 0:
+        fail(f"wrk failed on {url}: {result.stderr.strip() or result.stdout.strip()}")
+    return parse_wrk(result.stdout)
+
+
+def measure_target(
+    wrk: str, base_url: str, target: Target, *, label: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    say(f"wrk {args.duration}s  {label:<12} {target.path}")
+    result = run_wrk(
+        wrk,
+        base_url + target.path,
+        threads=args.threads,
+        connections=args.connections,
+        duration=args.duration,
+    )
+    row = {**asdict(target), "name": label, **asdict(result)}
+    row.pop("raw")
+    return row
+
+
+def unmeasured(target: Target) -> dict[str, Any]:
+    return {
+        **asdict(target),
+        "rps": 0.0,
+        "p50_ms": 0.0,
+        "p99_ms": 0.0,
+        "flag": f"HTTP {target.status}",
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def print_table(rows: list[dict[str, Any]], bare_mean: float) -> None:
+    header = (
+        f"{'page':<13}{'path':<44}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'% bare':>8}{'queries':>9}{'KiB':>7}  flag"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ratio = row.get("ratio_percent")
+        ratio_text = f"{ratio:.0f}" if ratio is not None else "-"
+        queries = row.get("queries")
+        size = row.get("bytes")
+        print(
+            f"{row['name']:<13}{row['path'][:43]:<44}{row['rps']:>8.0f}{row['p50_ms']:>9.2f}"
+            f"{row['p99_ms']:>9.2f}{ratio_text:>8}"
+            f"{queries if queries is not None else '-':>9}"
+            f"{(size / 1024) if size else 0:>7.1f}  {row.get('flag', '')}"
+        )
+    print("-" * len(header))
+    print(
+        f"bare mean {bare_mean:.0f} req/s; pages under {THRESHOLD_PERCENT:.0f} % of it are "
+        "flagged. Ratios compare runs of this invocation only."
+    )
+
+
+def git_revision() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    revision = result.stdout.strip() or "unknown"
+    return revision + ("+dirty" if dirty.stdout.strip() else "")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (10)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
+    parser.add_argument("--warmup", type=int, default=30, help="warm-up requests per URL (30)")
+    parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help=f"reuse the local {BENCH_DB} database (migrate, seed only if empty)",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated page names to run (home,listing,category,search,product)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the run, print each page's queries and a cProfile summary (in process)",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS_DIR / "latest.json", help="JSON results file"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.duration < 1 or args.duration > 600:
+        fail("--duration must be between 1 and 600 seconds")
+    wrk = ensure_wrk()
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    env["PYTHONUNBUFFERED"] = "1"
+    external_db = bool(os.environ.get("DATABASE_URL"))
+    if external_db:
+        database_url = os.environ["DATABASE_URL"]
+        if not database_url.startswith(("postgres://", "postgresql://", "pgsql://")):
+            fail("DATABASE_URL must name a PostgreSQL database")
+        say("using DATABASE_URL from the environment (not recreated)")
+    else:
+        database_url = ensure_local_postgres(keep_db=args.keep_db)
+    env["DATABASE_URL"] = database_url
+
+    say("migrating")
+    manage("migrate", "--noinput", "-v0", env=env)
+    if has_command("seed_demo"):
+        say("seeding demo data")
+        manage("seed_demo", *(["--if-empty"] if external_db or args.keep_db else []), env=env)
+    elif external_db or args.keep_db:
+        say("warning: manage.py seed_demo does not exist; using the data already there")
+    else:
+        fail("manage.py seed_demo does not exist yet (catalog/management/commands/seed_demo.py)")
+
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    static_root = Path(tempfile.mkdtemp(prefix="fejzo-bench-static-"))
+    env["BENCH_STATIC_ROOT"] = str(static_root)
+    say("collecting static files (manifest storage, as in production)")
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+    django_setup(env)
+    targets = pick_targets()
+    if args.only:
+        wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+        targets = [t for t in targets if t.name in wanted]
+    inspect_targets(targets)
+
+    server: Gunicorn | None = None
+    rows: list[dict[str, Any]] = []
+    try:
+        server = Gunicorn(
+            env=env, port=free_port(), workers=args.workers, log=RESULTS_DIR / "gunicorn.log"
+        )
+        say(f"gunicorn ({args.workers} sync workers) starting on {server.url}")
+        server.wait_ready(BARE_PATH)
+        bare = Target("bare", BARE_PATH, "one product row, plain text")
+        for target in [bare, *targets]:
+            status, cookie = warm_up(server.url + target.path, args.warmup)
+            target.status = status
+            target.sets_session_cookie = target.sets_session_cookie or cookie
+            if status != 200:
+                say(f"warning: {target.path} answers {status}; it is reported, not measured")
+
+        def measure(target: Target, label: str) -> dict[str, Any]:
+            return measure_target(wrk, url, target, label=label, args=args)
+
+        url = server.url
+        bare_before = measure(bare, "bare before")
+        page_rows = [
+            measure(target, target.name) if target.status == 200 else unmeasured(target)
+            for target in targets
+        ]
+        bare_after = measure(bare, "bare after")
+    finally:
+        if server is not None:
+            server.stop()
+            say("gunicorn stopped")
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    bare_mean = statistics.mean([bare_before["rps"], bare_after["rps"]])
+    for row in page_rows:
+        if row.get("flag", "").startswith("HTTP"):
+            row["ratio_percent"] = None
+            continue
+        row["ratio_percent"] = 100.0 * row["rps"] / bare_mean if bare_mean else None
+        flags = []
+        if row["ratio_percent"] is not None and row["ratio_percent"] < THRESHOLD_PERCENT:
+            flags.append(f"UNDER {THRESHOLD_PERCENT:.0f}%")
+        if row.get("non_2xx_3xx"):
+            flags.append(f"{row['non_2xx_3xx']} non-2xx")
+        if row.get("socket_errors"):
+            flags.append("socket errors")
+        if row.get("sets_session_cookie"):
+            flags.append("sets session cookie")
+        row["flag"] = ", ".join(flags)
+    for row in (bare_before, bare_after):
+        row["ratio_percent"] = 100.0 * row["rps"] / bare_mean if bare_mean else None
+        row["flag"] = "non-2xx" if row.get("non_2xx_3xx") else ""
+    rows = [bare_before, *page_rows, bare_after]
+    print_table(rows, bare_mean)
+    drift = 100.0 * (bare_after["rps"] - bare_before["rps"]) / bare_before["rps"]
+    print(f"bare drift between before and after: {drift:+.1f} %")
+
+    report = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_revision": git_revision(),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "settings": SETTINGS,
+        "wrk": {
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration_s": args.duration,
+        },
+        "gunicorn": {"workers": args.workers, "worker_class": "sync"},
+        "threshold_percent": THRESHOLD_PERCENT,
+        "bare": {
+            "before": bare_before,
+            "after": bare_after,
+            "mean_rps": bare_mean,
+            "drift_percent": drift,
+        },
+        "pages": page_rows,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    say(f"results written to {shown}")
+
+    if args.profile:
+        profile_targets(targets)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

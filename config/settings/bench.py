@@ -1,0 +1,42 @@
+"""Load benchmark (bench/load.py): production-like request path, no HTTPS hardening.
+
+DATABASE_URL must name the PostgreSQL benchmark database; bench/load.py sets it.
+BENCH_STATIC_ROOT, when set, is a directory collectstatic has filled: static URLs are
+then resolved through whitenoise's manifest as in production.
+"""
+
+import os
+from pathlib import Path
+
+from config.env import email_settings
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+DEBUG = False
+SECRET_KEY = "bench-only-secret-key-not-used-anywhere-else-0123456789abcdef"  # noqa: S105
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "config.urls_bench"
+
+# Persistent connections: each gunicorn worker keeps its connection between requests.
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+
+vars().update(email_settings("locmem:"))
+
+_static_root = os.environ.get("BENCH_STATIC_ROOT", "")
+if _static_root:
+    STATIC_ROOT = Path(_static_root)
+    _staticfiles_backend = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _staticfiles_backend = "django.contrib.staticfiles.storage.StaticFilesStorage"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": _staticfiles_backend},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

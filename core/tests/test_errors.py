@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_404_page_is_in_albanian(client):
+    response = client.get("/kjo-faqe-nuk-ekziston/")
+    assert response.status_code == 404
+    assert "Faqja nuk u gjet" in response.content.decode()
+
+
+def test_500_page_is_in_albanian_and_needs_no_database(settings):
+    from core.views import server_error
+
+    response = server_error(None)  # type: ignore[arg-type]
+    assert response.status_code == 500
+    assert "Ndodhi një gabim" in response.content.decode()
+    assert "info@3vfejzo.al" in response.content.decode()
+
+
+def test_language_switch_to_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/privatesia/"})
+    assert response["Location"] == "/en/privatesia/"
+
+
+def test_csrf_is_enforced_on_forms():
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/shporta/shto/", {"product": 1, "quantity": 1}).status_code == 403

@@ -1,0 +1,227 @@
+"""Fixtures for the browser journeys: Chromium, a real SMTP server, the mail worker, a catalogue."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+from catalog.models import Brand, Category, Product
+from config.env import email_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # required when the tests run as root, as they do in containers
+    "--disable-gpu",
+    # Without these Chromium keeps calling Google, which this network does not allow.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DEFAULT_TIMEOUT_MS = 10_000
+MAIL_TIMEOUT_SECONDS = 15.0
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Launch Debian's headless Chromium once for the whole run."""
+    if not CHROMIUM.exists():
+        message = f"Chromium not installed at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI must run the browser tests, not skip them)")
+        pytest.skip(message)
+    from playwright.sync_api import expect, sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop running in this thread for as long
+    # as it is started, so Django's "async unsafe" guard would refuse every ORM call
+    # made from the tests (and from tests that run after them in the same session).
+    # The calls are in fact synchronous; lift the guard only while Playwright runs.
+    previous_guard = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if previous_guard is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous_guard
+
+
+def new_page(browser: Any, **context_options: Any) -> Any:
+    """Open a page in a fresh context (own cookies) with the suite's default timeout."""
+    context = browser.new_context(locale="sq-AL", **context_options)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh browser context with JavaScript on, closed after the test."""
+    tab = new_page(browser)
+    yield tab
+    tab.context.close()
+
+
+@dataclass
+class ReceivedMail:
+    recipients: list[str]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    def part(self, subtype: str) -> str:
+        """Return the decoded ``text/<subtype>`` body, or fail the test if it is missing."""
+        body = self.message.get_body(preferencelist=(subtype,))
+        assert body is not None, f"{self.subject!r} has no text/{subtype} part"
+        assert body.get_content_type() == f"text/{subtype}"
+        return str(body.get_content())
+
+
+@dataclass
+class CollectingHandler:
+    """An aiosmtpd handler that keeps every message it accepts; safe to read from any thread."""
+
+    _messages: list[ReceivedMail] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        with self._lock:
+            self._messages.append(ReceivedMail(list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self) -> list[ReceivedMail]:
+        with self._lock:
+            return list(self._messages)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[CollectingHandler]:
+    """Run a real SMTP server and point Django's EMAIL_* settings at it."""
+    handler = CollectingHandler()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost")
+    controller.start()
+    for name, value in email_settings(f"smtp://127.0.0.1:{port}").items():
+        setattr(settings, name, value)
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def run_mail_worker() -> None:
+    """Run every task that is due (mail delivery), then return, as cron or a test would."""
+    # db_worker installs its own SIGINT/SIGTERM handlers and never removes them;
+    # put pytest's back so Ctrl-C still stops the run.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+MailWaiter = Callable[..., list[ReceivedMail]]
+
+
+@pytest.fixture
+def wait_for_mail(smtp_server: CollectingHandler) -> MailWaiter:
+    """Return ``wait(predicate, timeout)``: run the worker until matching mail arrives.
+
+    The predicate receives the list of every message received so far and returns
+    the ones the test waits for (empty while they have not all arrived).
+    """
+
+    def wait(
+        predicate: Callable[[list[ReceivedMail]], list[ReceivedMail]],
+        timeout: float = MAIL_TIMEOUT_SECONDS,
+    ) -> list[ReceivedMail]:
+        deadline = time.monotonic() + timeout
+        while True:
+            run_mail_worker()
+            found = predicate(smtp_server.messages)
+            if found:
+                return found
+            if time.monotonic() > deadline:
+                subjects = [(m.recipients, m.subject) for m in smtp_server.messages]
+                pytest.fail(f"Expected mail did not arrive within {timeout} s; received: {subjects}")
+            time.sleep(0.1)
+
+    return wait
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    samsung: list[Product]
+    others: list[Product]
+
+
+@pytest.fixture
+def catalogue(live_server: Any, django_db_serialized_rollback: None) -> Catalogue:
+    """Seed a small shop: three Samsung products in stock and two of other brands.
+
+    Serialized rollback brings back the rows data migrations publish (the policy
+    documents registration needs), which the live server's flush removes after
+    every test.
+    """
+    phones = Category.objects.create(slug="telefona", name_sq="Telefona", name_en="Phones")
+    tvs = Category.objects.create(slug="televizore", name_sq="Televizorë", name_en="TVs")
+    samsung = Brand.objects.create(name="Samsung", slug="samsung")
+    apple = Brand.objects.create(name="Apple", slug="apple")
+    lg = Brand.objects.create(name="LG", slug="lg")
+    rows = [
+        ("SM-A556", phones, samsung, "Samsung Galaxy A55 5G 128GB", 54_900, 10, 90),
+        ("SM-S921", phones, samsung, "Samsung Galaxy S24 256GB", 119_900, 6, 80),
+        ("QE55Q60D", tvs, samsung, "Televizor Samsung QLED 55\" Q60D", 89_900, 4, 70),
+        ("IP15-128", phones, apple, "Apple iPhone 15 128GB", 129_900, 5, 60),
+        ("OLED55C4", tvs, lg, "Televizor LG OLED 55\" C4", 159_900, 3, 50),
+    ]
+    products = [
+        Product.objects.create(
+            sku=sku,
+            slug=sku.lower(),
+            category=category,
+            brand=brand,
+            name_sq=name,
+            name_en=name.replace("Televizor ", "TV "),
+            description_sq=f"{name}, me garanci 2-vjeçare.",
+            price=price,
+            stock=stock,
+            popularity=popularity,
+        )
+        for sku, category, brand, name, price, stock, popularity in rows
+    ]
+    return Catalogue(samsung=products[:3], others=products[3:])
