@@ -7,7 +7,7 @@ import pytest
 from accounts.models import User
 from accounts.tests.factories import AddressFactory, UserFactory
 
-TEST_PASSWORD = "fjalekalim-i-sigurt-42"
+TEST_PASSWORD = "fjalekalim-i-sigurt-42"  # noqa: S105
 
 
 @pytest.fixture

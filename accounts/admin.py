@@ -17,7 +17,14 @@ class AddressInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
     ordering = ["-date_joined"]
-    list_display = ["email", "first_name", "last_name", "is_staff", "email_verified_at", "date_joined"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "email_verified_at",
+        "date_joined",
+    ]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email", "first_name", "last_name"]
     readonly_fields = ["date_joined", "last_login", "email_verified_at"]

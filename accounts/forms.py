@@ -59,7 +59,9 @@ class RegistrationForm(forms.Form):
     )
     accept_terms = forms.BooleanField(
         label=_("Pranoj Kushtet e Shërbimit dhe Politikat e Privatësisë"),
-        error_messages={"required": _("Për t'u regjistruar duhet të pranoni Kushtet dhe Politikat.")},
+        error_messages={
+            "required": _("Për t'u regjistruar duhet të pranoni Kushtet dhe Politikat.")
+        },
     )
     terms_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     privacy_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -10,7 +10,7 @@ DEFAULT_REGION = "AL"
 
 
 def normalise_phone(raw: str) -> str:
-    """Return the number in E.164 ("+355691234567") or raise ValidationError in the user's language."""
+    """Return the number in E.164 ("+355691234567"); refuse it in the user's language."""
     text = (raw or "").strip()
     if not text:
         raise ValidationError(_("Shkruani numrin e telefonit."), code="required")

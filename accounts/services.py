@@ -82,7 +82,10 @@ def customer_register(
         language=language,
     )
     now = timezone.now()
-    for kind, version in ((DocumentKind.TERMS, terms_version), (DocumentKind.PRIVACY, privacy_version)):
+    for kind, version in (
+        (DocumentKind.TERMS, terms_version),
+        (DocumentKind.PRIVACY, privacy_version),
+    ):
         policy_acceptance_record(
             user=user, kind=kind, version=version, language=language, accepted_at=now
         )

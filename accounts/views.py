@@ -71,7 +71,10 @@ def register(request: HttpRequest) -> HttpResponse:
         except PolicyVersionOutdated:
             messages.warning(
                 request,
-                _("Kushtet ose Politikat u përditësuan ndërkohë. Lexoni versionin e ri dhe pranojeni."),
+                _(
+                    "Kushtet ose Politikat u përditësuan ndërkohë. "
+                    "Lexoni versionin e ri dhe pranojeni."
+                ),
             )
             form = RegistrationForm(initial=versions)
         else:

@@ -38,9 +38,7 @@ def _store_session_lines(session: SessionBase, lines: dict[int, int]) -> None:
 def cart_quantities(*, user: User | None, session: SessionBase) -> dict[int, int]:
     """Return {product id: quantity} for whoever is shopping."""
     if user is not None:
-        return dict(
-            CartLine.objects.filter(cart__user=user).values_list("product_id", "quantity")
-        )
+        return dict(CartLine.objects.filter(cart__user=user).values_list("product_id", "quantity"))
     return _session_lines(session)
 
 
@@ -48,7 +46,10 @@ def _check_quantity(product: Product, quantity: int) -> None:
     if quantity < 1:
         raise CartError(_("Sasia duhet të jetë të paktën 1."))
     if quantity > MAX_LINE_QUANTITY:
-        raise CartError(_("Mund të porosisni deri në %(max)d copë nga një produkt.") % {"max": MAX_LINE_QUANTITY})
+        raise CartError(
+            _("Mund të porosisni deri në %(max)d copë nga një produkt.")
+            % {"max": MAX_LINE_QUANTITY}
+        )
     if not product.is_active or product.stock == 0:
         raise CartError(_("%(product)s nuk është më në gjendje.") % {"product": product.name})
     if quantity > product.stock:
@@ -111,7 +112,5 @@ def cart_merge_session_into_account(*, session: SessionBase, user: User) -> None
         if product is None or product.stock == 0:
             continue
         merged = min(existing.get(product_id, 0) + quantity, product.stock, MAX_LINE_QUANTITY)
-        CartLine.objects.update_or_create(
-            cart=cart, product=product, defaults={"quantity": merged}
-        )
+        CartLine.objects.update_or_create(cart=cart, product=product, defaults={"quantity": merged})
     session.pop(SESSION_KEY, None)

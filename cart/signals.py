@@ -9,6 +9,8 @@ from cart.services import cart_merge_session_into_account
 
 
 @receiver(user_logged_in, dispatch_uid="cart.merge_on_login")
-def merge_cart_on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+def merge_cart_on_login(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     if request is not None and hasattr(request, "session"):
         cart_merge_session_into_account(session=request.session, user=user)

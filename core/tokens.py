@@ -15,7 +15,9 @@ from django.utils.http import base36_to_int, int_to_base36
 
 
 class SignedToken:
-    def __init__(self, *, purpose: str, max_age_seconds: int, clock: Callable[[], float] = time.time):
+    def __init__(
+        self, *, purpose: str, max_age_seconds: int, clock: Callable[[], float] = time.time
+    ):
         self.purpose = purpose
         self.max_age_seconds = max_age_seconds
         self.clock = clock

@@ -177,7 +177,9 @@ def wait_for_mail(smtp_server: CollectingHandler) -> MailWaiter:
                 return found
             if time.monotonic() > deadline:
                 subjects = [(m.recipients, m.subject) for m in smtp_server.messages]
-                pytest.fail(f"Expected mail did not arrive within {timeout} s; received: {subjects}")
+                pytest.fail(
+                    f"Expected mail did not arrive within {timeout} s; received: {subjects}"
+                )
             time.sleep(0.1)
 
     return wait
@@ -205,9 +207,9 @@ def catalogue(live_server: Any, django_db_serialized_rollback: None) -> Catalogu
     rows = [
         ("SM-A556", phones, samsung, "Samsung Galaxy A55 5G 128GB", 54_900, 10, 90),
         ("SM-S921", phones, samsung, "Samsung Galaxy S24 256GB", 119_900, 6, 80),
-        ("QE55Q60D", tvs, samsung, "Televizor Samsung QLED 55\" Q60D", 89_900, 4, 70),
+        ("QE55Q60D", tvs, samsung, 'Televizor Samsung QLED 55" Q60D', 89_900, 4, 70),
         ("IP15-128", phones, apple, "Apple iPhone 15 128GB", 129_900, 5, 60),
-        ("OLED55C4", tvs, lg, "Televizor LG OLED 55\" C4", 159_900, 3, 50),
+        ("OLED55C4", tvs, lg, 'Televizor LG OLED 55" C4', 159_900, 3, 50),
     ]
     products = [
         Product.objects.create(

@@ -11,11 +11,18 @@ from staff.admin_base import PersonalDataAdmin
 class OutboxMessageAdmin(PersonalDataAdmin):
     list_display = ["created_at", "kind", "status", "attempts", "sent_at", "next_attempt_at"]
     list_filter = ["kind", "status"]
-    fields = [
-        "kind", "status", "to_address", "subject", "language", "attempts",
-        "next_attempt_at", "last_error", "created_at", "sent_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind",
+        "status",
+        "to_address",
+        "subject",
+        "language",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -64,5 +64,5 @@ class OutboxMessage(models.Model):
 
     @property
     def message_id(self) -> str:
-        """A Message-ID fixed per outbox row, so a retried delivery is recognisably the same mail."""
+        """Return a Message-ID fixed per row: a retried delivery is recognisably the same mail."""
         return f"<{self.id}@3vfejzo.al>"

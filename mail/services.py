@@ -37,9 +37,7 @@ def _render(kind: MailKind, context: dict[str, Any], language: str) -> tuple[str
         **context,
     }
     with translation.override(language):
-        subject = " ".join(
-            render_to_string(f"mail/{kind.value}/subject.txt", full_context).split()
-        )
+        subject = " ".join(render_to_string(f"mail/{kind.value}/subject.txt", full_context).split())
         text = render_to_string(f"mail/{kind.value}/body.txt", full_context)
         html = render_to_string(f"mail/{kind.value}/body.html", full_context)
     return subject, text, html
@@ -98,13 +96,10 @@ def _claim(message_id: uuid.UUID) -> OutboxMessage | None:
     claimable = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
         status=OutboxStatus.SENDING, claimed_until__lt=now
     )
-    claimed = (
-        OutboxMessage.objects.filter(claimable, pk=message_id)
-        .update(
-            status=OutboxStatus.SENDING,
-            claimed_until=now + timedelta(seconds=settings.MAIL_CLAIM_SECONDS),
-            attempts=F("attempts") + 1,
-        )
+    claimed = OutboxMessage.objects.filter(claimable, pk=message_id).update(
+        status=OutboxStatus.SENDING,
+        claimed_until=now + timedelta(seconds=settings.MAIL_CLAIM_SECONDS),
+        attempts=F("attempts") + 1,
     )
     if claimed != 1:
         return None

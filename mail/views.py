@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import email
 import mailbox
-from email.message import Message
+from email.message import EmailMessage
 from email.policy import default as default_policy
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,8 +21,8 @@ def _require_viewer() -> mailbox.Maildir:
     return mailbox.Maildir(maildir_path(), create=True)
 
 
-def _parse(raw: mailbox.MaildirMessage) -> Message:
-    return email.message_from_bytes(raw.as_bytes(), policy=default_policy)
+def _parse(raw: mailbox.MaildirMessage) -> EmailMessage:
+    return cast(EmailMessage, email.message_from_bytes(raw.as_bytes(), policy=default_policy))
 
 
 def _summary(key: str, raw: mailbox.MaildirMessage) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,13 +12,15 @@ from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.services import OrderError, order_change_status
 from staff.admin_base import PersonalDataAdmin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ["sku", "product_name", "unit_price", "quantity"]
-    readonly_fields = fields
+    fields = readonly_fields = ("sku", "product_name", "unit_price", "quantity")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -26,14 +30,13 @@ class OrderStatusChangeInline(admin.TabularInline):
     model = OrderStatusChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "from_status", "to_status", "actor_label"]
-    readonly_fields = fields
+    fields = readonly_fields = ("changed_at", "from_status", "to_status", "actor_label")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
-def _status_action(to_status: OrderStatus, description: str):  # type: ignore[no-untyped-def]
+def _status_action(to_status: OrderStatus, description: StrOrPromise):  # type: ignore[no-untyped-def]
     def action(modeladmin: OrderAdmin, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         actor = request.user if isinstance(request.user, User) else None
         changed = 0
@@ -57,12 +60,19 @@ def _status_action(to_status: OrderStatus, description: str):  # type: ignore[no
 
 @admin.register(Order)
 class OrderAdmin(PersonalDataAdmin):
-    list_display = ["number", "status", "placed_at", "total", "payment_method", "delivery_municipality"]
+    list_display = [
+        "number",
+        "status",
+        "placed_at",
+        "total",
+        "payment_method",
+        "delivery_municipality",
+    ]
     list_filter = ["status", "payment_method", "delivery_municipality", "placed_at"]
     search_fields = ["number"]
     date_hierarchy = "placed_at"
     inlines = [OrderLineInline, OrderStatusChangeInline]
-    readonly_fields = [
+    fields = readonly_fields = (
         "number",
         "customer",
         "status",
@@ -75,8 +85,7 @@ class OrderAdmin(PersonalDataAdmin):
         "total",
         "language",
         "placed_at",
-    ]
-    fields = readonly_fields
+    )
     actions = [
         _status_action(OrderStatus.CONFIRMED, _("Konfirmo porositë e zgjedhura")),
         _status_action(OrderStatus.OUT_FOR_DELIVERY, _("Shëno: në dorëzim")),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +46,7 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args: Any, addresses: list[Address], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.addresses = {str(address.pk): address for address in addresses}
-        self.fields["address"].choices = [
+        cast(forms.ChoiceField, self.fields["address"]).choices = [
             *((key, str(address)) for key, address in self.addresses.items()),
             (NEW_ADDRESS, _("Adresë e re")),
         ]

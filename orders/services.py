@@ -216,8 +216,9 @@ def order_change_status(
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     if to_status == OrderStatus.CANCELLED:
-        for line in locked.lines.exclude(product=None):
-            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        restock = locked.lines.exclude(product=None).values_list("product_id", "quantity")
+        for product_id, quantity in restock:
+            Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
     OrderStatusChange.objects.create(
         order=locked,
         from_status=previous,
@@ -232,7 +233,11 @@ def order_change_status(
         to_address=customer.email,
         language=locked.language,
         recipient=customer,
-        context={"first_name": customer.first_name, "order": locked, "order_url": order_url(locked)},
+        context={
+            "first_name": customer.first_name,
+            "order": locked,
+            "order_url": order_url(locked),
+        },
     )
     return locked
 

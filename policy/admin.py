@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from policy.models import PolicyAcceptance, PolicyVersion
+from policy.models import PolicyVersion
 
 
 @admin.register(PolicyVersion)

@@ -6,8 +6,18 @@ import datetime
 from dataclasses import dataclass
 
 ALBANIAN_MONTHS = [
-    "Janar", "Shkurt", "Mars", "Prill", "Maj", "Qershor",
-    "Korrik", "Gusht", "Shtator", "Tetor", "Nëntor", "Dhjetor",
+    "Janar",
+    "Shkurt",
+    "Mars",
+    "Prill",
+    "Maj",
+    "Qershor",
+    "Korrik",
+    "Gusht",
+    "Shtator",
+    "Tetor",
+    "Nëntor",
+    "Dhjetor",
 ]
 
 

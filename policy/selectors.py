@@ -20,7 +20,9 @@ def policy_current_version(*, kind: DocumentKind) -> int:
     return version
 
 
-def policy_document(*, kind: DocumentKind, language: str, version: int | None = None) -> PolicyVersion:
+def policy_document(
+    *, kind: DocumentKind, language: str, version: int | None = None
+) -> PolicyVersion:
     """Return a version in the reader's language, or the Albanian text where none exists."""
     number = version or policy_current_version(kind=kind)
     rows = {

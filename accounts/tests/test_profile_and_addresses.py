@@ -22,13 +22,21 @@ def test_profile_update_normalises_phone(customer_client, customer):
     )
     assert response.status_code == 302
     customer.refresh_from_db()
-    assert (customer.first_name, customer.phone, customer.language) == ("Drita", "+355687654321", "en")
+    assert (customer.first_name, customer.phone, customer.language) == (
+        "Drita",
+        "+355687654321",
+        "en",
+    )
 
 
 def test_address_book_add_edit_delete(customer_client, customer):
     customer_client.post(
         reverse("accounts:address_add"),
-        {"municipality": "durres", "street": "Rr. Taulantia 5", "courier_notes": "Thirrni në portë"},
+        {
+            "municipality": "durres",
+            "street": "Rr. Taulantia 5",
+            "courier_notes": "Thirrni në portë",
+        },
     )
     address = Address.objects.get(user=customer)
     assert address.is_default

@@ -145,7 +145,11 @@ def test_verification_link_verifies_once_and_tampering_fails(client, smtp_server
 
 
 def test_garbage_verification_links_are_refused_not_crashed(client):
-    for path in ["/llogaria/verifiko/xx/yy/", "/llogaria/verifiko/MQ/abc-def/", "/llogaria/verifiko/" + "A" * 300 + "/z/"]:
+    for path in [
+        "/llogaria/verifiko/xx/yy/",
+        "/llogaria/verifiko/MQ/abc-def/",
+        "/llogaria/verifiko/" + "A" * 300 + "/z/",
+    ]:
         assert client.get(path).status_code == 400
 
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from config.env import email_settings
-from aiosmtpd.controller import Controller
-
 from core.testing import (
     CollectingHandler,
     SMTPServer,

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from catalog.tests.factories import ProductFactory
 
 from cart.services import cart_set_quantity
-from catalog.tests.factories import ProductFactory
 from orders.models import PaymentMethod
 from orders.services import Delivery, order_place
 

@@ -74,7 +74,9 @@ def test_checkout_with_saved_address(customer_client, customer_with_cart):
     assert Order.objects.get().delivery_street == "Rr. e Kavajës 3"
 
 
-def test_another_customers_address_cannot_be_used(customer_client, customer_with_cart, other_customer):
+def test_another_customers_address_cannot_be_used(
+    customer_client, customer_with_cart, other_customer
+):
     theirs = AddressFactory(user=other_customer)
     response = customer_client.post(CHECKOUT, _new_address_form(address=str(theirs.pk)))
     assert response.status_code == 200
@@ -92,7 +94,9 @@ def test_another_customers_address_cannot_be_used(customer_client, customer_with
         {"notes": "x" * 5000},
     ],
 )
-def test_bad_checkout_input_changes_nothing(customer_client, customer_with_cart, product, overrides):
+def test_bad_checkout_input_changes_nothing(
+    customer_client, customer_with_cart, product, overrides
+):
     response = customer_client.post(CHECKOUT, _new_address_form(**overrides))
     assert response.status_code == 200
     assert response.context["form"].errors

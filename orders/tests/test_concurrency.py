@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from catalog.tests.factories import ProductFactory
 from django.db import connection, connections
 
 from accounts.tests.factories import UserFactory
-from catalog.tests.factories import ProductFactory
 from orders.models import Order, PaymentMethod
 from orders.services import Delivery, OrderError, order_place
 

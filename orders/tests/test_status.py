@@ -23,10 +23,17 @@ def test_status_changes_are_recorded_with_who_and_when_and_mailed(
     placed_order, sales_agent, smtp_server
 ):
     order_change_status(order=placed_order, to_status=OrderStatus.CONFIRMED, actor=sales_agent)
-    order_change_status(order=placed_order, to_status=OrderStatus.OUT_FOR_DELIVERY, actor=sales_agent)
+    order_change_status(
+        order=placed_order, to_status=OrderStatus.OUT_FOR_DELIVERY, actor=sales_agent
+    )
     order_change_status(order=placed_order, to_status=OrderStatus.DELIVERED, actor=sales_agent)
     history = list(OrderStatusChange.objects.filter(order=placed_order).order_by("id"))
-    assert [c.to_status for c in history] == ["placed", "confirmed", "out_for_delivery", "delivered"]
+    assert [c.to_status for c in history] == [
+        "placed",
+        "confirmed",
+        "out_for_delivery",
+        "delivered",
+    ]
     assert all(c.actor == sales_agent for c in history[1:])
     assert all(c.changed_at is not None for c in history)
     run_tasks()

@@ -56,7 +56,18 @@ def test_p1_terms_page_links_the_policy(client):
     assert "Politikat e Privatësisë" in body
 
 
-@pytest.mark.parametrize("path", ["/", "/privatesia/", "/kushtet/", "/shporta/", "/llogaria/hyr/", "/produkte/", "/nuk-ekziston/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/privatesia/",
+        "/kushtet/",
+        "/shporta/",
+        "/llogaria/hyr/",
+        "/produkte/",
+        "/nuk-ekziston/",
+    ],
+)
 def test_p15_every_page_footer_links_policy_terms_and_contact(client, path):
     body = client.get(path).content.decode()
     assert 'href="/privatesia/"' in body
