@@ -101,10 +101,13 @@ def customer_register(
 
 
 def email_verify(*, user: User, token: str) -> bool:
-    """Mark the address verified if the token is valid for it; return whether it was."""
-    if user.email_verified:
-        return True
-    if not check_email_verification_token(user, token):
+    """Mark the address verified if the token is valid for it; return whether it was.
+
+    Verifying changes the token's state, so a used link is no longer valid: the
+    answer for an already verified account is the same as for a forged link, and
+    tells an outsider nothing about which accounts exist.
+    """
+    if user.email_verified or not check_email_verification_token(user, token):
         return False
     User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
         email_verified_at=timezone.now()

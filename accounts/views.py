@@ -107,7 +107,8 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
-    if user is not None and email_verify(user=user, token=token):
+    own_verified_account = user is not None and user.pk == request.user.pk and user.email_verified
+    if own_verified_account or (user is not None and email_verify(user=user, token=token)):
         messages.success(request, _("Email-i juaj u verifikua. Tani mund të porosisni."))
         return redirect("cart:detail" if request.user.is_authenticated else "accounts:login")
     return render(request, "accounts/verify_failed.html", status=400)

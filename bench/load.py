@@ -38,6 +38,7 @@ PG_PASSWORD = "postgres"  # noqa: S105 - the local benchmark cluster only
 PG_SOCKET_DIR = "/var/run/postgresql"
 HOST = "127.0.0.1"
 THRESHOLD_PERCENT = 40.0
+DRIFT_WARN_PERCENT = 15.0
 BARE_PATH = "/_bench/bare/"
 SEARCH_QUERY = "samsung"
 
@@ -126,10 +127,20 @@ def ensure_local_postgres(*, keep_db: bool) -> str:
     return f"postgres://postgres:{PG_PASSWORD}@{HOST}:5432/{BENCH_DB}"
 
 
-def manage(*args: str, env: dict[str, str]) -> None:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env)
+def manage(*args: str, env: dict[str, str], quiet: bool = False) -> str:
+    """Run a management command; with ``quiet`` return its output instead of showing it."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=quiet,
+        text=True,
+    )
     if result.returncode != 0:
+        if quiet:
+            print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
         fail(f"manage.py {' '.join(args)} failed (exit {result.returncode}).")
+    return result.stdout or ""
 
 
 def has_command(name: str) -> bool:
@@ -244,6 +255,8 @@ def profile_targets(targets: list[Target], *, repeat: int = 200, top: int = 25) 
         client.cookies.clear()
         with CaptureQueriesContext(connection) as captured:
             client.get(target.path)
+        # Copy now: every request start clears the log the context reads from.
+        queries = list(captured.captured_queries)
         client.cookies.clear()
         profiler = cProfile.Profile()
         started = time.perf_counter()
@@ -253,8 +266,8 @@ def profile_targets(targets: list[Target], *, repeat: int = 200, top: int = 25) 
         profiler.disable()
         elapsed_ms = (time.perf_counter() - started) * 1000 / repeat
         print(f"\n=== {target.name} {target.path}: {elapsed_ms:.2f} ms/request in process")
-        print(f"--- {len(captured.captured_queries)} queries:")
-        for query in captured.captured_queries:
+        print(f"--- {len(queries)} queries:")
+        for query in queries:
             print(f"  [{query['time']}s] {query['sql'][:300]}")
         buffer = io.StringIO()
         pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(top)
@@ -414,7 +427,7 @@ def unmeasured(target: Target) -> dict[str, Any]:
 # --------------------------------------------------------------------------- report
 
 
-def print_table(rows: list[dict[str, Any]], bare_mean: float) -> None:
+def print_table(rows: list[dict[str, Any]], bare_mean: float, *, baseline: str) -> None:
     header = (
         f"{'page':<13}{'path':<44}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'% bare':>8}{'queries':>9}{'KiB':>7}  flag"
@@ -435,8 +448,8 @@ def print_table(rows: list[dict[str, Any]], bare_mean: float) -> None:
         )
     print("-" * len(header))
     print(
-        f"bare mean {bare_mean:.0f} req/s; pages under {THRESHOLD_PERCENT:.0f} % of it are "
-        "flagged. Ratios compare runs of this invocation only."
+        f"bare mean {bare_mean:.0f} req/s. '% bare' of a page: its req/s over {baseline}; "
+        f"under {THRESHOLD_PERCENT:.0f} % is flagged. Bare rows: % of the bare mean."
     )
 
 
@@ -475,6 +488,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="comma-separated page names to run (home,listing,category,search,product)",
     )
     parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="also measure the bare view between pages; each page is then compared with "
+        "the bare runs on either side of it (steadier on a busy machine)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="after the run, print each page's queries and a cProfile summary (in process)",
@@ -508,7 +527,13 @@ def main(argv: list[str] | None = None) -> int:
     manage("migrate", "--noinput", "-v0", env=env)
     if has_command("seed_demo"):
         say("seeding demo data")
-        manage("seed_demo", *(["--if-empty"] if external_db or args.keep_db else []), env=env)
+        output = manage(
+            "seed_demo",
+            *(["--if-empty"] if external_db or args.keep_db else []),
+            env=env,
+            quiet=True,
+        )
+        say(output.strip().splitlines()[0] if output.strip() else "seed_demo printed nothing")
     elif external_db or args.keep_db:
         say("warning: manage.py seed_demo does not exist; using the data already there")
     else:
@@ -527,6 +552,9 @@ def main(argv: list[str] | None = None) -> int:
         targets = [t for t in targets if t.name in wanted]
     inspect_targets(targets)
 
+    load_before = os.getloadavg()
+    if load_before[0] > 0.5 * (os.cpu_count() or 1):
+        say(f"warning: load average is {load_before[0]:.2f} before starting; figures will be noisy")
     server: Gunicorn | None = None
     rows: list[dict[str, Any]] = []
     try:
@@ -547,26 +575,37 @@ def main(argv: list[str] | None = None) -> int:
             return measure_target(wrk, url, target, label=label, args=args)
 
         url = server.url
-        bare_before = measure(bare, "bare before")
-        page_rows = [
-            measure(target, target.name) if target.status == 200 else unmeasured(target)
-            for target in targets
-        ]
-        bare_after = measure(bare, "bare after")
+        bare_rows = [measure(bare, "bare before")]
+        page_rows = []
+        for index, target in enumerate(targets):
+            if target.status != 200:
+                page_rows.append(unmeasured(target))
+                continue
+            page_rows.append(measure(target, target.name))
+            if args.interleave and index < len(targets) - 1:
+                bare_rows.append(measure(bare, "bare"))
+            page_rows[-1]["_bare_index"] = len(bare_rows) - 1
+        bare_rows.append(measure(bare, "bare after"))
     finally:
         if server is not None:
             server.stop()
             say("gunicorn stopped")
         shutil.rmtree(static_root, ignore_errors=True)
 
-    bare_mean = statistics.mean([bare_before["rps"], bare_after["rps"]])
+    bare_before, bare_after = bare_rows[0], bare_rows[-1]
+    bare_mean = statistics.mean(row["rps"] for row in bare_rows)
     for row in page_rows:
-        if row.get("flag", "").startswith("HTTP"):
-            row["ratio_percent"] = None
+        index = row.pop("_bare_index", None)
+        if index is None:
+            row["ratio_percent"] = row["baseline_rps"] = None
             continue
-        row["ratio_percent"] = 100.0 * row["rps"] / bare_mean if bare_mean else None
+        # The baseline is the bare runs on either side of this page (with --interleave),
+        # otherwise the mean of the bare runs before and after all the pages.
+        neighbours = [bare_rows[index], bare_rows[index + 1]] if args.interleave else bare_rows
+        row["baseline_rps"] = statistics.mean(r["rps"] for r in neighbours)
+        row["ratio_percent"] = 100.0 * row["rps"] / row["baseline_rps"]
         flags = []
-        if row["ratio_percent"] is not None and row["ratio_percent"] < THRESHOLD_PERCENT:
+        if row["ratio_percent"] < THRESHOLD_PERCENT:
             flags.append(f"UNDER {THRESHOLD_PERCENT:.0f}%")
         if row.get("non_2xx_3xx"):
             flags.append(f"{row['non_2xx_3xx']} non-2xx")
@@ -575,18 +614,47 @@ def main(argv: list[str] | None = None) -> int:
         if row.get("sets_session_cookie"):
             flags.append("sets session cookie")
         row["flag"] = ", ".join(flags)
-    for row in (bare_before, bare_after):
+    for row in bare_rows:
         row["ratio_percent"] = 100.0 * row["rps"] / bare_mean if bare_mean else None
         row["flag"] = "non-2xx" if row.get("non_2xx_3xx") else ""
-    rows = [bare_before, *page_rows, bare_after]
-    print_table(rows, bare_mean)
+    if args.interleave:
+        rows = [bare_rows[0]]
+        for page, after in zip(page_rows, [*bare_rows[1:-1], None], strict=True):
+            rows.append(page)
+            if after is not None:
+                rows.append(after)
+        rows.append(bare_rows[-1])
+    else:
+        rows = [bare_before, *page_rows, bare_after]
+    print_table(
+        rows,
+        bare_mean,
+        baseline="the bare runs just before and after it"
+        if args.interleave
+        else "the mean of the bare runs before and after all pages",
+    )
     drift = 100.0 * (bare_after["rps"] - bare_before["rps"]) / bare_before["rps"]
-    print(f"bare drift between before and after: {drift:+.1f} %")
+    load_after = os.getloadavg()
+    print(
+        f"bare drift between before and after: {drift:+.1f} %; load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} CPUs)"
+    )
+    if abs(drift) > DRIFT_WARN_PERCENT:
+        print(
+            f"warning: the bare view moved more than {DRIFT_WARN_PERCENT:.0f} % during the run; "
+            "something else was using the machine. Rerun on a quiet machine before trusting "
+            "the ratios."
+        )
 
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_revision": git_revision(),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_average_before": load_before[0],
+            "load_average_after": load_after[0],
+        },
         "settings": SETTINGS,
         "wrk": {
             "threads": args.threads,
@@ -595,9 +663,11 @@ def main(argv: list[str] | None = None) -> int:
         },
         "gunicorn": {"workers": args.workers, "worker_class": "sync"},
         "threshold_percent": THRESHOLD_PERCENT,
+        "interleave": args.interleave,
         "bare": {
             "before": bare_before,
             "after": bare_after,
+            "runs": bare_rows,
             "mean_rps": bare_mean,
             "drift_percent": drift,
         },

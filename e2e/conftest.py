@@ -19,7 +19,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
-from catalog.models import Brand, Category, Product
+from catalog.models import Product
+from catalog.tests.factories import BrandFactory, CategoryFactory, ProductFactory
 from config.env import email_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,19 +70,32 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous_guard
 
 
-def new_page(browser: Any, **context_options: Any) -> Any:
-    """Open a page in a fresh context (own cookies) with the suite's default timeout."""
-    context = browser.new_context(locale="sq-AL", **context_options)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return context.new_page()
+PageOpener = Callable[..., Any]
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A page in a fresh browser context with JavaScript on, closed after the test."""
-    tab = new_page(browser)
-    yield tab
-    tab.context.close()
+def open_page(browser: Any) -> Iterator[PageOpener]:
+    """Return ``open_page(**context_options)``: a page in a fresh context (own cookies).
+
+    Every context gets the suite's default timeout and is closed after the test.
+    """
+    contexts: list[Any] = []
+
+    def open_(**context_options: Any) -> Any:
+        context = browser.new_context(locale="sq-AL", **context_options)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page: PageOpener) -> Any:
+    """A page with JavaScript on, as most visitors have it."""
+    return open_page()
 
 
 @dataclass
@@ -199,31 +213,27 @@ def catalogue(live_server: Any, django_db_serialized_rollback: None) -> Catalogu
     documents registration needs), which the live server's flush removes after
     every test.
     """
-    phones = Category.objects.create(slug="telefona", name_sq="Telefona", name_en="Phones")
-    tvs = Category.objects.create(slug="televizore", name_sq="Televizorë", name_en="TVs")
-    samsung = Brand.objects.create(name="Samsung", slug="samsung")
-    apple = Brand.objects.create(name="Apple", slug="apple")
-    lg = Brand.objects.create(name="LG", slug="lg")
+    phones = CategoryFactory(slug="telefona", name_sq="Telefona", name_en="Phones")
+    tvs = CategoryFactory(slug="televizore", name_sq="Televizorë", name_en="TVs")
+    samsung, apple, lg = (BrandFactory(name=name) for name in ("Samsung", "Apple", "LG"))
     rows = [
-        ("SM-A556", phones, samsung, "Samsung Galaxy A55 5G 128GB", 54_900, 10, 90),
-        ("SM-S921", phones, samsung, "Samsung Galaxy S24 256GB", 119_900, 6, 80),
-        ("QE55Q60D", tvs, samsung, 'Televizor Samsung QLED 55" Q60D', 89_900, 4, 70),
-        ("IP15-128", phones, apple, "Apple iPhone 15 128GB", 129_900, 5, 60),
-        ("OLED55C4", tvs, lg, 'Televizor LG OLED 55" C4', 159_900, 3, 50),
+        ("SM-A556", phones, samsung, "Samsung Galaxy A55 5G 128GB", 54_900, 10),
+        ("SM-S921", phones, samsung, "Samsung Galaxy S24 256GB", 119_900, 6),
+        ("QE55Q60D", tvs, samsung, 'Televizor Samsung QLED 55" Q60D', 89_900, 4),
+        ("IP15-128", phones, apple, "Apple iPhone 15 128GB", 129_900, 5),
+        ("OLED55C4", tvs, lg, 'Televizor LG OLED 55" C4', 159_900, 3),
     ]
     products = [
-        Product.objects.create(
+        ProductFactory(
             sku=sku,
             slug=sku.lower(),
             category=category,
             brand=brand,
             name_sq=name,
             name_en=name.replace("Televizor ", "TV "),
-            description_sq=f"{name}, me garanci 2-vjeçare.",
             price=price,
             stock=stock,
-            popularity=popularity,
         )
-        for sku, category, brand, name, price, stock, popularity in rows
+        for sku, category, brand, name, price, stock in rows
     ]
     return Catalogue(samsung=products[:3], others=products[3:])

@@ -7,15 +7,17 @@ worker delivers to an SMTP server, and the test follows the link in the mail.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from catalog.models import Product
-from e2e.conftest import Catalogue, MailWaiter, ReceivedMail, new_page
 from mail.models import OutboxMessage, OutboxStatus
 from orders.models import Order, PaymentMethod
+
+if TYPE_CHECKING:
+    from e2e.conftest import Catalogue, MailWaiter, PageOpener, ReceivedMail
 
 pytestmark = pytest.mark.browser
 
@@ -215,24 +217,21 @@ def test_p3_p8_visitor_searches_registers_verifies_and_orders(
 
 
 def test_storefront_works_without_javascript(
-    browser: Any, live_server: Any, catalogue: Catalogue
+    open_page: PageOpener, live_server: Any, catalogue: Catalogue
 ) -> None:
     # given: a browser with JavaScript off
-    page = new_page(browser, java_script_enabled=False)
+    page = open_page(java_script_enabled=False)
     product = catalogue.samsung[1]
-    try:
-        # when: the visitor searches and adds a product through the plain forms
-        page.goto(live_server.url + "/")
-        search(page, "galaxy s24")
-        expect(page.get_by_role("heading", level=3)).to_have_count(1)
-        add_to_cart(page, product)
-        open_cart(page)
 
-        # then: the cart shows it
-        expect(cart_rows(page)).to_have_count(1)
-        expect(page.get_by_role("table").get_by_role("link", name=product.name_sq)).to_be_visible()
-        expect(page.get_by_role("spinbutton", name=f"Sasia për {product.name_sq}")).to_have_value(
-            "1"
-        )
-    finally:
-        page.context.close()
+    # when: the visitor searches and adds a product through the plain forms
+    page.goto(live_server.url + "/")
+    search(page, "galaxy s24")
+    expect(page.get_by_role("heading", level=3)).to_have_count(1)
+    add_to_cart(page, product)
+    open_cart(page)
+
+    # then: the cart shows it
+    expect(cart_rows(page)).to_have_count(1)
+    expect(page.get_by_role("table").get_by_role("link", name=product.name_sq)).to_be_visible()
+    quantity = page.get_by_role("spinbutton", name=f"Sasia për {product.name_sq}")
+    expect(quantity).to_have_value("1")

@@ -181,3 +181,21 @@ def test_password_reset_goes_through_the_outbox_and_reveals_nothing(client, cust
     assert response.status_code == 302
     customer.refresh_from_db()
     assert customer.check_password("Lumi-i-Vjoses-2024")
+
+
+def test_verification_link_reveals_nothing_about_other_verified_accounts(client, customer):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(customer.pk))
+    assert client.get(f"/llogaria/verifiko/{uid}/anything-0/").status_code == 400
+    assert client.get("/llogaria/verifiko/OTk5OTk/anything-0/").status_code == 400
+
+
+def test_opening_a_used_link_again_while_signed_in_is_friendly(client, customer):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    client.force_login(customer)
+    uid = urlsafe_base64_encode(force_bytes(customer.pk))
+    assert client.get(f"/llogaria/verifiko/{uid}/used-0/").status_code == 302

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 from django.http import QueryDict
 
+from accounts.phone import display_phone
 from core.money import format_lek, vat_included
 
 register = template.Library()
@@ -12,6 +13,12 @@ register = template.Library()
 def lek(amount: int | None) -> str:
     """Render a whole-lek amount: {{ product.price|lek }} → "129 999 L"."""
     return "" if amount is None else format_lek(int(amount))
+
+
+@register.filter
+def phone(e164: str) -> str:
+    """Render a stored E.164 number for people: "+355 69 123 4567"."""
+    return display_phone(e164)
 
 
 @register.filter

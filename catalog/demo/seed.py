@@ -1,0 +1,253 @@
+"""Write the demo catalogue, customers and staff; safe to run again (matched by SKU and email)."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Address, User
+from catalog.demo import appliances, electronics
+from catalog.demo.base import SEED, DemoProduct
+from catalog.demo.categories import CATEGORIES, CATEGORY_BY_SLUG
+from catalog.demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF, DemoStaff
+from catalog.models import Brand, Category, Product
+from staff.roles import Role
+from staff.services import roles_sync
+
+logger = logging.getLogger(__name__)
+
+GENERATORS: list[Callable[[random.Random], list[DemoProduct]]] = [
+    electronics.televisions,
+    electronics.audio,
+    electronics.headphones,
+    electronics.phones,
+    electronics.tablets,
+    electronics.watches,
+    electronics.laptops,
+    electronics.monitors,
+    appliances.fridges,
+    appliances.washers,
+    appliances.dishwashers,
+    appliances.cookers,
+    appliances.air_conditioners,
+    appliances.small_appliances,
+]
+
+PRODUCT_FIELDS = [
+    "slug",
+    "category",
+    "brand",
+    "name_sq",
+    "name_en",
+    "description_sq",
+    "description_en",
+    "specifications",
+    "price",
+    "stock",
+    "image",
+    "is_active",
+    "popularity",
+]
+
+
+@dataclass(frozen=True)
+class SeededProduct:
+    """A demo product with everything the database row needs except its foreign keys."""
+
+    sku: str
+    slug: str
+    stock: int
+    popularity: int
+    demo: DemoProduct
+
+
+@dataclass
+class SeedReport:
+    categories: int = 0
+    brands: int = 0
+    products_created: int = 0
+    products_updated: int = 0
+    customers: int = 0
+    staff: list[DemoStaff] = field(default_factory=list)
+
+
+def _stock(rng: random.Random) -> int:
+    roll = rng.random()
+    if roll < 0.08:
+        return 0
+    if roll < 0.12:
+        return 1
+    if roll < 0.2:
+        return rng.randint(2, 3)
+    return rng.randint(4, 40)
+
+
+def demo_products() -> list[SeededProduct]:
+    """Return the demo catalogue; the same list, in the same order, on every call."""
+    rng = random.Random(SEED)
+    products = [product for generate in GENERATORS for product in generate(rng)]
+    seeded: list[SeededProduct] = []
+    slugs: set[str] = set()
+    for number, product in enumerate(products, start=101):
+        code = CATEGORY_BY_SLUG[product.category].sku_code
+        sku = f"3VF-{code}-{number:05d}"
+        slug = slugify(product.name_en)[:140].strip("-")
+        if slug in slugs:
+            slug = f"{slug}-{number}"
+        slugs.add(slug)
+        seeded.append(
+            SeededProduct(
+                sku=sku,
+                slug=slug,
+                stock=_stock(rng),
+                popularity=rng.randint(0, 1000),
+                demo=product,
+            )
+        )
+    return seeded
+
+
+def _seed_categories() -> dict[str, Category]:
+    by_slug: dict[str, Category] = {}
+    positions: dict[str | None, int] = {}
+    for demo in CATEGORIES:
+        position = positions.get(demo.parent, 0)
+        positions[demo.parent] = position + 1
+        category, _created = Category.objects.update_or_create(
+            slug=demo.slug,
+            defaults={
+                "parent": by_slug[demo.parent] if demo.parent else None,
+                "name_sq": demo.name_sq,
+                "name_en": demo.name_en,
+                "position": position,
+                "image": demo.image,
+            },
+        )
+        by_slug[demo.slug] = category
+    return by_slug
+
+
+def _seed_brands(names: set[str]) -> dict[str, Brand]:
+    brands: dict[str, Brand] = {}
+    for name in sorted(names):
+        brand, _created = Brand.objects.update_or_create(
+            name=name, defaults={"slug": slugify(name)}
+        )
+        brands[name] = brand
+    return brands
+
+
+def _seed_products(
+    seeded: list[SeededProduct], *, categories: dict[str, Category], brands: dict[str, Brand]
+) -> tuple[int, int]:
+    existing = {p.sku: p for p in Product.objects.filter(sku__in=[s.sku for s in seeded])}
+    to_create: list[Product] = []
+    to_update: list[Product] = []
+    for item in seeded:
+        demo = item.demo
+        category = categories[demo.category]
+        values = {
+            "slug": item.slug,
+            "category": category,
+            "brand": brands[demo.brand],
+            "name_sq": demo.name_sq,
+            "name_en": demo.name_en,
+            "description_sq": demo.description_sq,
+            "description_en": demo.description_en,
+            "specifications": demo.specifications,
+            "price": demo.price,
+            "stock": item.stock,
+            "image": category.image,
+            "is_active": True,
+            "popularity": item.popularity,
+        }
+        product = existing.get(item.sku)
+        if product is None:
+            to_create.append(Product(sku=item.sku, **values))
+        else:
+            for name, value in values.items():
+                setattr(product, name, value)
+            to_update.append(product)
+    Product.objects.bulk_create(to_create, batch_size=200)
+    Product.objects.bulk_update(to_update, PRODUCT_FIELDS, batch_size=200)
+    return len(to_create), len(to_update)
+
+
+def _seed_customers() -> int:
+    # One hash for every demo customer: hashing twenty times would only slow the seed down.
+    password = make_password(CUSTOMER_PASSWORD)
+    now = timezone.now()
+    for demo in CUSTOMERS:
+        user, _created = User.objects.update_or_create(
+            email=demo.email,
+            defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "phone": demo.phone,
+                "is_active": True,
+            },
+            create_defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "phone": demo.phone,
+                "password": password,
+                "email_verified_at": now,
+            },
+        )
+        Address.objects.get_or_create(
+            user=user,
+            municipality=demo.municipality,
+            street=demo.street,
+            defaults={"is_default": True},
+        )
+    return len(CUSTOMERS)
+
+
+def _seed_staff() -> list[DemoStaff]:
+    groups = {group.name: group for group in roles_sync()}
+    for demo in STAFF:
+        user = User.objects.filter(email=demo.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                demo.email,
+                demo.password,
+                first_name=demo.first_name,
+                last_name=demo.last_name,
+                email_verified_at=timezone.now(),
+            )
+        elif not user.check_password(demo.password):
+            user.set_password(demo.password)
+        user.first_name = demo.first_name
+        user.last_name = demo.last_name
+        user.is_staff = True
+        user.is_active = True
+        user.is_superuser = demo.role == Role.ADMINISTRATOR
+        user.save()
+        user.groups.set([groups[demo.role.value]])
+    return list(STAFF)
+
+
+@transaction.atomic
+def demo_seed() -> SeedReport:
+    """Create or refresh the demo catalogue, customers and staff accounts."""
+    seeded = demo_products()
+    categories = _seed_categories()
+    brands = _seed_brands({item.demo.brand for item in seeded})
+    created, updated = _seed_products(seeded, categories=categories, brands=brands)
+    report = SeedReport(
+        categories=len(categories),
+        brands=len(brands),
+        products_created=created,
+        products_updated=updated,
+        customers=_seed_customers(),
+        staff=_seed_staff(),
+    )
+    logger.info("Demo data seeded: %s products created, %s updated", created, updated)
+    return report
