@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.selectors import SEARCH_MAX_LENGTH, ProductFilters, ProductSort
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PRICE_LIMIT = 100_000_000
 MAX_BRANDS = 50
@@ -36,7 +39,7 @@ PRICE_ERRORS = {
 }
 
 
-def _price_field(*, label: str, name: str) -> forms.IntegerField:
+def _price_field(*, label: StrOrPromise, name: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
+from unittest import mock
 
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
@@ -61,8 +62,13 @@ class SMTPServer:
 
 
 def run_tasks() -> None:
-    """Run the real task worker until no task is ready, as `db_worker` does in production."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """Run the real task worker until no task is ready, as `db_worker` does in production.
+
+    The worker closes connections that are not in autocommit mode; inside a test's
+    transaction that would be the test's own connection, so that one step is skipped.
+    """
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def wait_for(predicate: Callable[[], bool], *, timeout: float = 10.0) -> bool:

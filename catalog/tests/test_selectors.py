@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-import pytest
+from typing import cast
 
+import pytest
+from django.db import connection
+
+from catalog.models import Product
 from catalog.selectors import (
     ProductFilters,
     ProductSort,
@@ -55,7 +59,10 @@ def test_category_path_survives_a_cycle(catalogue: Catalogue) -> None:
 
 
 def test_inactive_products_are_never_visible(catalogue: Catalogue) -> None:
-    hidden = ProductFactory(is_active=False, name_sq="Samsung i fshehur", brand=catalogue.samsung)
+    hidden = cast(
+        Product,
+        ProductFactory(is_active=False, name_sq="Samsung i fshehur", brand=catalogue.samsung),
+    )
     assert hidden not in product_visible()
     assert hidden not in product_search(query="samsung")
     assert hidden not in product_best_sellers(limit=10)
@@ -149,3 +156,14 @@ def test_search_survives_odd_input(catalogue: Catalogue, query: str) -> None:
 def test_search_terms_are_bounded() -> None:
     assert len(search_terms(" ".join(["fjalë"] * 50))) == 10
     assert search_terms("x" * 500) == ["x" * 100]
+
+
+def test_postgres_uses_websearch_syntax_and_ranks(catalogue: Catalogue) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search runs on PostgreSQL only")
+    results = product_search(query="samsung -lavatriçe")
+    assert "websearch_to_tsquery" in str(results.query)
+    assert _skus(results) == {"3VF-TV-00101"}
+    ranked = list(product_sort(product_search(query="samsung"), sort=ProductSort.RELEVANCE))
+    assert {product.sku for product in ranked} == {"3VF-TV-00101", "3VF-LAV-00202"}
+    assert all(product.rank > 0 for product in ranked)
