@@ -161,3 +161,10 @@ def test_placeholder_images_are_self_contained() -> None:
         without_namespace = svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
         for forbidden in ("http", "href", "@import", "@font-face", "<image", "<script"):
             assert forbidden not in without_namespace, (image.name, forbidden)
+
+
+def test_dry_run_writes_nothing() -> None:
+    output = _seed("--dry-run")
+    assert "rolled back" in output
+    assert not Product.objects.exists()
+    assert not User.objects.exists()

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
 from catalog.demo.people import CUSTOMER_PASSWORD, STAFF
 from catalog.demo.seed import SeedReport, demo_seed
@@ -24,14 +25,26 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the catalogue already has products (still print the logins).",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Seed inside a transaction, report the counts, then roll everything back.",
+        )
 
-    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, if_empty: bool = False, dry_run: bool = False, **options: Any
+    ) -> None:
         if if_empty and Product.objects.exists():
             self.stdout.write("The catalogue already has products; nothing was seeded.")
         else:
             started = time.monotonic()
-            report = demo_seed()
+            with transaction.atomic():
+                report = demo_seed()
+                transaction.set_rollback(dry_run)
             self._print_counts(report, seconds=time.monotonic() - started)
+            if dry_run:
+                self.stdout.write("Dry run: every change was rolled back.")
+                return
         self._print_logins()
 
     def _print_counts(self, report: SeedReport, *, seconds: float) -> None:
