@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from accounts.models import User
 from accounts.tests.factories import AddressFactory, UserFactory
 
 TEST_PASSWORD = "fjalekalim-i-sigurt-42"  # noqa: S105
+
+
+@pytest.fixture(autouse=True)
+def _albanian() -> Iterator[None]:
+    """Start every test in Albanian: a request to /en/ leaves English active in the thread."""
+    with translation.override("sq"):
+        yield
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import email
+import signal
 import socket
 import threading
-import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
@@ -22,17 +22,39 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class ReceivedMail:
+    """One message as the SMTP server received it: envelope recipients and parsed content."""
+
+    recipients: list[str]
+    message: EmailMessage
+
+    def __getitem__(self, header: str) -> str | None:
+        value = self.message[header]
+        return None if value is None else str(value)
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    def part(self, subtype: str) -> str:
+        """Return the decoded ``text/<subtype>`` body, failing loudly if it is missing."""
+        body = self.message.get_body(preferencelist=(subtype,))
+        assert body is not None, f"{self.subject!r} has no text/{subtype} part"
+        return str(body.get_content())  # type: ignore[attr-defined]
+
+
 class CollectingHandler:
-    """An aiosmtpd handler that keeps every message it accepts."""
+    """An aiosmtpd handler that keeps every message it accepts; safe to read from any thread."""
 
     def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
+        self.messages: list[ReceivedMail] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         parsed = email.message_from_bytes(envelope.content, policy=default_policy)
         with self.lock:
-            self.messages.append(parsed)  # type: ignore[arg-type]
+            self.messages.append(ReceivedMail(list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 
 
@@ -49,7 +71,7 @@ class SMTPServer:
         return f"smtp://127.0.0.1:{self.port}?timeout=5"
 
     @property
-    def messages(self) -> list[EmailMessage]:
+    def messages(self) -> list[ReceivedMail]:
         with self.handler.lock:
             return list(self.handler.messages)
 
@@ -67,25 +89,20 @@ def run_tasks() -> None:
     The worker closes connections that are not in autocommit mode; inside a test's
     transaction that would be the test's own connection, so that one step is skipped.
     """
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # The worker installs SIGINT/SIGTERM handlers and never removes them; restore
+    # the test runner's so Ctrl-C still stops the run.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
-def wait_for(predicate: Callable[[], bool], *, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        run_tasks()
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
+def text_body(mail: ReceivedMail) -> str:
+    return mail.part("plain")
 
 
-def text_body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    return part.get_content() if part is not None else ""  # type: ignore[union-attr]
-
-
-def html_body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("html",))
-    return part.get_content() if part is not None else ""  # type: ignore[union-attr]
+def html_body(mail: ReceivedMail) -> str:
+    return mail.part("html")

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
-import signal
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.core.management import call_command
 
 from catalog.models import Product
 from catalog.tests.factories import BrandFactory, CategoryFactory, ProductFactory
-from config.env import email_settings
+from core.testing import ReceivedMail, SMTPServer, run_tasks
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -98,81 +90,11 @@ def page(open_page: PageOpener) -> Any:
     return open_page()
 
 
-@dataclass
-class ReceivedMail:
-    recipients: list[str]
-    message: EmailMessage
-
-    @property
-    def subject(self) -> str:
-        return str(self.message["Subject"])
-
-    def part(self, subtype: str) -> str:
-        """Return the decoded ``text/<subtype>`` body, or fail the test if it is missing."""
-        body = self.message.get_body(preferencelist=(subtype,))
-        assert body is not None, f"{self.subject!r} has no text/{subtype} part"
-        assert body.get_content_type() == f"text/{subtype}"
-        return str(body.get_content())
-
-
-@dataclass
-class CollectingHandler:
-    """An aiosmtpd handler that keeps every message it accepts; safe to read from any thread."""
-
-    _messages: list[ReceivedMail] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        with self._lock:
-            self._messages.append(ReceivedMail(list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-    @property
-    def messages(self) -> list[ReceivedMail]:
-        with self._lock:
-            return list(self._messages)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[CollectingHandler]:
-    """Run a real SMTP server and point Django's EMAIL_* settings at it."""
-    handler = CollectingHandler()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost")
-    controller.start()
-    for name, value in email_settings(f"smtp://127.0.0.1:{port}").items():
-        setattr(settings, name, value)
-    try:
-        yield handler
-    finally:
-        controller.stop()
-
-
-def run_mail_worker() -> None:
-    """Run every task that is due (mail delivery), then return, as cron or a test would."""
-    # db_worker installs its own SIGINT/SIGTERM handlers and never removes them;
-    # put pytest's back so Ctrl-C still stops the run.
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
-
-
 MailWaiter = Callable[..., list[ReceivedMail]]
 
 
 @pytest.fixture
-def wait_for_mail(smtp_server: CollectingHandler) -> MailWaiter:
+def wait_for_mail(smtp_server: SMTPServer) -> MailWaiter:
     """Return ``wait(predicate, timeout)``: run the worker until matching mail arrives.
 
     The predicate receives the list of every message received so far and returns
@@ -185,7 +107,7 @@ def wait_for_mail(smtp_server: CollectingHandler) -> MailWaiter:
     ) -> list[ReceivedMail]:
         deadline = time.monotonic() + timeout
         while True:
-            run_mail_worker()
+            run_tasks()
             found = predicate(smtp_server.messages)
             if found:
                 return found

@@ -17,7 +17,8 @@ from mail.models import OutboxMessage, OutboxStatus
 from orders.models import Order, PaymentMethod
 
 if TYPE_CHECKING:
-    from e2e.conftest import Catalogue, MailWaiter, PageOpener, ReceivedMail
+    from core.testing import ReceivedMail
+    from e2e.conftest import Catalogue, MailWaiter, PageOpener
 
 pytestmark = pytest.mark.browser
 

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.utils import translation
 
 from catalog.models import Brand, Category, Product
 from catalog.tests.factories import BrandFactory, CategoryFactory, ProductFactory
@@ -24,13 +22,6 @@ class Catalogue:
     lg_oled: Product
     beko_washer: Product
     samsung_washer: Product
-
-
-@pytest.fixture(autouse=True)
-def _albanian() -> Iterator[None]:
-    """Start every test in Albanian: a request to /en/ leaves English active in the thread."""
-    with translation.override("sq"):
-        yield
 
 
 @pytest.fixture
