@@ -168,3 +168,11 @@ def test_dry_run_writes_nothing() -> None:
     assert "rolled back" in output
     assert not Product.objects.exists()
     assert not User.objects.exists()
+
+
+def test_demo_data_is_refused_where_settings_forbid_it(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="refused"):
+        call_command("seed_demo")

@@ -149,6 +149,8 @@ MAIL_MAX_ATTEMPTS = 12
 MAIL_CLAIM_SECONDS = 120
 
 MAIL_VIEWER_ENABLED = False
+# seed_demo creates staff accounts with published passwords; production refuses it.
+DEMO_DATA_ALLOWED = True
 
 VAT_RATE_PERCENT = 20
 CATALOG_PAGE_SIZE = 24

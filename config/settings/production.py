@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import SITE_URL
 
 DEBUG = False
+DEMO_DATA_ALLOWED = False
 SECRET_KEY = env_required("SECRET_KEY")
 env_required("DATABASE_URL")
 env_required("EMAIL_URL")

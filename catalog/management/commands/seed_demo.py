@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from catalog.demo.people import CUSTOMER_PASSWORD, STAFF
@@ -34,6 +35,10 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, if_empty: bool = False, dry_run: bool = False, **options: Any
     ) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demo data (with published staff passwords) is refused by these settings."
+            )
         if if_empty and Product.objects.exists():
             self.stdout.write("The catalogue already has products; nothing was seeded.")
         else:
