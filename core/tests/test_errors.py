@@ -29,3 +29,10 @@ def test_language_switch_to_english(client):
 def test_csrf_is_enforced_on_forms():
     client = Client(enforce_csrf_checks=True)
     assert client.post("/shporta/shto/", {"product": 1, "quantity": 1}).status_code == 403
+
+
+def test_english_storefront_is_translated(client):
+    body = client.get("/en/shporta/").content.decode()
+    assert "Your cart" in body or "Cart" in body
+    assert "Shporta juaj" not in body
+    assert 'href="/en/privatesia/"' in body
