@@ -124,16 +124,27 @@ class ProfileForm(forms.Form):
         )
 
 
-class AddressForm(forms.Form):
-    municipality = forms.ChoiceField(
-        label=_("Qyteti / bashkia"), choices=[("", _("Zgjidhni bashkinë")), *Municipality.choices]
+def municipality_field(*, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Qyteti / bashkia"),
+        required=required,
+        choices=[("", _("Zgjidhni bashkinë")), *Municipality.choices],
     )
-    street = forms.CharField(
+
+
+def street_field(*, required: bool = True) -> forms.CharField:
+    return forms.CharField(
         label=_("Rruga dhe numri"),
         max_length=200,
+        required=required,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
         help_text=_("Shembull: Rr. Myslym Shyri, Pallati 12, Hyrja 2, Ap. 8"),
     )
+
+
+class AddressForm(forms.Form):
+    municipality = municipality_field()
+    street = street_field()
     courier_notes = forms.CharField(
         label=_("Shënime për korrierin (opsionale)"),
         max_length=300,

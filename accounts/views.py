@@ -35,6 +35,13 @@ from policy.models import DocumentKind
 from policy.selectors import policy_current_version
 
 
+def signed_in_user(request: HttpRequest) -> User:
+    """Return the account behind a request that login_required has already let through."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -117,8 +124,7 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def resend_verification(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     if not user.email_verified:
         email_verification_send(user=user)
         messages.success(request, _("Ju dërguam një lidhje të re verifikimi."))
@@ -127,8 +133,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     form = ProfileForm.for_user(user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         profile_update(
@@ -149,15 +154,13 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def addresses(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     return render(request, "accounts/address_list.html", {"addresses": address_list(user=user)})
 
 
 @login_required
 def address_edit(request: HttpRequest, address_id: int | None = None) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     address = address_get(user=user, address_id=address_id) if address_id else None
     form = AddressForm.for_address(address, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -180,8 +183,7 @@ def address_edit(request: HttpRequest, address_id: int | None = None) -> HttpRes
 
 @login_required
 def address_remove(request: HttpRequest, address_id: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     address = address_get(user=user, address_id=address_id)
     if request.method == "POST":
         address_delete(user=user, address=address)

@@ -637,7 +637,8 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
     print(
         f"bare drift between before and after: {drift:+.1f} %; load average "
-        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} CPUs)"
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (the latter includes this run; "
+        f"{os.cpu_count()} CPUs)"
     )
     if abs(drift) > DRIFT_WARN_PERCENT:
         print(

@@ -5,9 +5,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PhoneField
+from accounts.forms import PhoneField, municipality_field, street_field
 from accounts.models import Address
-from accounts.municipalities import Municipality
 from orders.models import PaymentMethod
 
 NEW_ADDRESS = "new"
@@ -17,12 +16,8 @@ class CheckoutForm(forms.Form):
     """Delivery and payment; the address is one of the customer's own or a new one."""
 
     address = forms.ChoiceField(label=_("Adresa e dorëzimit"), widget=forms.RadioSelect)
-    municipality = forms.ChoiceField(
-        label=_("Qyteti / bashkia"),
-        required=False,
-        choices=[("", _("Zgjidhni bashkinë")), *Municipality.choices],
-    )
-    street = forms.CharField(label=_("Rruga dhe numri"), max_length=200, required=False)
+    municipality = municipality_field(required=False)
+    street = street_field(required=False)
     save_address = forms.BooleanField(
         label=_("Ruaje këtë adresë në llogarinë time"), required=False, initial=True
     )

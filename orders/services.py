@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -101,6 +102,40 @@ def _take_stock(quantities: dict[int, int]) -> dict[int, Product]:
     return by_id
 
 
+def _record_status(*, order: Order, from_status: str, actor: User | None) -> None:
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status=from_status,
+        to_status=order.status,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        changed_at=timezone.now(),
+    )
+
+
+def _mail_customer(*, order: Order, kind: MailKind) -> None:
+    customer = order.customer
+    mail_enqueue(
+        kind=kind,
+        to_address=customer.email,
+        language=order.language,
+        recipient=customer,
+        context={"first_name": customer.first_name, "order": order, "order_url": order_url(order)},
+    )
+
+
+def _create_with_unique_number(**fields: Any) -> Order:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Order.objects.create(number=_new_number(), **fields)
+        except IntegrityError:
+            # An order number collision (one in millions a day): draw another.
+            continue
+    raise OrderError(_("Porosia nuk u regjistrua. Provoni sërish."))
+
+
+@transaction.atomic
 def order_place(
     *,
     customer: User,
@@ -118,28 +153,9 @@ def order_place(
         raise OrderError(_("Verifikoni email-in tuaj para se të porosisni."))
     if not quantities or any(quantity < 1 for quantity in quantities.values()):
         raise OrderError(_("Shporta është bosh."))
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return _place(customer, quantities, delivery, payment_method, language, actor)
-        except IntegrityError:
-            # An order number collision (one in millions a day): try another number.
-            continue
-    raise OrderError(_("Porosia nuk u regjistrua. Provoni sërish."))
-
-
-def _place(
-    customer: User,
-    quantities: dict[int, int],
-    delivery: Delivery,
-    payment_method: PaymentMethod,
-    language: str,
-    actor: User | None,
-) -> Order:
     products = _take_stock(quantities)
     now = timezone.now()
-    order = Order.objects.create(
-        number=_new_number(),
+    order = _create_with_unique_number(
         customer=customer,
         payment_method=payment_method,
         delivery_name=delivery.name,
@@ -162,22 +178,9 @@ def _place(
         )
         for pid, qty in sorted(quantities.items())
     )
-    OrderStatusChange.objects.create(
-        order=order,
-        from_status="",
-        to_status=OrderStatus.PLACED,
-        actor=actor,
-        actor_label=_actor_label(actor),
-        changed_at=now,
-    )
+    _record_status(order=order, from_status="", actor=actor)
     cart_clear(user=customer)
-    mail_enqueue(
-        kind=MailKind.ORDER_CONFIRMATION,
-        to_address=customer.email,
-        language=language,
-        recipient=customer,
-        context={"first_name": customer.first_name, "order": order, "order_url": order_url(order)},
-    )
+    _mail_customer(order=order, kind=MailKind.ORDER_CONFIRMATION)
     return order
 
 
@@ -219,26 +222,8 @@ def order_change_status(
         restock = locked.lines.exclude(product=None).values_list("product_id", "quantity")
         for product_id, quantity in restock:
             Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    OrderStatusChange.objects.create(
-        order=locked,
-        from_status=previous,
-        to_status=to_status,
-        actor=actor,
-        actor_label=_actor_label(actor),
-        changed_at=timezone.now(),
-    )
-    customer = locked.customer
-    mail_enqueue(
-        kind=MailKind.ORDER_STATUS,
-        to_address=customer.email,
-        language=locked.language,
-        recipient=customer,
-        context={
-            "first_name": customer.first_name,
-            "order": locked,
-            "order_url": order_url(locked),
-        },
-    )
+    _record_status(order=locked, from_status=previous, actor=actor)
+    _mail_customer(order=locked, kind=MailKind.ORDER_STATUS)
     return locked
 
 

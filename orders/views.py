@@ -8,9 +8,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Language, User
+from accounts.models import Language
 from accounts.phone import display_phone
 from accounts.selectors import address_list
+from accounts.views import signed_in_user
 from cart.selectors import cart_contents
 from cart.services import cart_quantities
 from orders.forms import NEW_ADDRESS, CheckoutForm
@@ -25,15 +26,9 @@ BANK_ACCOUNT = {
 }
 
 
-def _customer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @login_required
 def checkout(request: HttpRequest) -> HttpResponse:
-    customer = _customer(request)
+    customer = signed_in_user(request)
     cart = cart_contents(user=customer, session=request.session)
     if cart.is_empty:
         messages.info(request, _("Shporta është bosh."))
@@ -74,26 +69,26 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def placed(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_get_for_customer(customer=_customer(request), number=number)
+    order = order_get_for_customer(customer=signed_in_user(request), number=number)
     return render(request, "orders/placed.html", {"order": order, "bank": BANK_ACCOUNT})
 
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    orders = order_list_for_customer(customer=_customer(request))
+    orders = order_list_for_customer(customer=signed_in_user(request))
     return render(request, "orders/list.html", {"orders": orders})
 
 
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_get_for_customer(customer=_customer(request), number=number)
+    order = order_get_for_customer(customer=signed_in_user(request), number=number)
     return render(request, "orders/detail.html", {"order": order, "bank": BANK_ACCOUNT})
 
 
 @login_required
 @require_POST
 def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
-    customer = _customer(request)
+    customer = signed_in_user(request)
     order = order_get_for_customer(customer=customer, number=number)
     try:
         order_cancel_by_customer(order=order, customer=customer)

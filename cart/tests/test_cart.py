@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from catalog.tests.factories import ProductFactory
 from django.urls import reverse
 
 from cart.models import CartLine
+from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from catalog.tests.factories import ProductFactory
 
 from cart.services import cart_set_quantity
-from orders.models import PaymentMethod
-from orders.services import Delivery, order_place
+from catalog.tests.factories import ProductFactory
+from orders.tests.factories import place_order
 
 
 @pytest.fixture
@@ -23,17 +22,4 @@ def customer_with_cart(customer, product):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def placed_order(customer, product):  # type: ignore[no-untyped-def]
-    return order_place(
-        customer=customer,
-        quantities={product.pk: 1},
-        delivery=Delivery(
-            name=customer.get_full_name(),
-            phone_e164=customer.phone,
-            municipality="tirane",
-            street="Rr. Myslym Shyri 10",
-            notes="",
-        ),
-        payment_method=PaymentMethod.CASH_ON_DELIVERY,
-        language="sq",
-        actor=customer,
-    )
+    return place_order(customer=customer, quantities={product.pk: 1})

@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from catalog.tests.factories import ProductFactory
 from django.db import connection, connections
 
 from accounts.tests.factories import UserFactory
-from orders.models import Order, PaymentMethod
-from orders.services import Delivery, OrderError, order_place
+from catalog.tests.factories import ProductFactory
+from orders.models import Order
+from orders.services import OrderError
+from orders.tests.factories import place_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,20 +27,7 @@ def test_two_concurrent_checkouts_of_the_last_unit_make_one_order():
     def checkout(customer) -> None:  # type: ignore[no-untyped-def]
         barrier.wait()
         try:
-            order = order_place(
-                customer=customer,
-                quantities={product.pk: 1},
-                delivery=Delivery(
-                    name=customer.get_full_name(),
-                    phone_e164=customer.phone,
-                    municipality="tirane",
-                    street="Rr. 1",
-                    notes="",
-                ),
-                payment_method=PaymentMethod.CASH_ON_DELIVERY,
-                language="sq",
-                actor=customer,
-            )
+            order = place_order(customer=customer, quantities={product.pk: 1})
             outcomes.append(order)
         except OrderError as error:
             outcomes.append(error)
@@ -65,18 +53,8 @@ def test_sequential_checkout_of_the_last_unit_refuses_the_second(db):
     product = ProductFactory(stock=1)
     first, second = UserFactory.create_batch(2)
 
-    def place(customer):  # type: ignore[no-untyped-def]
-        return order_place(
-            customer=customer,
-            quantities={product.pk: 1},
-            delivery=Delivery(customer.get_full_name(), customer.phone, "tirane", "Rr. 1", ""),
-            payment_method=PaymentMethod.CASH_ON_DELIVERY,
-            language="sq",
-            actor=customer,
-        )
-
-    place(first)
+    place_order(customer=first, quantities={product.pk: 1})
     with pytest.raises(OrderError, match="sapo u shit"):
-        place(second)
+        place_order(customer=second, quantities={product.pk: 1})
     product.refresh_from_db()
     assert product.stock == 0
