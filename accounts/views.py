@@ -161,7 +161,7 @@ def addresses(request: HttpRequest) -> HttpResponse:
 @login_required
 def address_edit(request: HttpRequest, address_id: int | None = None) -> HttpResponse:
     user = signed_in_user(request)
-    address = address_get(user=user, address_id=address_id) if address_id else None
+    address = address_get(user=user, address_id=address_id) if address_id is not None else None
     form = AddressForm.for_address(address, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         address_save(

@@ -68,3 +68,8 @@ def test_another_customers_address_is_404_and_unchanged(customer_client, other_c
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.street == "Rr. e Tyre 9"
+
+
+def test_absurd_address_ids_are_404_not_500(customer_client):
+    for address_id in ["0", "99999999999999999999999999"]:
+        assert customer_client.get(f"/llogaria/adresat/{address_id}/ndrysho/").status_code == 404

@@ -95,3 +95,12 @@ def test_cart_page_query_count_does_not_grow_with_lines(client):
     with CaptureQueriesContext(connection) as twelve_lines:
         client.get(reverse("cart:detail"))
     assert len(twelve_lines) == len(one_line)
+
+
+def test_absurd_product_ids_change_nothing(customer_client, customer):
+    response = customer_client.post(
+        ADD, {"product": "99999999999999999999999999", "quantity": 1}, follow=True
+    )
+    assert response.status_code == 200
+    assert not CartLine.objects.filter(cart__user=customer).exists()
+    customer_client.post(reverse("cart:remove"), {"product": "99999999999999999999999999"})
