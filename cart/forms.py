@@ -4,8 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from cart.services import MAX_LINE_QUANTITY
 
 
-class CartLineForm(forms.Form):
-    product = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+# The largest primary key the databases store; beyond it SQLite refuses the query.
+PRODUCT_ID_MAX = 2**63 - 1
+
+
+class CartRemoveForm(forms.Form):
+    product = forms.IntegerField(min_value=1, max_value=PRODUCT_ID_MAX, widget=forms.HiddenInput)
+
+
+class CartLineForm(CartRemoveForm):
     quantity = forms.IntegerField(
         label=_("Sasia"),
         min_value=1,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from cart.forms import CartLineForm
+from cart.forms import CartLineForm, CartRemoveForm
 from cart.selectors import cart_contents
 from cart.services import CartError, cart_remove, cart_set_quantity
 from catalog.models import Product
@@ -73,11 +73,10 @@ def _change(request: HttpRequest, *, add: bool) -> HttpResponse:
 
 @require_POST
 def remove(request: HttpRequest) -> HttpResponse:
-    try:
-        product_id = int(request.POST.get("product", ""))
-    except ValueError:
+    form = CartRemoveForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Kërkesë e pavlefshme."))
         return redirect("cart:detail")
-    cart_remove(**shopper(request), product_id=product_id)
+    cart_remove(**shopper(request), product_id=form.cleaned_data["product"])
     messages.success(request, _("Produkti u hoq nga shporta."))
     return redirect("cart:detail")
