@@ -499,6 +499,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="after the run, print each page's queries and a cProfile summary (in process)",
     )
     parser.add_argument(
+        "--settings",
+        default=SETTINGS,
+        help=f"Django settings module for every step ({SETTINGS}); to try a change, make one "
+        "that imports it and adjusts",
+    )
+    parser.add_argument(
         "--output", type=Path, default=RESULTS_DIR / "latest.json", help="JSON results file"
     )
     return parser.parse_args(argv)
@@ -511,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     wrk = ensure_wrk()
 
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    env["DJANGO_SETTINGS_MODULE"] = args.settings
     env["PYTHONUNBUFFERED"] = "1"
     external_db = bool(os.environ.get("DATABASE_URL"))
     if external_db:
@@ -656,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_before": load_before[0],
             "load_average_after": load_after[0],
         },
-        "settings": SETTINGS,
+        "settings": args.settings,
         "wrk": {
             "threads": args.threads,
             "connections": args.connections,
