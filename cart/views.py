@@ -19,7 +19,9 @@ from catalog.models import Product
 
 def shopper(request: HttpRequest) -> dict[str, Any]:
     """Return the user-or-session keyword arguments every cart function takes."""
-    user = request.user if isinstance(request.user, User) else None
+    # Error pages may render before AuthenticationMiddleware has set request.user.
+    user = getattr(request, "user", None)
+    user = user if isinstance(user, User) else None
     return {"user": user, "session": request.session}
 
 

@@ -36,3 +36,10 @@ def test_english_storefront_is_translated(client):
     assert "Your cart" in body or "Cart" in body
     assert "Shporta juaj" not in body
     assert 'href="/en/privatesia/"' in body
+
+
+def test_bad_host_gets_the_albanian_400_page(client, settings):
+    settings.ALLOWED_HOSTS = ["3vfejzo.al"]
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Kërkesë e pavlefshme" in response.content.decode()
