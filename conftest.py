@@ -52,3 +52,13 @@ def smtp_server(settings):  # type: ignore[no-untyped-def]
         setattr(settings, name, value)
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Give each test an empty cache: the test database is rolled back, the cache is not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -115,3 +115,16 @@ class Product(models.Model):
             (in_active_language(row.get("sq", ""), row.get("en", "")), str(row.get("value", "")))
             for row in self.specifications
         ]
+
+
+class CatalogRevision(models.Model):
+    """A counter that moves whenever anything a catalogue page shows changes.
+
+    Cached fragments of catalogue pages carry the number in their key, so a change
+    committed by any process on any machine makes every stale fragment unreachable.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -10,9 +10,10 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, TextChoices, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Brand, Category, Product
+from catalog.models import Brand, CatalogRevision, Category, Product
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_TERMS = 10
@@ -50,6 +51,21 @@ class ProductFilters:
     max_price: int | None = None
     in_stock: bool = False
     sort: ProductSort = ProductSort.POPULAR
+
+
+def catalog_revision() -> int:
+    """Return the catalogue's current revision (see CatalogRevision); one primary-key read."""
+    number = CatalogRevision.objects.filter(pk=1).values_list("number", flat=True).first()
+    return number or 0
+
+
+def catalog_revision_for(request: HttpRequest) -> int:
+    """Return the revision read once for this request, however many fragments ask."""
+    revision: int | None = getattr(request, "_catalog_revision", None)
+    if revision is None:
+        revision = catalog_revision()
+        request._catalog_revision = revision  # type: ignore[attr-defined]
+    return revision
 
 
 def category_roots() -> QuerySet[Category]:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog.forms import ProductFilterForm, ProductSearchForm
-from catalog.models import Category, Product
+from catalog.models import Product
 from catalog.selectors import (
     brand_all,
     brand_facets,
+    catalog_revision_for,
     category_all,
     category_children,
     category_descendant_ids,
@@ -30,6 +37,7 @@ from catalog.selectors import (
 )
 
 LISTING_TEMPLATE = "catalog/product_list.html"
+LISTING_CONTENT_TEMPLATE = "catalog/_listing_content.html"
 # At or below this many pieces the product page says how few are left.
 LOW_STOCK_THRESHOLD = 3
 
@@ -62,53 +70,86 @@ def _brand_choices() -> list[tuple[str, str]]:
     return [(brand.slug, brand.name) for brand in brand_all()]
 
 
+def _cached_listing(
+    request: HttpRequest, *, name: str, build: Callable[[], dict[str, Any]]
+) -> HttpResponse:
+    """Render a listing, reusing the HTML made for the same address at this catalogue revision.
+
+    The cached part holds no CSRF token and nothing about the visitor; ``build`` runs
+    (and may raise Http404) only when the fragment is not cached.
+    """
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"catalog:{name}:{catalog_revision_for(request)}:{get_language()}:{address}"
+    page = cache.get(key)
+    if page is None:
+        context = build()
+        page = {
+            "title": str(context["title"]),
+            "content": render_to_string(LISTING_CONTENT_TEMPLATE, {**context, "request": request}),
+        }
+        cache.set(key, page, settings.CATALOG_CACHE_SECONDS)
+    return render(request, LISTING_TEMPLATE, page)
+
+
 def product_list(request: HttpRequest) -> HttpResponse:
-    form = ProductFilterForm(request.GET, brand_choices=_brand_choices())
-    context = _listing_context(request, products=product_visible(), form=form)
-    context["title"] = _("Të gjitha produktet")
-    return render(request, LISTING_TEMPLATE, context)
+    def build() -> dict[str, Any]:
+        form = ProductFilterForm(request.GET, brand_choices=_brand_choices())
+        context = _listing_context(request, products=product_visible(), form=form)
+        context["title"] = _("Të gjitha produktet")
+        return context
+
+    return _cached_listing(request, name="list", build=build)
 
 
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    categories = list(category_all())
-    category = next((c for c in categories if c.slug == slug), None)
-    if category is None:
-        raise Http404(_("Kategoria nuk u gjet."))
-    ids = category_descendant_ids(category=category, categories=categories)
-    form = ProductFilterForm(request.GET, brand_choices=_brand_choices())
-    context = _listing_context(request, products=product_in_categories(category_ids=ids), form=form)
-    context.update(
-        title=category.name,
-        category=category,
-        breadcrumbs=category_path(category=category, categories=categories)[:-1],
-        subcategories=category_children(category=category, categories=categories),
-    )
-    return render(request, LISTING_TEMPLATE, context)
+    def build() -> dict[str, Any]:
+        categories = list(category_all())
+        category = next((c for c in categories if c.slug == slug), None)
+        if category is None:
+            raise Http404(_("Kategoria nuk u gjet."))
+        ids = category_descendant_ids(category=category, categories=categories)
+        form = ProductFilterForm(request.GET, brand_choices=_brand_choices())
+        products = product_in_categories(category_ids=ids)
+        context = _listing_context(request, products=products, form=form)
+        context.update(
+            title=category.name,
+            category=category,
+            breadcrumbs=category_path(category=category, categories=categories)[:-1],
+            subcategories=category_children(category=category, categories=categories),
+        )
+        return context
+
+    return _cached_listing(request, name="category", build=build)
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    form = ProductSearchForm(request.GET, brand_choices=_brand_choices())
-    form.is_valid()
-    query = form.query()
-    context = _listing_context(request, products=product_search(query=query), form=form)
-    context.update(
-        title=_("Rezultatet për „%(query)s“") % {"query": query} if query else _("Kërko"),
-        search_query=query,
-        is_search=True,
-    )
-    return render(request, LISTING_TEMPLATE, context)
+    def build() -> dict[str, Any]:
+        form = ProductSearchForm(request.GET, brand_choices=_brand_choices())
+        form.is_valid()
+        query = form.query()
+        context = _listing_context(request, products=product_search(query=query), form=form)
+        context.update(
+            title=_("Rezultatet për „%(query)s“") % {"query": query} if query else _("Kërko"),
+            search_query=query,
+            is_search=True,
+        )
+        return context
+
+    return _cached_listing(request, name="search", build=build)
 
 
 def product_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(product_detail(), slug=slug)
-    categories: list[Category] = list(category_all())
+    # Lazy: the template caches the parts that use these, so a cache hit queries nothing.
     return render(
         request,
         "catalog/product_detail.html",
         {
             "product": product,
-            "breadcrumbs": category_path(category=product.category, categories=categories),
-            "related": list(product_related(product=product)),
+            "breadcrumbs": SimpleLazyObject(
+                lambda: category_path(category=product.category, categories=list(category_all()))
+            ),
+            "related": product_related(product=product),
             "vat_rate": settings.VAT_RATE_PERCENT,
             "low_stock_threshold": LOW_STOCK_THRESHOLD,
         },

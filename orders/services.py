@@ -17,6 +17,7 @@ from accounts.models import Address, User
 from accounts.services import address_save
 from cart.services import cart_clear
 from catalog.models import Product
+from catalog.services import catalog_revision_bump
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentMethod
@@ -99,6 +100,7 @@ def _take_stock(quantities: dict[int, int]) -> dict[int, Product]:
         if taken != 1:
             product.refresh_from_db(fields=["stock"])
             raise OutOfStock(product, product.stock)
+    catalog_revision_bump()
     return by_id
 
 
@@ -222,6 +224,7 @@ def order_change_status(
         restock = locked.lines.exclude(product=None).values_list("product_id", "quantity")
         for product_id, quantity in restock:
             Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+        catalog_revision_bump()
     _record_status(order=locked, from_status=previous, actor=actor)
     _mail_customer(order=locked, kind=MailKind.ORDER_STATUS)
     return locked

@@ -18,6 +18,7 @@ from catalog.demo.base import SEED, DemoProduct
 from catalog.demo.categories import CATEGORIES, CATEGORY_BY_SLUG
 from catalog.demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF, DemoStaff
 from catalog.models import Brand, Category, Product
+from catalog.services import catalog_revision_bump
 from staff.roles import Role
 from staff.services import roles_sync
 
@@ -241,6 +242,8 @@ def demo_seed() -> SeedReport:
     categories = _seed_categories()
     brands = _seed_brands({item.demo.brand for item in seeded})
     created, updated = _seed_products(seeded, categories=categories, brands=brands)
+    # bulk_create and bulk_update send no signals: move the revision here.
+    catalog_revision_bump()
     report = SeedReport(
         categories=len(categories),
         brands=len(brands),

@@ -152,6 +152,17 @@ MAIL_VIEWER_ENABLED = False
 # seed_demo creates staff accounts with published passwords; production refuses it.
 DEMO_DATA_ALLOWED = True
 
+# Per-process cache for rendered catalogue fragments. Keys carry the catalogue
+# revision read from the database, so processes never serve each other stale pages.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fejzo",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+CATALOG_CACHE_SECONDS = 600
+
 VAT_RATE_PERCENT = 20
 CATALOG_PAGE_SIZE = 24
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.http import QueryDict
+from django.urls import translate_url
 
 from accounts.phone import display_phone
 from core.money import format_lek, vat_included
@@ -24,6 +25,19 @@ def phone(e164: str) -> str:
 @register.filter
 def vat_of(amount: int) -> str:
     return format_lek(vat_included(int(amount)))
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context: template.Context, language: str) -> str:
+    """Return this page's address in another language.
+
+    The language is in the URL (/en/…), so switching is a plain link: no form, no
+    cookie, and the page stays cacheable.
+    """
+    request = context.get("request")
+    if request is None:
+        return "/" if language == "sq" else f"/{language}/"
+    return translate_url(request.get_full_path(), language)
 
 
 @register.simple_tag(takes_context=True)

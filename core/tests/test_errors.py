@@ -21,9 +21,14 @@ def test_500_page_is_in_albanian_and_needs_no_database(settings):
     assert "info@3vfejzo.al" in response.content.decode()
 
 
-def test_language_switch_to_english(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/privatesia/"})
-    assert response["Location"] == "/en/privatesia/"
+def test_language_switch_is_a_link_that_keeps_the_page_and_its_query(client, db):
+    assert 'href="/en/produkte/?sort=price_asc"' in client.get("/produkte/?sort=price_asc").content.decode()
+    assert 'href="/produkte/?sort=price_asc"' in client.get("/en/produkte/?sort=price_asc").content.decode()
+
+
+def test_anonymous_catalogue_pages_set_no_cookie(client, db):
+    for path in ["/", "/produkte/", "/privatesia/"]:
+        assert not client.get(path).cookies, path
 
 
 def test_csrf_is_enforced_on_forms():
