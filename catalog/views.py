@@ -78,8 +78,7 @@ def _cached_listing(
     The cached part holds no CSRF token and nothing about the visitor; ``build`` runs
     (and may raise Http404) only when the fragment is not cached.
     """
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"catalog:{name}:{catalog_revision_for(request)}:{get_language()}:{address}"
+    key = _catalogue_key(request, name, request.get_full_path())
     page = cache.get(key)
     if page is None:
         context = build()
@@ -138,8 +137,17 @@ def search(request: HttpRequest) -> HttpResponse:
     return _cached_listing(request, name="search", build=build)
 
 
+def _catalogue_key(request: HttpRequest, name: str, address: str) -> str:
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"catalog:{name}:{catalog_revision_for(request)}:{get_language()}:{digest}"
+
+
 def product_page(request: HttpRequest, slug: str) -> HttpResponse:
-    product = get_object_or_404(product_detail(), slug=slug)
+    key = _catalogue_key(request, "product", slug)
+    product = cache.get(key)
+    if product is None:
+        product = get_object_or_404(product_detail(), slug=slug)
+        cache.set(key, product, settings.CATALOG_CACHE_SECONDS)
     # Lazy: the template caches the parts that use these, so a cache hit queries nothing.
     return render(
         request,
@@ -149,7 +157,7 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
             "breadcrumbs": SimpleLazyObject(
                 lambda: category_path(category=product.category, categories=list(category_all()))
             ),
-            "related": product_related(product=product),
+            "related": SimpleLazyObject(lambda: list(product_related(product=product))),
             "vat_rate": settings.VAT_RATE_PERCENT,
             "low_stock_threshold": LOW_STOCK_THRESHOLD,
         },
