@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cart.services import MAX_LINE_QUANTITY
 
-
 # The largest primary key the databases store; beyond it SQLite refuses the query.
 PRODUCT_ID_MAX = 2**63 - 1
 

@@ -22,8 +22,14 @@ def test_500_page_is_in_albanian_and_needs_no_database(settings):
 
 
 def test_language_switch_is_a_link_that_keeps_the_page_and_its_query(client, db):
-    assert 'href="/en/produkte/?sort=price_asc"' in client.get("/produkte/?sort=price_asc").content.decode()
-    assert 'href="/produkte/?sort=price_asc"' in client.get("/en/produkte/?sort=price_asc").content.decode()
+    assert (
+        'href="/en/produkte/?sort=price_asc"'
+        in client.get("/produkte/?sort=price_asc").content.decode()
+    )
+    assert (
+        'href="/produkte/?sort=price_asc"'
+        in client.get("/en/produkte/?sort=price_asc").content.decode()
+    )
 
 
 def test_anonymous_catalogue_pages_set_no_cookie(client, db):
