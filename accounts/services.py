@@ -126,6 +126,12 @@ def profile_update(
     return user
 
 
+def check_address_owner(*, user: User, address: Address) -> None:
+    """Refuse another customer's address as if it did not exist (a 404, never a 403)."""
+    if address.user_id != user.pk:
+        raise Address.DoesNotExist
+
+
 @transaction.atomic
 def address_save(
     *,
@@ -137,8 +143,8 @@ def address_save(
     make_default: bool,
 ) -> Address:
     """Create or change an address in the user's own book; the first one becomes the default."""
-    if address is not None and address.user_id != user.pk:
-        raise Address.DoesNotExist
+    if address is not None:
+        check_address_owner(user=user, address=address)
     target = address or Address(user=user)
     target.municipality = municipality
     target.street = street.strip()
@@ -153,8 +159,7 @@ def address_save(
 
 @transaction.atomic
 def address_delete(*, user: User, address: Address) -> None:
-    if address.user_id != user.pk:
-        raise Address.DoesNotExist
+    check_address_owner(user=user, address=address)
     was_default = address.is_default
     address.delete()
     if was_default:

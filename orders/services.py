@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Address, User
-from accounts.services import address_save
+from accounts.services import address_save, check_address_owner
 from cart.services import cart_clear
 from catalog.models import Product
 from catalog.services import catalog_revision_bump
@@ -259,24 +259,26 @@ def checkout_complete(
     language: str,
 ) -> Order:
     """Place the order from the checkout form; saving a new address is part of the same change."""
-    if address is not None and address.user_id != customer.pk:
-        raise Address.DoesNotExist
-    if address is None:
-        if new_address is None:
-            raise OrderError(_("Zgjidhni adresën e dorëzimit."))
+    if address is not None:
+        check_address_owner(user=customer, address=address)
+        municipality, street, courier_notes = (
+            address.municipality,
+            address.street,
+            address.courier_notes,
+        )
+    elif new_address is None:
+        raise OrderError(_("Zgjidhni adresën e dorëzimit."))
+    else:
+        municipality, street, courier_notes = new_address.municipality, new_address.street, ""
         if new_address.save:
-            address = address_save(
+            address_save(
                 user=customer,
                 address=None,
-                municipality=new_address.municipality,
-                street=new_address.street,
+                municipality=municipality,
+                street=street,
                 courier_notes="",
                 make_default=False,
             )
-        municipality, street = new_address.municipality, new_address.street.strip()
-    else:
-        municipality, street = address.municipality, address.street
-    courier_notes = address.courier_notes if address is not None else ""
     return order_place(
         customer=customer,
         quantities=quantities,
