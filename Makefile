@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.local
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
