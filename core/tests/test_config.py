@@ -22,6 +22,15 @@ def test_email_url_unknown_scheme_is_refused():
         email_settings("carrier-pigeon://x")
 
 
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "postgres://u@h/db",
+    "EMAIL_URL": "smtp://h:25",
+    "ALLOWED_HOSTS": "3vfejzo.al",
+    "SITE_URL": "https://3vfejzo.al",
+}
+
+
 def _import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "import config.settings.production"],
@@ -39,27 +48,11 @@ def test_p6_production_refuses_to_start_without_secrets():
 
 
 def test_p6_production_requires_https_site_url():
-    result = _import_production(
-        {
-            "SECRET_KEY": "x" * 50,
-            "DATABASE_URL": "postgres://u@h/db",
-            "EMAIL_URL": "smtp://h:25",
-            "ALLOWED_HOSTS": "3vfejzo.al",
-            "SITE_URL": "http://3vfejzo.al",
-        }
-    )
+    result = _import_production({**PRODUCTION_ENV, "SITE_URL": "http://3vfejzo.al"})
     assert result.returncode != 0
     assert "https://" in result.stderr
 
 
 def test_production_starts_with_real_settings():
-    result = _import_production(
-        {
-            "SECRET_KEY": "x" * 50,
-            "DATABASE_URL": "postgres://u@h/db",
-            "EMAIL_URL": "smtp://h:25",
-            "ALLOWED_HOSTS": "3vfejzo.al",
-            "SITE_URL": "https://3vfejzo.al",
-        }
-    )
+    result = _import_production(PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
