@@ -36,6 +36,10 @@ class CartContents:
         return sum(item.quantity for item in self.items)
 
     @property
+    def quantities(self) -> dict[int, int]:
+        return {item.product.pk: item.quantity for item in self.items}
+
+    @property
     def is_empty(self) -> bool:
         return not self.items
 

@@ -124,6 +124,8 @@ class CatalogRevision(models.Model):
     committed by any process on any machine makes every stale fragment unreachable.
     """
 
+    ROW = 1  # the one row; created by a migration, recreated on demand
+
     number = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -55,7 +55,8 @@ class ProductFilters:
 
 def catalog_revision() -> int:
     """Return the catalogue's current revision (see CatalogRevision); one primary-key read."""
-    number = CatalogRevision.objects.filter(pk=1).values_list("number", flat=True).first()
+    revision = CatalogRevision.objects.filter(pk=CatalogRevision.ROW)
+    number = revision.values_list("number", flat=True).first()
     return number or 0
 
 

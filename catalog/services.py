@@ -6,8 +6,6 @@ from django.db.models import F
 
 from catalog.models import CatalogRevision
 
-REVISION_ROW = 1
-
 
 def catalog_revision_bump() -> None:
     """Move the catalogue revision on, in the caller's transaction.
@@ -15,6 +13,7 @@ def catalog_revision_bump() -> None:
     Call it after any change a catalogue page shows (products, prices, stock,
     categories, brands); saves through the ORM call it by themselves (catalog/signals.py).
     """
-    moved = CatalogRevision.objects.filter(pk=REVISION_ROW).update(number=F("number") + 1)
+    row = CatalogRevision.ROW
+    moved = CatalogRevision.objects.filter(pk=row).update(number=F("number") + 1)
     if not moved:
-        CatalogRevision.objects.get_or_create(pk=REVISION_ROW, defaults={"number": 1})
+        CatalogRevision.objects.get_or_create(pk=row, defaults={"number": 1})

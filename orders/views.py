@@ -13,7 +13,6 @@ from accounts.phone import display_phone
 from accounts.selectors import address_list
 from accounts.views import signed_in_user
 from cart.selectors import cart_contents
-from cart.services import cart_quantities
 from orders.forms import NEW_ADDRESS, CheckoutForm
 from orders.models import PaymentMethod
 from orders.selectors import order_get_for_customer, order_list_for_customer
@@ -52,7 +51,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         try:
             order = checkout_complete(
                 customer=customer,
-                quantities=cart_quantities(user=customer, session=request.session),
+                quantities=cart.quantities,
                 address=form.chosen_address(),
                 new_address=new_address,
                 phone_e164=data["phone"],
