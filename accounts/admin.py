@@ -5,12 +5,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Address, User
-from staff.admin_base import PersonalDataAdmin
+from staff.admin_base import PersonalDataAdmin, PersonalDataInline
 
 
-class AddressInline(admin.TabularInline):
+class AddressInline(PersonalDataInline):
     model = Address
-    extra = 0
     fields = ["municipality", "street", "courier_notes", "is_default"]
 
 
@@ -18,6 +17,7 @@ class AddressInline(admin.TabularInline):
 class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
     ordering = ["-date_joined"]
     list_display = [
+        "__str__",
         "email",
         "first_name",
         "last_name",
@@ -26,7 +26,10 @@ class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
         "date_joined",
     ]
     list_filter = ["is_staff", "is_active", "groups"]
-    search_fields = ["email", "first_name", "last_name"]
+    # Names and addresses are ciphertext: customers are found by account number, or by
+    # exact email or phone through their blind indexes (PersonalDataAdmin).
+    search_fields = ["=id"]
+    show_facets = admin.ShowFacets.NEVER
     readonly_fields = ["date_joined", "last_login", "email_verified_at"]
     inlines = [AddressInline]
     fieldsets = (

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from typing import Any
 
 from django import forms
@@ -68,7 +70,7 @@ class RegistrationForm(forms.Form):
 
     def clean_email(self) -> str:
         email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exists():
+        if User.objects.with_email(email).exists():
             raise forms.ValidationError(
                 _("Ekziston tashmë një llogari me këtë email. Hyni ose rivendosni fjalëkalimin."),
                 code="duplicate",
@@ -172,6 +174,12 @@ class OutboxPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(
         label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
+        """Return the active account with this address, found through its blind index."""
+        for user in User.objects.with_email(email).filter(is_active=True):
+            if user.has_usable_password():
+                yield user
 
     def send_mail(  # type: ignore[override]
         self,

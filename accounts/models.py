@@ -5,9 +5,17 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.municipalities import Municipality
+from accounts.phone import phone_search_key
+from privacy.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedModel,
+)
 
 
 class Language(models.TextChoices):
@@ -36,16 +44,38 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email=normalise_email(username or ""))
+        return self.with_email(username or "").get()
+
+    def with_email(self, email: str) -> models.QuerySet[User]:
+        """Return the account with this address, found through its blind index."""
+        index = self.model._meta.get_field("email_index").index_for(email)  # type: ignore[union-attr]
+        return self.filter(email_index=index) if index else self.none()
+
+    def with_phone(self, phone: str) -> models.QuerySet[User]:
+        """Return the accounts with this number, typed in any format."""
+        index = self.model._meta.get_field("phone_index").index_for(phone)  # type: ignore[union-attr]
+        return self.filter(phone_index=index) if index else self.none()
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin, EncryptedModel):
     """A customer or a staff member; both sign in with their email address."""
 
-    email = models.EmailField(_("Email"), max_length=254, unique=True)
-    first_name = models.CharField(_("Emri"), max_length=80)
-    last_name = models.CharField(_("Mbiemri"), max_length=80)
-    phone = models.CharField(_("Telefoni"), max_length=20, blank=True, help_text="E.164")
+    email = EncryptedEmailField(_("Email"), max_length=254)
+    # Finds an account by address without storing it in clear; unique, so one account
+    # per address however it is spelt.
+    email_index = BlindIndexField(
+        source="email", purpose="accounts.User.email", normalise=normalise_email, unique=True
+    )
+    first_name = EncryptedCharField(_("Emri"), max_length=80)
+    last_name = EncryptedCharField(_("Mbiemri"), max_length=80)
+    phone = EncryptedCharField(_("Telefoni"), max_length=20, blank=True, help_text="E.164")
+    phone_index = BlindIndexField(
+        source="phone",
+        purpose="accounts.User.phone",
+        normalise=phone_search_key,
+        db_index=True,
+        blank=True,
+    )
     language = models.CharField(
         _("Gjuha"), max_length=5, choices=Language.choices, default=Language.ALBANIAN
     )
@@ -65,7 +95,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("përdoruesit")
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        # What the admin writes into its change history and shows in pickers: an id,
+        # never a name (P5).
+        return gettext("Llogaria #%(id)s") % {"id": self.pk}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            for field in ("email", "phone"):
+                if field in update_fields:
+                    update_fields.add(f"{field}_index")
+            kwargs["update_fields"] = update_fields
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -78,15 +120,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email_verified_at is not None
 
 
-class Address(models.Model):
+class Address(EncryptedModel):
     """A delivery address in a customer's address book."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
     municipality = models.CharField(
         _("Qyteti / bashkia"), max_length=32, choices=Municipality.choices
     )
-    street = models.CharField(_("Rruga dhe numri"), max_length=200)
-    courier_notes = models.CharField(_("Shënime për korrierin"), max_length=300, blank=True)
+    street = EncryptedCharField(_("Rruga dhe numri"), max_length=200)
+    courier_notes = EncryptedCharField(_("Shënime për korrierin"), max_length=300, blank=True)
     is_default = models.BooleanField(_("Adresa kryesore"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -95,5 +137,13 @@ class Address(models.Model):
         verbose_name_plural = _("adresat")
         ordering = ["-is_default", "-created_at"]
 
-    def __str__(self) -> str:
+    @property
+    def one_line(self) -> str:
+        """Return the address as its owner reads it on their own pages."""
         return f"{self.street}, {self.get_municipality_display()}"
+
+    def __str__(self) -> str:
+        return gettext("Adresa #%(id)s, %(municipality)s") % {
+            "id": self.pk,
+            "municipality": self.get_municipality_display(),
+        }

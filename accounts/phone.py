@@ -40,3 +40,11 @@ def display_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_search_key(raw: str) -> str:
+    """Return the E.164 form of a number typed in any format, or "" if it is none."""
+    try:
+        return normalise_phone(raw)
+    except ValidationError:
+        return ""

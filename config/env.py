@@ -95,3 +95,55 @@ def env_int_default(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from exc
+
+
+KEY_VARIABLES = ("FEJZO_ENCRYPTION_KEYS", "FEJZO_BLIND_INDEX_KEY")
+
+
+def read_keys_file(path: Path) -> dict[str, str]:
+    """Return the KEY=value lines of a key file kept outside the database (P6)."""
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"FEJZO_KEYS_FILE {path} cannot be read: {exc}") from exc
+    values = {}
+    for line in text.splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name.strip() in KEY_VARIABLES:
+            values[name.strip()] = value.strip()
+    return values
+
+
+def encryption_key_settings(*, development_file: Path | None = None) -> dict[str, Any]:
+    """Return FEJZO_ENCRYPTION_KEYS (newest first) and FEJZO_BLIND_INDEX_KEY.
+
+    Taken from the environment, else from the file FEJZO_KEYS_FILE names, else (in
+    development only) from a key file generated under var/ on first use.
+    """
+    values = {name: os.environ[name].strip() for name in KEY_VARIABLES if os.environ.get(name)}
+    keys_file = os.environ.get("FEJZO_KEYS_FILE", "").strip()
+    if keys_file:
+        values = {**read_keys_file(Path(keys_file)), **values}
+    elif development_file is not None and len(values) < len(KEY_VARIABLES):
+        if not development_file.exists():
+            development_file.parent.mkdir(parents=True, exist_ok=True)
+            development_file.write_text(
+                "# Development keys for this checkout only; never used in production.\n"
+                f"FEJZO_ENCRYPTION_KEYS={secrets.token_urlsafe(32)}\n"
+                f"FEJZO_BLIND_INDEX_KEY={secrets.token_urlsafe(32)}\n"
+            )
+            development_file.chmod(0o600)
+        values = {**read_keys_file(development_file), **values}
+    missing = [name for name in KEY_VARIABLES if not values.get(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(missing)} not set. Personal data is stored encrypted (P6) and "
+            "the site refuses to start without its keys: set them in the environment or "
+            "name a key file with FEJZO_KEYS_FILE; see README.md, section Configuration."
+        )
+    return {
+        "FEJZO_ENCRYPTION_KEYS": [
+            key.strip() for key in values["FEJZO_ENCRYPTION_KEYS"].split(",") if key.strip()
+        ],
+        "FEJZO_BLIND_INDEX_KEY": values["FEJZO_BLIND_INDEX_KEY"],
+    }

@@ -9,7 +9,15 @@ from staff.admin_base import PersonalDataAdmin
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(PersonalDataAdmin):
-    list_display = ["created_at", "kind", "status", "attempts", "sent_at", "next_attempt_at"]
+    list_display = [
+        "created_at",
+        "kind",
+        "to_address",
+        "status",
+        "attempts",
+        "sent_at",
+        "next_attempt_at",
+    ]
     list_filter = ["kind", "status"]
     fields = readonly_fields = (
         "kind",

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedModel
+
 
 class MailKind(models.TextChoices):
     WELCOME = "welcome", _("Mirëseardhje")
@@ -13,6 +15,7 @@ class MailKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Rivendosje e fjalëkalimit")
     ORDER_CONFIRMATION = "order_confirmation", _("Konfirmim porosie")
     ORDER_STATUS = "order_status", _("Ndryshim statusi i porosisë")
+    BREAK_GLASS = "break_glass", _("Njoftim për hapje të jashtëzakonshme")
 
 
 class OutboxStatus(models.TextChoices):
@@ -22,7 +25,7 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Dështoi")
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(EncryptedModel):
     """A message written in the same transaction as the action that causes it.
 
     A background task delivers it; the row's status is what guarantees a message
@@ -38,10 +41,10 @@ class OutboxMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="outbox_messages",
     )
-    to_address = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=250)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
+    to_address = EncryptedEmailField(max_length=254)
+    subject = EncryptedCharField(max_length=250)
+    body_text = EncryptedCharField()
+    body_html = EncryptedCharField(blank=True)
     language = models.CharField(max_length=5)
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING

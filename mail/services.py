@@ -18,6 +18,9 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from mail.models import MailKind, OutboxMessage, OutboxStatus
+from privacy.audit import access_record
+from privacy.models import AccessAction, AccessBasis, ActorKind
+from privacy.registry import qualified, registry
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +134,16 @@ def outbox_deliver(*, message_id: uuid.UUID) -> DeliveryOutcome:
     message = _claim(message_id)
     if message is None:
         return DeliveryOutcome.NOT_CLAIMED
+    access_record(
+        actor=None,
+        actor_kind=ActorKind.JOB,
+        actor_label="mail.deliver_outbox_message",
+        subject_id=message.recipient_id,
+        action=AccessAction.JOB_READ,
+        fields=[qualified(OutboxMessage, name) for name in registry.fields_of(OutboxMessage)],
+        basis=AccessBasis.BACKGROUND_JOB,
+        reference=str(message.pk),
+    )
     try:
         get_connection(fail_silently=False).send_messages([_build_email(message)])
     except (smtplib.SMTPException, OSError) as exc:
@@ -142,8 +155,18 @@ def outbox_deliver(*, message_id: uuid.UUID) -> DeliveryOutcome:
     return DeliveryOutcome.SENT
 
 
+def _error_summary(exc: Exception) -> str:
+    """Name the failure without the server's text, which often repeats the address."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _msg in exc.recipients.values()})
+        return f"{type(exc).__name__}: {', '.join(codes)}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{type(exc).__name__}: {exc.smtp_code}"
+    return type(exc).__name__
+
+
 def _record_failure(message: OutboxMessage, exc: Exception) -> DeliveryOutcome:
-    error = f"{type(exc).__name__}: {exc}"[:500]
+    error = _error_summary(exc)
     if _is_permanent(exc) or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
         OutboxMessage.objects.filter(pk=message.pk).update(
             status=OutboxStatus.FAILED, claimed_until=None, last_error=error

@@ -8,9 +8,12 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any, cast
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mail.backends import maildir_path
 
@@ -46,13 +49,17 @@ def mailbox_list(request: HttpRequest) -> HttpResponse:
     return render(request, "mail/viewer_list.html", {"mail_messages": messages})
 
 
-def mailbox_detail(request: HttpRequest, key: str) -> HttpResponse:
+def _message(key: str) -> tuple[mailbox.MaildirMessage, EmailMessage]:
     box = _require_viewer()
     try:
         raw = box[key]
     except KeyError as exc:
         raise Http404 from exc
-    parsed = _parse(raw)
+    return raw, _parse(raw)
+
+
+def mailbox_detail(request: HttpRequest, key: str) -> HttpResponse:
+    raw, parsed = _message(key)
     text_part = parsed.get_body(preferencelist=("plain",))
     html_part = parsed.get_body(preferencelist=("html",))
     return render(
@@ -62,6 +69,30 @@ def mailbox_detail(request: HttpRequest, key: str) -> HttpResponse:
             "summary": _summary(key, raw),
             "headers": list(parsed.items()),
             "text": text_part.get_content() if text_part else "",
-            "html": html_part.get_content() if html_part else "",
+            "has_html": html_part is not None,
         },
     )
+
+
+# Mail clients ignore style sheets, so our mail is styled inline; a page showing it
+# framed inside the site's own page would inherit the site's CSP and lose every style.
+# It is served on its own instead: development only, sandboxed (no script, no
+# same-origin access), framed only by the viewer, and the sole response allowed
+# inline styles.
+@xframe_options_sameorigin
+@csp_replace(
+    {
+        "default-src": [NONE],
+        "script-src": [NONE],
+        "style-src": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [SELF],
+        "sandbox": [True],
+    }
+)
+def mailbox_html(request: HttpRequest, key: str) -> HttpResponse:
+    _raw, parsed = _message(key)
+    html_part = parsed.get_body(preferencelist=("html",))
+    if html_part is None:
+        raise Http404
+    return HttpResponse(html_part.get_content(), content_type="text/html; charset=utf-8")

@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
-from orders.services import OrderError, order_change_status
+from orders.services import OrderError, order_assign, order_change_status
 from staff.admin_base import PersonalDataAdmin
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(admin.TabularInline):  # type: ignore[type-arg]
     model = OrderLine
     extra = 0
     can_delete = False
@@ -26,7 +26,7 @@ class OrderLineInline(admin.TabularInline):
         return False
 
 
-class OrderStatusChangeInline(admin.TabularInline):
+class OrderStatusChangeInline(admin.TabularInline):  # type: ignore[type-arg]
     model = OrderStatusChange
     extra = 0
     can_delete = False
@@ -58,17 +58,32 @@ def _status_action(to_status: OrderStatus, description: StrOrPromise):  # type: 
     return action
 
 
+@admin.action(
+    description=_("Merri në ngarkim porositë e zgjedhura"), permissions=["change_order_status"]
+)
+def assign_to_me(modeladmin: OrderAdmin, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+    staff = request.user if isinstance(request.user, User) else None
+    for order in queryset:
+        order_assign(order=order, staff=staff, actor=staff)
+    modeladmin.message_user(
+        request, _("%(count)d porosi janë tani në ngarkimin tuaj.") % {"count": queryset.count()}
+    )
+
+
 @admin.register(Order)
 class OrderAdmin(PersonalDataAdmin):
     list_display = [
         "number",
         "status",
+        "assigned_to",
         "placed_at",
         "total",
         "payment_method",
+        "delivery_name",
         "delivery_municipality",
     ]
     list_filter = ["status", "payment_method", "delivery_municipality", "placed_at"]
+    list_select_related = ["assigned_to"]
     search_fields = ["number"]
     date_hierarchy = "placed_at"
     inlines = [OrderLineInline, OrderStatusChangeInline]
@@ -76,6 +91,7 @@ class OrderAdmin(PersonalDataAdmin):
         "number",
         "customer",
         "status",
+        "assigned_to",
         "payment_method",
         "delivery_name",
         "delivery_phone",
@@ -87,6 +103,7 @@ class OrderAdmin(PersonalDataAdmin):
         "placed_at",
     )
     actions = [
+        assign_to_me,
         _status_action(OrderStatus.CONFIRMED, _("Konfirmo porositë e zgjedhura")),
         _status_action(OrderStatus.OUT_FOR_DELIVERY, _("Shëno: në dorëzim")),
         _status_action(OrderStatus.DELIVERED, _("Shëno: e dorëzuar")),

@@ -42,7 +42,7 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.addresses = {str(address.pk): address for address in addresses}
         cast(forms.ChoiceField, self.fields["address"]).choices = [
-            *((key, str(address)) for key, address in self.addresses.items()),
+            *((key, address.one_line) for key, address in self.addresses.items()),
             (NEW_ADDRESS, _("Adresë e re")),
         ]
         default = next((a for a in addresses if a.is_default), addresses[0] if addresses else None)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.municipalities import Municipality
+from privacy.fields import EncryptedCharField, EncryptedModel
 
 
 class OrderStatus(models.TextChoices):
@@ -21,7 +22,7 @@ class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("Transfertë bankare")
 
 
-class Order(models.Model):
+class Order(EncryptedModel):
     """A customer's order, with the delivery details as they were when it was placed."""
 
     number = models.CharField(_("Numri i porosisë"), max_length=20, unique=True)
@@ -32,13 +33,23 @@ class Order(models.Model):
         _("Statusi"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED
     )
     payment_method = models.CharField(_("Pagesa"), max_length=20, choices=PaymentMethod.choices)
-    delivery_name = models.CharField(_("Marrësi"), max_length=170)
-    delivery_phone = models.CharField(_("Telefoni"), max_length=20)
+    # The staff member handling the order; unassigned orders wait in the sales queue.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_orders",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("Në ngarkim të"),
+    )
+    delivery_name = EncryptedCharField(_("Marrësi"), max_length=170)
+    delivery_phone = EncryptedCharField(_("Telefoni"), max_length=20)
     delivery_municipality = models.CharField(
         _("Qyteti / bashkia"), max_length=32, choices=Municipality.choices
     )
-    delivery_street = models.CharField(_("Rruga dhe numri"), max_length=200)
-    delivery_notes = models.CharField(_("Shënime për dorëzimin"), max_length=300, blank=True)
+    delivery_street = EncryptedCharField(_("Rruga dhe numri"), max_length=200)
+    delivery_notes = EncryptedCharField(_("Shënime për dorëzimin"), max_length=300, blank=True)
     total = models.PositiveIntegerField(_("Totali (lekë, me TVSH)"))
     language = models.CharField(max_length=5, default="sq")
     placed_at = models.DateTimeField(_("Vendosur më"))

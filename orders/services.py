@@ -230,6 +230,20 @@ def order_change_status(
     return locked
 
 
+@transaction.atomic
+def order_assign(*, order: Order, staff: User | None, actor: User | None) -> Order:
+    """Put an order in a staff member's hands, or back in the queue with staff=None.
+
+    Being assigned an order is what gives a staff member a purpose to see its
+    customer's delivery data (P5).
+    """
+    if staff is not None and not staff.is_staff:
+        raise OrderError(_("Porosia mund t'i caktohet vetëm një punonjësi."))
+    Order.objects.filter(pk=order.pk).update(assigned_to=staff)
+    order.assigned_to = staff
+    return order
+
+
 def order_cancel_by_customer(*, order: Order, customer: User) -> Order:
     """Let customers cancel their own order until staff have confirmed it."""
     if order.customer_id != customer.pk:

@@ -1,22 +1,293 @@
-"""The one base every back-office page that shows customers' personal data builds on.
+"""The one base every back-office page that shows customers' personal data builds on (P5).
 
-Keeping them together is what lets purpose-bound masking (P5) be added in one place.
-No bulk export exists here, and the bulk delete action is removed.
+Lists and searches always show personal fields masked. A detail page shows a field in
+full only when `staff.access` finds a live purpose whose role-matrix cell allows the
+field's category; the page records the reveal in the access record. Without one it
+shows masks, why, and, for roles that may, a break-glass form. Personal fields are
+never edited here: customers correct their own data. There is no bulk export, and
+the bulk delete action is removed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from privacy.audit import client_address
+from privacy.masking import masked
+from privacy.registry import PersonalField, qualified, registry
+from staff.access import (
+    BREAK_GLASS_REASON_MIN_LENGTH,
+    AccessDecision,
+    BreakGlassRefused,
+    access_decision,
+    break_glass_open,
+    reveal_record,
+)
+
+MASKED_PREFIX = "masked__"
 
 
-class PersonalDataAdmin(admin.ModelAdmin):
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Arsyeja"),
+        min_length=BREAK_GLASS_REASON_MIN_LENGTH,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Pse ju duhen të dhënat e plota të këtij klienti tani, pa porosi ose rast në "
+            "ngarkim? Arsyeja regjistrohet dhe i dërgohet zyrtarit të mbrojtjes së të dhënave."
+        ),
+    )
+
+
+def _masked_reader(name: str, entry: PersonalField, label: Any) -> Callable[[Any], str]:
+    def read(obj: Any) -> str:
+        return masked(getattr(obj, name, ""), entry.mask) if obj is not None else ""
+
+    read.short_description = label  # type: ignore[attr-defined]
+    return read
+
+
+class PersonalDataMasking:
+    """What a model admin and an inline share: masked columns and per-request decisions."""
+
+    model: type[models.Model]
+
+    @property
+    def personal_fields(self) -> dict[str, PersonalField]:
+        return registry.fields_of(self.model)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith(MASKED_PREFIX):
+            field_name = name.removeprefix(MASKED_PREFIX)
+            entry = self.personal_fields.get(field_name)
+            if entry is not None:
+                label = self.model._meta.get_field(field_name).verbose_name
+                return _masked_reader(field_name, entry, label)
+        raise AttributeError(name)
+
+    def decision_for(self, request: HttpRequest, subject_of: Any) -> AccessDecision | None:
+        """Return this request's decision about the person `subject_of` is about (cached)."""
+        declaration = registry.of(type(subject_of))
+        subject_id = declaration.subject_id_of(subject_of) if declaration else None
+        if subject_id is None:
+            return None
+        cache: dict[int, AccessDecision] = request.__dict__.setdefault("_personal_data", {})
+        if subject_id not in cache:
+            cache[subject_id] = access_decision(
+                request.user, subject_id, session=getattr(request, "session", None)
+            )
+        return cache[subject_id]
+
+    def revealed(self, request: HttpRequest, subject_of: Any) -> set[str]:
+        decision = self.decision_for(request, subject_of)
+        return {
+            name
+            for name, entry in self.personal_fields.items()
+            if decision is not None and decision.reveals(entry.category)
+        }
+
+    def mask_names(self, names: Sequence[Any], shown: set[str]) -> list[Any]:
+        return [
+            f"{MASKED_PREFIX}{name}"
+            if isinstance(name, str) and name in self.personal_fields and name not in shown
+            else name
+            for name in names
+        ]
+
+
+class PersonalDataInline(PersonalDataMasking, admin.TabularInline):  # type: ignore[type-arg]
+    """An inline of rows about the parent's person: masked unless the parent is revealed."""
+
+    extra = 0
+    can_delete = False
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+        fields = super().get_fields(request, obj)
+        shown = self.revealed(request, obj) if obj is not None else set()
+        return self.mask_names(fields, shown)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+        return list(self.get_fields(request, obj))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PersonalDataAdmin(PersonalDataMasking, admin.ModelAdmin):  # type: ignore[type-arg]
     list_per_page = 50
     show_full_result_count = False
+    change_form_template = "admin/personal_data_change_form.html"
+    search_help_text = _(
+        "Kërkoni me numrin e porosisë, ose me email-in ose numrin e plotë të telefonit "
+        "të klientit. Rezultatet shfaqen të maskuara."
+    )
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    # Lists and searches: always masked.
+
+    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+        return self.mask_names(super().get_list_display(request), shown=set())
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: models.QuerySet[Any], search_term: str
+    ) -> tuple[models.QuerySet[Any], bool]:
+        """Find customers by exact email or phone through their blind indexes."""
+        term = search_term.strip()
+        declaration = registry.of(self.model)
+        people = None
+        if "@" in term:
+            people = User.objects.with_email(term)
+        elif term and sum(char.isdigit() for char in term) >= 6:
+            people = User.objects.with_phone(term)
+        if people is not None and declaration and declaration.subject_path is not None:
+            lookup = f"{declaration.subject_path}__in" if declaration.subject_path else "pk__in"
+            matches = queryset.filter(**{lookup: people.values("pk")})
+            if matches.exists() or not self.search_fields:
+                return matches, False
+        return super().get_search_results(request, queryset, search_term)
+
+    # Detail pages: revealed with a purpose, recorded; masked otherwise.
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        shown = self.revealed(request, obj)
+        return [
+            (title, {**options, "fields": self.mask_names(options["fields"], shown)})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return readonly
+        on_page = flatten_fieldsets(self.get_fieldsets(request, obj))
+        personal = [
+            name
+            for name in on_page
+            if isinstance(name, str)
+            and (name.startswith(MASKED_PREFIX) or name in self.personal_fields)
+        ]
+        return readonly + [name for name in personal if name not in readonly]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            context.update(self._record_and_describe(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _record_and_describe(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        decision = self.decision_for(request, obj)
+        if decision is None:
+            return {}
+        on_page = {
+            name
+            for name in flatten_fieldsets(self.get_fieldsets(request, obj))
+            if isinstance(name, str)
+        }
+        shown = [qualified(self.model, name) for name in self.revealed(request, obj) & on_page]
+        for inline in self.get_inline_instances(request, obj):
+            if isinstance(inline, PersonalDataInline):
+                inline_fields = set(inline.get_fields(request, obj))
+                shown += [
+                    qualified(inline.model, name)
+                    for name in inline.revealed(request, obj) & inline_fields
+                ]
+        if request.method == "GET":
+            reveal_record(
+                staff=request.user,
+                decision=decision,
+                fields=shown,
+                ip_address=client_address(request),
+            )
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return {
+            "personal_data": decision,
+            "personal_data_shown": bool(shown),
+            "break_glass_url": reverse(f"admin:{info[0]}_{info[1]}_break_glass", args=[obj.pk]),
+        }
+
+    def get_urls(self) -> list[Any]:
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<path:object_id>/zbulo/",
+                self.admin_site.admin_view(self.break_glass_view),
+                name="{}_{}_break_glass".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def break_glass_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Ask for a typed reason, then open this customer's data for a short while."""
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        decision = self.decision_for(request, obj)
+        if decision is None or not decision.may_break_glass:
+            raise PermissionDenied
+        info = self.model._meta.app_label, self.model._meta.model_name
+        change_url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        form = BreakGlassForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                break_glass_open(
+                    staff=request.user,
+                    subject_id=decision.subject_id,
+                    reason=form.cleaned_data["reason"],
+                    session=request.session,
+                    ip_address=client_address(request),
+                )
+            except BreakGlassRefused as refused:
+                form.add_error("reason", str(refused))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Të dhënat janë të hapura për %(minutes)s minuta. Hapja u regjistrua "
+                        "dhe zyrtari i mbrojtjes së të dhënave u njoftua."
+                    )
+                    % {"minutes": self._break_glass_minutes()},
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hapje e jashtëzakonshme e të dhënave"),
+            "opts": self.model._meta,
+            "object": obj,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/privacy/break_glass.html", context)
+
+    @staticmethod
+    def _break_glass_minutes() -> int:
+        from django.conf import settings
+
+        return int(settings.FEJZO_BREAK_GLASS_MINUTES)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -15,7 +16,21 @@ class StaffConfig(AppConfig):
     verbose_name = "Stafi"
 
     def ready(self) -> None:
+        from staff import checks  # noqa: F401  (registers the deployment checks)
+
         # "staff" is the last installed app, so every other app's permissions exist by now.
         post_migrate.connect(
             _sync_roles_after_migrate, sender=self, dispatch_uid="staff.sync_roles"
         )
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app, whose default site is the back office with a second factor (P14).
+
+    Installed in place of "django.contrib.admin": every app keeps registering on
+    `django.contrib.admin.site`, which is then a StaffAdminSite. `default = False`
+    keeps Django from taking this class as the configuration of the staff app itself.
+    """
+
+    default = False
+    default_site = "staff.admin_site.StaffAdminSite"

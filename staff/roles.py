@@ -26,10 +26,16 @@ CATALOG_EDIT = [
     "catalog.change_product",
 ]
 CATALOG_VIEW = ["catalog.view_category", "catalog.view_brand", "catalog.view_product"]
+SUPPORT_HANDLE = [
+    "support.view_supportcase",
+    "support.add_supportcase",
+    "support.change_supportcase",
+]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.CUSTOMER_CARE: [
         *CATALOG_VIEW,
+        *SUPPORT_HANDLE,
         "accounts.view_user",
         "accounts.view_address",
         "orders.view_order",
@@ -48,6 +54,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "policy.view_policyversion",
         "policy.view_policyacceptance",
         "mail.view_outboxmessage",
+        *SUPPORT_HANDLE,
+        "privacy.view_accessentry",
+        "staff.view_trainingrecord",
     ],
     Role.ADMINISTRATOR: [
         *CATALOG_EDIT,
@@ -61,5 +70,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "policy.add_policyversion",
         "mail.view_outboxmessage",
         "auth.view_group",
+        "privacy.view_accessentry",
+        "staff.view_trainingrecord",
+        "staff.add_trainingrecord",
+        "staff.change_trainingrecord",
     ],
 }

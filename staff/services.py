@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.urls import reverse
+
+from privacy.models import AccessEntry
 
 from staff.roles import ROLE_PERMISSIONS, Role
 
@@ -29,3 +33,25 @@ def roles_sync() -> list[Group]:
 def staff_has_role(user: object, role: Role) -> bool:
     groups = getattr(user, "groups", None)
     return bool(groups is not None and groups.filter(name=role.value).exists())
+
+
+def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
+    """Mail every data-protection officer about a break-glass reveal, in this transaction."""
+    from accounts.models import User
+    from mail.models import MailKind
+    from mail.services import mail_enqueue
+
+    officers = User.objects.filter(
+        is_active=True, is_staff=True, groups__name=Role.DATA_PROTECTION_OFFICER.value
+    ).distinct()
+    roles = ", ".join(Role(value).label for value in entry.actor_label.split(",") if value)
+    path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
+    for officer in officers:
+        mail_enqueue(
+            kind=MailKind.BREAK_GLASS,
+            to_address=officer.email,
+            language=officer.language,
+            recipient=officer,
+            context={"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"},
+        )
+    return len(officers)

@@ -6,6 +6,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -19,6 +20,7 @@ from catalog.demo.categories import CATEGORIES, CATEGORY_BY_SLUG
 from catalog.demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF, DemoStaff
 from catalog.models import Brand, Category, Product
 from catalog.services import catalog_revision_bump
+from staff.models import Course, TrainingRecord
 from staff.roles import Role
 from staff.services import roles_sync
 
@@ -186,35 +188,27 @@ def _seed_customers() -> int:
     password = make_password(CUSTOMER_PASSWORD)
     now = timezone.now()
     for demo in CUSTOMERS:
-        user, _created = User.objects.update_or_create(
-            email=demo.email,
-            defaults={
-                "first_name": demo.first_name,
-                "last_name": demo.last_name,
-                "phone": demo.phone,
-                "is_active": True,
-            },
-            create_defaults={
-                "first_name": demo.first_name,
-                "last_name": demo.last_name,
-                "phone": demo.phone,
-                "password": password,
-                "email_verified_at": now,
-            },
-        )
-        Address.objects.get_or_create(
-            user=user,
-            municipality=demo.municipality,
-            street=demo.street,
-            defaults={"is_default": True},
-        )
+        # Emails are ciphertext: the account is found through its blind index.
+        user = User.objects.with_email(demo.email).first()
+        if user is None:
+            user = User(email=demo.email, password=password, email_verified_at=now)
+        user.first_name = demo.first_name
+        user.last_name = demo.last_name
+        user.phone = demo.phone
+        user.is_active = True
+        user.save()
+        if not user.addresses.exists():
+            Address.objects.create(
+                user=user, municipality=demo.municipality, street=demo.street, is_default=True
+            )
     return len(CUSTOMERS)
 
 
 def _seed_staff() -> list[DemoStaff]:
     groups = {group.name: group for group in roles_sync()}
+    today = timezone.localdate()
     for demo in STAFF:
-        user = User.objects.filter(email=demo.email).first()
+        user = User.objects.with_email(demo.email).first()
         if user is None:
             user = User.objects.create_user(
                 demo.email,
@@ -232,6 +226,12 @@ def _seed_staff() -> list[DemoStaff]:
         user.is_superuser = demo.role == Role.ADMINISTRATOR
         user.save()
         user.groups.set([groups[demo.role.value]])
+        # Demo staff are trained, so the purpose-bound reveal can be tried at once (P14).
+        TrainingRecord.objects.get_or_create(
+            staff=user,
+            course=Course.PRIVACY_AND_SECURITY,
+            defaults={"completed_on": today, "valid_until": today + timedelta(days=365)},
+        )
     return list(STAFF)
 
 

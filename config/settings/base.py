@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env_bool, env_list, env_str
+from config.env import email_settings, env_bool, env_int_default, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("FEJZO_VAR_DIR", str(BASE_DIR / "var")))
@@ -20,7 +22,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "3VFejzo <no-reply@3vfejzo.al
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the back-office site that asks staff for a second factor.
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +34,10 @@ INSTALLED_APPS = [
     "django.forms",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "policy",
     "accounts",
@@ -38,19 +45,27 @@ INSTALLED_APPS = [
     "cart",
     "orders",
     "mail",
+    "privacy",
+    "support",
     "staff",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files (SVG included) carry the same policies.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a lockout flagged during the view into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +109,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The email column is ciphertext (P6); uniqueness is enforced on its blind index,
+# accounts.User.email_index, which is what Django's auth.E003 asks for in substance.
+SILENCED_SYSTEM_CHECKS = ["auth.E003", "auth.W004"]
+# Axes first: it refuses a locked-out account and client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -126,10 +149,83 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie: every form carries the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The same policy in every environment, so the test suite and the browser tests meet
+# any inline script or style before production does (P6). Nothing inline is allowed:
+# scripts and styles come from our own static files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# The shop needs none of these browser features; an injected script gets none either.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Brute-force lockout (P14), for the storefront and the back-office sign-in alike.
+# Locking the pair (account, client address) stops guessing from one place without
+# letting an attacker lock a customer out everywhere by failing on purpose.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+# Attempts are recorded under a keyed hash of the address, never the address itself.
+AXES_USERNAME_CALLABLE = "accounts.axes.username_blind_index"
+AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "accounts.axes.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "otp_token", "csrfmiddlewaretoken"]
+# No record of successful sign-ins, and no permanent log of failures: the attempt
+# rows live only as long as the cool-off that needs them.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Attempt rows hold client addresses (personal data); they are not a back-office page
+# (P5). A lockout ends by itself after the cool-off; `axes_reset_ip` ends it sooner.
+AXES_ENABLE_ADMIN = False
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0 trusts only
+# the socket address; behind one proxy that would put every visitor on one address.
+FEJZO_TRUSTED_PROXY_COUNT = env_int_default("FEJZO_TRUSTED_PROXY_COUNT", 0)
+
+# Staff second factor (P14): the back office admits only a session verified with a
+# TOTP code. Off in local development and the test suite; production keeps it on.
+FEJZO_STAFF_2FA = env_bool("FEJZO_STAFF_2FA", True)
+OTP_TOTP_ISSUER = "3VFejzo"
+# The enrolment page is the only place a secret is shown; the device admin hides it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 TASKS = {
     "default": {
@@ -174,3 +270,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Purpose-bound access (P5): how long a break-glass reveal stays open.
+FEJZO_BREAK_GLASS_MINUTES = 15
+# Whether the customer's "who has seen my data" page names the staff member (P5).
+FEJZO_TRANSPARENCY_SHOWS_STAFF_NAMES = env_bool("FEJZO_TRANSPARENCY_SHOWS_STAFF_NAMES", False)
+# A staff member's privacy training is flagged this many days before it expires (P14).
+FEJZO_TRAINING_WARNING_DAYS = 30

@@ -8,7 +8,7 @@ then resolved through whitenoise's manifest as in production.
 import os
 from pathlib import Path
 
-from config.env import email_settings
+from config.env import email_settings, encryption_key_settings
 
 from .base import *  # noqa: F403
 from .base import DATABASES
@@ -22,6 +22,9 @@ ROOT_URLCONF = "config.urls_bench"
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 
 vars().update(email_settings("locmem:"))
+os.environ.setdefault("FEJZO_ENCRYPTION_KEYS", "YmVuY2gtZW5jcnlwdGlvbi1rZXktMDAwMDAwMDAwMDE")
+os.environ.setdefault("FEJZO_BLIND_INDEX_KEY", "YmVuY2gtYmxpbmQtaW5kZXgta2V5LTAwMDAwMDAwMDE")
+vars().update(encryption_key_settings())
 
 _static_root = os.environ.get("BENCH_STATIC_ROOT", "")
 if _static_root:

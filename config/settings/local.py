@@ -1,6 +1,6 @@
 """Development on one machine: `make run`."""
 
-from config.env import development_secret, env_bool, env_str
+from config.env import development_secret, encryption_key_settings, env_bool, env_str
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
@@ -8,3 +8,6 @@ from .base import VAR_DIR
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY") or development_secret(VAR_DIR)
 MAIL_VIEWER_ENABLED = DEBUG
+# Demo staff sign in with a password alone unless FEJZO_STAFF_2FA=1 (P14 is on in production).
+FEJZO_STAFF_2FA = env_bool("FEJZO_STAFF_2FA", False)
+vars().update(encryption_key_settings(development_file=VAR_DIR / "keys.env"))

@@ -1,6 +1,6 @@
 """Production: every secret from the environment, HTTPS only (P6)."""
 
-from config.env import env_bool, env_int_default, env_required
+from config.env import encryption_key_settings, env_bool, env_int_default, env_required
 
 from .base import *  # noqa: F403
 from .base import SITE_URL
@@ -11,6 +11,7 @@ SECRET_KEY = env_required("SECRET_KEY")
 env_required("DATABASE_URL")
 env_required("EMAIL_URL")
 ALLOWED_HOSTS = env_required("ALLOWED_HOSTS").split(",")
+vars().update(encryption_key_settings())
 if not SITE_URL.startswith("https://"):
     from django.core.exceptions import ImproperlyConfigured
 

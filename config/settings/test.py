@@ -1,6 +1,8 @@
 """The test suite: SQLite in memory unless DATABASE_URL names PostgreSQL."""
 
-from config.env import email_settings
+import os
+
+from config.env import email_settings, encryption_key_settings
 
 from .base import *  # noqa: F403
 
@@ -16,3 +18,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Tests that prove the staff second factor (P14) switch it on themselves.
+FEJZO_STAFF_2FA = False
+# Fixed keys, so a failing test can be replayed; FEJZO_* in the environment still win.
+os.environ.setdefault("FEJZO_ENCRYPTION_KEYS", "dGVzdC1lbmNyeXB0aW9uLWtleS0wMDAwMDAwMDAwMDE")
+os.environ.setdefault("FEJZO_BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktMDAwMDAwMDAwMDE")
+vars().update(encryption_key_settings())

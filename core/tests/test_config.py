@@ -28,6 +28,8 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp://h:25",
     "ALLOWED_HOSTS": "3vfejzo.al",
     "SITE_URL": "https://3vfejzo.al",
+    "FEJZO_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi10ZXN0LWtleS0wMDAwMDAwMDAwMDE",
+    "FEJZO_BLIND_INDEX_KEY": "cHJvZHVjdGlvbi10ZXN0LWJsaW5kLWtleS0wMDAwMDE",
 }
 
 

@@ -1,0 +1,82 @@
+"""How django-axes names a sign-in attempt and answers a lockout (P14).
+
+Axes records failed sign-ins to lock out guessing. It keys them on the account and the
+client address, and it must never keep an email address in clear: the account is
+recorded as a keyed blind index of the normalised address instead.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.models import normalise_email
+from privacy.crypto import blind_index
+
+BLIND_INDEX_PURPOSE = "axes-username"
+LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+
+def username_blind_index(
+    request: HttpRequest | None, credentials: Mapping[str, Any] | None
+) -> str | None:
+    """Return the blind index axes stores instead of the address someone signed in with.
+
+    Failed attempts pass the credentials given to `authenticate()`; a successful one
+    passes the account's own address under the same key. Both spellings of one
+    address give one index, so a success resets the failures it follows.
+    """
+    username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    if username is None and request is not None:
+        username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
+    if not username:
+        return None
+    return blind_index(normalise_email(str(username)), purpose=BLIND_INDEX_PURPOSE)
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """Return the client's address, trusting X-Forwarded-For only as far as our proxies.
+
+    Each trusted proxy appends the address it received the request from, so the client
+    is the entry FEJZO_TRUSTED_PROXY_COUNT places from the right; anything further left
+    is whatever the client chose to send, and would let it dodge the lockout.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.FEJZO_TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < proxies:
+        return remote
+    candidate = hops[-proxies]
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return remote
+    return candidate
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None,
+    credentials: Mapping[str, Any] | None,
+) -> HttpResponse:
+    """Render the lockout page in the visitor's language, with status 429 and Retry-After."""
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else 0
+    response = render(
+        request,
+        LOCKOUT_TEMPLATE,
+        {"minutes": max(1, -(-seconds // 60))},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response

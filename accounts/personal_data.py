@@ -1,0 +1,104 @@
+"""What the accounts app holds about people (P3): the registry reads this and nothing else."""
+
+from accounts.models import Address, User
+from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
+
+ACCOUNT = (Purpose.REGISTRATION, Purpose.COMMUNICATION, Purpose.PRODUCTS_AND_SERVICES)
+DELIVERY = (Purpose.PRODUCTS_AND_SERVICES,)
+
+declare(
+    User,
+    subject="",
+    fields=[
+        PersonalField(
+            "first_name",
+            Category.IDENTITY,
+            ACCOUNT,
+            Mask.NAME,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.ANONYMISE,
+            encrypted=True,
+        ),
+        PersonalField(
+            "last_name",
+            Category.IDENTITY,
+            ACCOUNT,
+            Mask.NAME,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.ANONYMISE,
+            encrypted=True,
+        ),
+        PersonalField(
+            "email",
+            Category.CONTACT,
+            ACCOUNT,
+            Mask.EMAIL,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.ANONYMISE,
+            encrypted=True,
+        ),
+        PersonalField(
+            "email_index",
+            Category.CONTACT,
+            ACCOUNT,
+            Mask.HIDDEN,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.ANONYMISE,
+            index_of="email",
+        ),
+        PersonalField(
+            "phone",
+            Category.CONTACT,
+            ACCOUNT,
+            Mask.PHONE,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.DELETE,
+            encrypted=True,
+        ),
+        PersonalField(
+            "phone_index",
+            Category.CONTACT,
+            ACCOUNT,
+            Mask.HIDDEN,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.DELETE,
+            index_of="phone",
+        ),
+    ],
+    not_personal={"email_verified_at": "When the address was confirmed, not the address."},
+)
+
+declare(
+    Address,
+    subject="user",
+    fields=[
+        PersonalField(
+            "street",
+            Category.ADDRESS,
+            DELIVERY,
+            Mask.STREET,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.DELETE,
+            encrypted=True,
+        ),
+        PersonalField(
+            "courier_notes",
+            Category.ADDRESS,
+            DELIVERY,
+            Mask.TEXT,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.DELETE,
+            encrypted=True,
+        ),
+        # One of 61 municipalities: shown to staff, it narrows a person down no further
+        # than a town, and delivery zones are planned from it.
+        PersonalField(
+            "municipality",
+            Category.ADDRESS,
+            DELIVERY,
+            Mask.NONE,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.DELETE,
+        ),
+    ],
+)

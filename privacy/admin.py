@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from privacy.models import AccessEntry
+
+
+@admin.register(AccessEntry)
+class AccessEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The access record, for the data-protection officer: read-only, like the table."""
+
+    list_display = [
+        "seq",
+        "at",
+        "actor_kind",
+        "actor_label",
+        "actor_id",
+        "subject_id",
+        "action",
+        "basis",
+        "reference",
+    ]
+    list_filter = ["action", "basis", "actor_kind"]
+    search_fields = ["=subject__id", "=actor__id", "reference"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    fields = [
+        "seq",
+        "at",
+        "actor_kind",
+        "actor_label",
+        "actor_id",
+        "subject_id",
+        "action",
+        "fields",
+        "basis",
+        "reference",
+        "reason",
+        "ip_address",
+        "prev_hash",
+        "entry_hash",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

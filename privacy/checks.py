@@ -1,0 +1,165 @@
+"""System checks that keep the registry and the models in agreement (`manage.py check`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import Error, register
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, models
+
+from privacy.crypto import DecryptionError
+from privacy.fields import EncryptedCharField, Sealed
+from privacy.registry import registry
+
+# Parts of a field name that suggest it holds personal data.
+SUGGESTIVE_WORDS = frozenset(
+    {
+        "name",
+        "email",
+        "mail",
+        "phone",
+        "address",
+        "street",
+        "city",
+        "note",
+        "notes",
+        "message",
+        "ip",
+        "agent",
+        "username",
+    }
+)
+SUGGESTIVE_TYPES = (models.EmailField, models.GenericIPAddressField, EncryptedCharField)
+
+
+def looks_personal(field: models.Field[Any, Any]) -> bool:
+    words = set(field.name.lower().split("_"))
+    return bool(words & SUGGESTIVE_WORDS) or isinstance(field, SUGGESTIVE_TYPES)
+
+
+def _first_party(model: type[models.Model]) -> bool:
+    app_path = Path(model._meta.app_config.path).resolve()  # type: ignore[union-attr]
+    try:
+        parts = app_path.relative_to(Path(settings.BASE_DIR).resolve()).parts
+    except ValueError:
+        return False
+    return bool(parts) and not parts[0].startswith(".") and "site-packages" not in parts
+
+
+@register()
+def check_registry_matches_models(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors = []
+    for declaration in registry:
+        model = declaration.model
+        for name in [*declaration.fields, *declaration.not_personal]:
+            try:
+                model._meta.get_field(name)
+            except FieldDoesNotExist:
+                errors.append(
+                    Error(
+                        f"The personal-data registry declares {declaration.label}.{name}, "
+                        "which the model does not have.",
+                        hint="Remove the declaration or restore the field.",
+                        obj=model,
+                        id="privacy.E001",
+                    )
+                )
+        for name, entry in declaration.fields.items():
+            if name in declaration.not_personal:
+                errors.append(
+                    Error(
+                        f"{declaration.label}.{name} is declared both personal and not personal.",
+                        obj=model,
+                        id="privacy.E001",
+                    )
+                )
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if entry.encrypted != isinstance(field, EncryptedCharField):
+                errors.append(
+                    Error(
+                        f"{declaration.label}.{name}: the registry says encrypted="
+                        f"{entry.encrypted} but the field is a {type(field).__name__}.",
+                        hint="Encrypted fields use privacy.fields.EncryptedCharField.",
+                        obj=model,
+                        id="privacy.E003",
+                    )
+                )
+    for model in apps.get_models():
+        declaration = registry.of(model)
+        if declaration is None and not _first_party(model):
+            continue
+        known = set(declaration.fields) | set(declaration.not_personal) if declaration else set()
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.Field) or field.name in known:
+                continue
+            if looks_personal(field):
+                errors.append(
+                    Error(
+                        f"{model._meta.label}.{field.name} looks like personal data but the "
+                        "personal-data registry does not declare it.",
+                        hint=(
+                            f"Declare it in {model._meta.app_label}/personal_data.py, or list it "
+                            "under not_personal with the reason it is not personal."
+                        ),
+                        obj=model,
+                        id="privacy.E002",
+                    )
+                )
+        if any(isinstance(f, EncryptedCharField) for f in model._meta.fields):
+            try:
+                model._meta.get_field("seal_id")
+            except FieldDoesNotExist:
+                errors.append(
+                    Error(
+                        f"{model._meta.label} has encrypted fields but no seal_id.",
+                        hint="Derive the model from privacy.fields.EncryptedModel.",
+                        obj=model,
+                        id="privacy.E004",
+                    )
+                )
+    return errors
+
+
+@register()
+def check_keys_open_stored_values(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Open the newest stored value of each encrypted column with the configured keys.
+
+    A wrong key must stop start-up with a clear message, not show an error on the
+    first page that needs the value. Skipped while the tables do not exist yet.
+    """
+    errors = []
+    for model, entry in registry.encrypted_fields():
+        try:
+            row = (
+                model._default_manager.exclude(**{entry.name: ""})
+                .exclude(**{f"{entry.name}__isnull": True})
+                .only("pk", "seal_id", entry.name)
+                .order_by("-pk")
+                .first()
+            )
+        except (DatabaseError, RuntimeError):
+            # No tables yet (before migrate), or no database access allowed (some tests).
+            return []
+        if row is None:
+            continue
+        try:
+            value = row.__dict__.get(entry.name)
+            if isinstance(value, Sealed):
+                getattr(row, entry.name)
+        except DecryptionError as exc:
+            errors.append(
+                Error(
+                    f"{model._meta.label}.{entry.name} cannot be opened: {exc}",
+                    hint="Set FEJZO_ENCRYPTION_KEYS to the keys this database was encrypted with.",
+                    obj=model,
+                    id="privacy.E005",
+                )
+            )
+    return errors

@@ -1,0 +1,154 @@
+"""The personal-data registry: the one list of fields that hold personal data.
+
+Each app declares its fields in its own `personal_data.py` with `declare(...)`.
+Encryption, masking, staff access, the access record, the data map and (later)
+export, erasure and retention all read these declarations and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    IDENTITY = "identity", _("Identiteti")
+    CONTACT = "contact", _("Kontakti")
+    ADDRESS = "address", _("Adresa")
+    ORDER = "order", _("Porositë")
+    SUPPORT = "support", _("Mbështetja")
+    TECHNICAL = "technical", _("Të dhëna teknike")
+
+
+class Purpose(models.TextChoices):
+    """Why personal data is processed: the uses the policy names (P4), nothing else."""
+
+    INFORMATION = "information", _("Dhënia e informacionit të kërkuar")
+    PRODUCTS_AND_SERVICES = "products_and_services", _("Produktet dhe shërbimet e kërkuara")
+    REGISTRATION = "registration", _("Regjistrimi i përdoruesve")
+    COMMUNICATION = "communication", _("Komunikimi me klientin")
+    OFFERS = "offers", _("Shërbime, oferta dhe përditësime")
+
+
+class Mask(models.TextChoices):
+    NAME = "name", _("Emër: A*** K***")
+    EMAIL = "email", _("Email: a***@g***.com")
+    PHONE = "phone", _("Telefon: +355 69 *** **67")
+    STREET = "street", _("Rrugë: Rr. ***")
+    TEXT = "text", _("Tekst: ***")
+    IP_ADDRESS = "ip_address", _("Adresë IP: 192.168.*.*")
+    HIDDEN = "hidden", _("I fshehur")
+    NONE = "none", _("Pa maskim")
+
+
+class Erasure(models.TextChoices):
+    DELETE = "delete", _("Fshihet")
+    ANONYMISE = "anonymise", _("Anonimizohet")
+    KEEP_FOR_LAW = "keep_for_law", _("Mbahet për afatin ligjor")
+
+
+class Retention(models.TextChoices):
+    """How long a field lives; the periods are settings read by the retention jobs."""
+
+    ACCOUNT_LIFETIME = "account_lifetime", _("Sa të jetë aktive llogaria")
+    ACCOUNTING_PERIOD = "accounting_period", _("Afati ligjor i kontabilitetit")
+    UNTIL_DELIVERED = "until_delivered", _("Deri në dërgimin e mesazhit")
+    CASE_LIFETIME = "case_lifetime", _("Sa të jetë i hapur rasti, pastaj afati i ruajtjes")
+    SECURITY_PERIOD = "security_period", _("Periudha e sigurisë")
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    """One model field that holds personal data, and what the platform does with it."""
+
+    name: str
+    category: Category
+    purposes: tuple[Purpose, ...]
+    mask: Mask
+    retention: Retention
+    erasure: Erasure
+    encrypted: bool = False
+    # Set on a blind-index column: the personal field it is the keyed HMAC of.
+    index_of: str = ""
+
+
+@dataclass
+class ModelDeclaration:
+    model: type[models.Model]
+    fields: dict[str, PersonalField]
+    not_personal: dict[str, str]
+    # How to find the person a row is about, as a path of field names ("" for the person).
+    subject_path: str | None
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+    def subject_id_of(self, instance: models.Model) -> int | None:
+        if self.subject_path is None:
+            return None
+        if self.subject_path == "":
+            return int(instance.pk)
+        value: object = instance
+        *hops, last = self.subject_path.split("__")
+        for hop in hops:
+            value = getattr(value, hop, None)
+            if value is None:
+                return None
+        raw = getattr(value, f"{last}_id", None)
+        return int(raw) if raw is not None else None
+
+
+@dataclass
+class Registry:
+    declarations: dict[type[models.Model], ModelDeclaration] = field(default_factory=dict)
+
+    def declare(
+        self,
+        model: type[models.Model],
+        *,
+        fields: list[PersonalField],
+        not_personal: dict[str, str] | None = None,
+        subject: str | None = None,
+    ) -> None:
+        """Declare a model's personal fields, and say why look-alike fields are not personal.
+
+        `subject` is the path from a row to the person it is about: "" when the row is
+        the person, "customer" when it has a `customer` foreign key, None when unknown.
+        """
+        if model in self.declarations:
+            raise ValueError(f"{model._meta.label} is declared twice; keep one declaration.")
+        self.declarations[model] = ModelDeclaration(
+            model=model,
+            fields={entry.name: entry for entry in fields},
+            not_personal=dict(not_personal or {}),
+            subject_path=subject,
+        )
+
+    def __iter__(self) -> Iterator[ModelDeclaration]:
+        return iter(self.declarations.values())
+
+    def of(self, model: type[models.Model]) -> ModelDeclaration | None:
+        return self.declarations.get(model._meta.concrete_model or model)
+
+    def fields_of(self, model: type[models.Model]) -> dict[str, PersonalField]:
+        declaration = self.of(model)
+        return declaration.fields if declaration else {}
+
+    def encrypted_fields(self) -> Iterator[tuple[type[models.Model], PersonalField]]:
+        for declaration in self:
+            for entry in declaration.fields.values():
+                if entry.encrypted:
+                    yield declaration.model, entry
+
+
+registry = Registry()
+declare = registry.declare
+
+
+def qualified(model: type[models.Model], name: str) -> str:
+    """Return the name a field goes by in the access record and the docs: app.Model.field."""
+    return f"{model._meta.label}.{name}"

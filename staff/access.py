@@ -1,0 +1,270 @@
+"""Purpose-bound staff access to personal data (P5, P14).
+
+Staff see personal data masked. A field is revealed only when all of these hold:
+the staff member's privacy-and-security training is valid, they have a live purpose
+for that customer (an order or support case assigned to them or waiting in their
+role's queue) or a break-glass reason they typed, and the role matrix lets their
+role see the field's category for that purpose. Every reveal is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order, OrderStatus
+from privacy.audit import access_record
+from privacy.models import AccessAction, AccessBasis, AccessEntry
+from privacy.registry import Category, qualified, registry
+from staff.models import Course, TrainingRecord
+from staff.roles import Role
+from support.models import CaseStatus, SupportCase
+
+ALL_CATEGORIES = frozenset(Category)
+CUSTOMER_DATA = frozenset({Category.IDENTITY, Category.CONTACT, Category.ADDRESS, Category.ORDER})
+
+# Which categories of a customer's data each role may see, for each kind of purpose.
+# A role or purpose missing here sees nothing. Rendered in docs/role-matrix.md.
+ROLE_MATRIX: dict[Role, dict[AccessBasis, frozenset[Category]]] = {
+    Role.SALES: {
+        AccessBasis.ORDER: CUSTOMER_DATA,
+        AccessBasis.BREAK_GLASS: CUSTOMER_DATA,
+    },
+    Role.CUSTOMER_CARE: {
+        AccessBasis.SUPPORT_CASE: frozenset(
+            {Category.IDENTITY, Category.CONTACT, Category.ORDER, Category.SUPPORT}
+        ),
+        AccessBasis.ORDER: frozenset({Category.IDENTITY, Category.CONTACT, Category.ORDER}),
+        AccessBasis.BREAK_GLASS: frozenset(
+            {Category.IDENTITY, Category.CONTACT, Category.ORDER, Category.SUPPORT}
+        ),
+    },
+    # Marketing works with counts and the catalogue, never with a customer's contact data.
+    Role.MARKETING: {},
+    Role.DATA_PROTECTION_OFFICER: {
+        AccessBasis.SUPPORT_CASE: frozenset(
+            {Category.IDENTITY, Category.CONTACT, Category.SUPPORT}
+        ),
+        AccessBasis.BREAK_GLASS: ALL_CATEGORIES,
+    },
+    Role.ADMINISTRATOR: {
+        AccessBasis.BREAK_GLASS: ALL_CATEGORIES,
+    },
+}
+
+# Orders a sales agent may pick up without being assigned: not yet handed to the courier.
+SALES_QUEUE_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
+OPEN_ORDER_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY)
+BREAK_GLASS_SESSION_KEY = "privacy_break_glass"
+BREAK_GLASS_REASON_MIN_LENGTH = 15
+
+
+class MaskReason:
+    NO_TRAINING = _("Trajnimi juaj për privatësinë dhe sigurinë nuk është i vlefshëm.")
+    NO_PURPOSE = _("Nuk keni një porosi ose rast të këtij klienti në ngarkim ose në radhën tuaj.")
+    ROLE = _("Roli juaj nuk i sheh këto të dhëna.")
+
+
+class BreakGlassRefused(PermissionDenied):
+    """The staff member's role may not break the glass, or the reason is too thin."""
+
+
+@dataclass(frozen=True)
+class LivePurpose:
+    basis: AccessBasis
+    reference: str
+    categories: frozenset[Category]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AccessDecision:
+    """What one staff member may see of one customer's data, right now, and why."""
+
+    subject_id: int
+    purpose: LivePurpose | None
+    mask_reason: Any = ""
+    roles: frozenset[Role] = field(default_factory=frozenset)
+
+    def reveals(self, category: Category) -> bool:
+        return self.purpose is not None and category in self.purpose.categories
+
+    @property
+    def may_break_glass(self) -> bool:
+        if self.mask_reason == MaskReason.NO_TRAINING:
+            return False
+        if self.purpose is not None and self.purpose.basis in {
+            AccessBasis.BREAK_GLASS,
+            AccessBasis.SELF_SERVICE,
+        }:
+            return False
+        return any(AccessBasis.BREAK_GLASS in ROLE_MATRIX[role] for role in self.roles)
+
+
+def staff_roles(staff: Any) -> frozenset[Role]:
+    """Return the roles of a staff member; a superuser without a role is an administrator."""
+    if not getattr(staff, "is_staff", False) or not staff.is_active:
+        return frozenset()
+    cached = getattr(staff, "_staff_roles", None)
+    if cached is None:
+        names = set(staff.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        if not cached and staff.is_superuser:
+            cached = frozenset({Role.ADMINISTRATOR})
+        staff._staff_roles = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def training_valid(staff: Any, *, on: date | None = None) -> bool:
+    day = on or timezone.localdate()
+    return TrainingRecord.objects.filter(
+        staff=staff,
+        course=Course.PRIVACY_AND_SECURITY,
+        completed_on__lte=day,
+        valid_until__gte=day,
+    ).exists()
+
+
+def _categories(roles: Iterable[Role], basis: AccessBasis) -> frozenset[Category]:
+    allowed: frozenset[Category] = frozenset()
+    for role in roles:
+        allowed |= ROLE_MATRIX[role].get(basis, frozenset())
+    return allowed
+
+
+def live_purposes(staff: Any, subject_id: int) -> list[LivePurpose]:
+    """Return the orders and cases of this customer that give this staff member a purpose."""
+    roles = staff_roles(staff)
+    purposes = []
+    order_categories = _categories(roles, AccessBasis.ORDER)
+    if order_categories:
+        mine = Q(assigned_to=staff)
+        if Role.SALES in roles:
+            mine |= Q(assigned_to__isnull=True, status__in=SALES_QUEUE_STATUSES)
+        orders = Order.objects.filter(mine, customer_id=subject_id, status__in=OPEN_ORDER_STATUSES)
+        purposes += [
+            LivePurpose(AccessBasis.ORDER, number, order_categories)
+            for number in orders.order_by("placed_at").values_list("number", flat=True)
+        ]
+    case_categories = _categories(roles, AccessBasis.SUPPORT_CASE)
+    if case_categories:
+        mine = Q(assigned_to=staff)
+        if Role.CUSTOMER_CARE in roles:
+            mine |= Q(assigned_to__isnull=True)
+        cases = SupportCase.objects.filter(mine, customer_id=subject_id, status=CaseStatus.OPEN)
+        purposes += [
+            LivePurpose(AccessBasis.SUPPORT_CASE, f"#{pk}", case_categories)
+            for pk in cases.order_by("opened_at").values_list("pk", flat=True)
+        ]
+    return purposes
+
+
+def _break_glass_grant(session: Any, subject_id: int) -> str | None:
+    grants = session.get(BREAK_GLASS_SESSION_KEY, {}) if session is not None else {}
+    grant = grants.get(str(subject_id))
+    if not grant or grant["until"] < timezone.now().timestamp():
+        return None
+    return str(grant["entry"])
+
+
+def access_decision(staff: Any, subject_id: int, *, session: Any = None) -> AccessDecision:
+    """Decide what this staff member may see of this customer, now."""
+    roles = staff_roles(staff)
+    if not training_valid(staff):
+        return AccessDecision(subject_id, None, MaskReason.NO_TRAINING, roles)
+    if staff.pk == subject_id:
+        own = LivePurpose(AccessBasis.SELF_SERVICE, "", ALL_CATEGORIES)
+        return AccessDecision(subject_id, own, "", roles)
+    entry = _break_glass_grant(session, subject_id)
+    if entry is not None:
+        categories = _categories(roles, AccessBasis.BREAK_GLASS)
+        if categories:
+            purpose = LivePurpose(AccessBasis.BREAK_GLASS, entry, categories)
+            return AccessDecision(subject_id, purpose, "", roles)
+    purposes = live_purposes(staff, subject_id)
+    if not purposes:
+        reason = (
+            MaskReason.NO_PURPOSE
+            if roles and any(ROLE_MATRIX[r] for r in roles)
+            else MaskReason.ROLE
+        )
+        return AccessDecision(subject_id, None, reason, roles)
+    return AccessDecision(subject_id, purposes[0], "", roles)
+
+
+def reveal_record(
+    *,
+    staff: Any,
+    decision: AccessDecision,
+    fields: Iterable[str],
+    ip_address: str | None,
+) -> AccessEntry | None:
+    """Record that these fields were shown in full; a no-op for one's own data."""
+    purpose = decision.purpose
+    names = list(fields)
+    if purpose is None or not names or purpose.basis == AccessBasis.SELF_SERVICE:
+        return None
+    return access_record(
+        actor=staff,
+        actor_label=",".join(sorted(role.value for role in decision.roles)),
+        subject_id=decision.subject_id,
+        action=AccessAction.REVEAL,
+        fields=names,
+        basis=purpose.basis,
+        reference=purpose.reference,
+        ip_address=ip_address,
+    )
+
+
+def break_glass_open(
+    *,
+    staff: Any,
+    subject_id: int,
+    reason: str,
+    session: Any,
+    ip_address: str | None,
+) -> AccessEntry:
+    """Open a customer's data for a short while on a typed reason; tell the DPO (P5)."""
+    from staff.services import break_glass_notify_dpo
+
+    reason = " ".join(reason.split())
+    roles = staff_roles(staff)
+    categories = _categories(roles, AccessBasis.BREAK_GLASS)
+    if not categories or not training_valid(staff):
+        raise BreakGlassRefused(_("Roli juaj nuk mund t'i hapë të dhënat pa një qëllim."))
+    if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
+        raise BreakGlassRefused(_("Shkruani arsyen, të paktën 15 shkronja."))
+    fields = [
+        qualified(declaration.model, name)
+        for declaration in registry
+        if declaration.subject_path is not None
+        for name, entry in declaration.fields.items()
+        if entry.category in categories
+    ]
+    with transaction.atomic():
+        entry = access_record(
+            actor=staff,
+            actor_label=",".join(sorted(role.value for role in roles)),
+            subject_id=subject_id,
+            action=AccessAction.BREAK_GLASS,
+            fields=fields,
+            basis=AccessBasis.BREAK_GLASS,
+            reference="",
+            reason=reason,
+            ip_address=ip_address,
+        )
+        break_glass_notify_dpo(entry=entry)
+    grants = dict(session.get(BREAK_GLASS_SESSION_KEY, {}))
+    until = timezone.now() + timedelta(minutes=settings.FEJZO_BREAK_GLASS_MINUTES)
+    grants[str(subject_id)] = {"until": until.timestamp(), "entry": entry.seq}
+    session[BREAK_GLASS_SESSION_KEY] = grants
+    return entry

@@ -1,0 +1,57 @@
+"""The back office at /zyra/: Django's admin site, with the staff second factor (P14).
+
+This is `django.contrib.admin.site` itself (StaffAdminConfig names it the default
+site), so every app keeps registering its ModelAdmins there and config/urls.py keeps
+setting the titles. With FEJZO_STAFF_2FA on, only a session verified by a TOTP code
+has permission; the same rule therefore guards every admin page, not just the index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.http import urlencode
+
+from staff import views
+from staff.forms import StaffAuthenticationForm
+from staff.two_factor import (
+    staff_enrolment_needed,
+    staff_session_verified,
+    staff_two_factor_required,
+)
+
+
+class StaffAdminSite(admin.AdminSite):
+    login_form = StaffAuthenticationForm
+    login_template = "staff/login.html"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Admit active staff, and with the second factor on only a verified session."""
+        if not super().has_permission(request):
+            return False
+        return not staff_two_factor_required() or staff_session_verified(request)
+
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Show the sign-in; send a signed-in staff member without a device to enrol one."""
+        if staff_enrolment_needed(request.user):
+            target = reverse("admin:two_factor", current_app=self.name)
+            next_url = request.GET.get(REDIRECT_FIELD_NAME)
+            if next_url:
+                target = f"{target}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
+            return HttpResponseRedirect(target)
+        context = {"two_factor_required": staff_two_factor_required(), **(extra_context or {})}
+        return super().login(request, context)
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        # Outside admin_view(): enrolment is for staff whose session is not verified yet.
+        enrol = path("2fa/", self.two_factor_enrol, name="two_factor")
+        return [enrol, *super().get_urls()]
+
+    def two_factor_enrol(self, request: HttpRequest) -> HttpResponse:
+        return views.two_factor_enrol(request, admin_site=self)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+
+from staff.admin_base import PersonalDataAdmin
+from support.models import SupportCase
+
+
+@admin.register(SupportCase)
+class SupportCaseAdmin(PersonalDataAdmin):
+    list_display = [
+        "__str__",
+        "customer",
+        "channel",
+        "summary",
+        "status",
+        "assigned_to",
+        "opened_at",
+    ]
+    list_filter = ["status", "channel"]
+    list_select_related = ["assigned_to", "customer"]
+    search_fields = ["=id"]
+    raw_id_fields = ["customer", "order"]
+    fields = [
+        "customer",
+        "order",
+        "channel",
+        "summary",
+        "customer_message",
+        "status",
+        "assigned_to",
+        "opened_at",
+        "closed_at",
+    ]
+    readonly_fields = ["opened_at", "closed_at"]
+
+    def save_model(self, request: HttpRequest, obj: SupportCase, form: Any, change: bool) -> None:
+        from support.services import case_save
+
+        case_save(case=obj, changed=list(form.changed_data), actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {**super().get_changeform_initial_data(request), "opened_at": timezone.now()}
