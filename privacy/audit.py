@@ -148,9 +148,15 @@ def audit_verify(*, chunk_size: int = 20_000) -> ChainReport:
         stored_prev, stored_hash = row[-2], row[-1]
         problem = ""
         if seq != expected_seq:
-            problem = f"expected entry #{expected_seq} here, found #{seq}: entries were removed or inserted"
+            problem = (
+                f"expected entry #{expected_seq} here, found #{seq}: "
+                "entries were removed or inserted"
+            )
         elif stored_prev != prev_hash:
-            problem = "its link to the previous entry is broken: an entry before it was removed, inserted or changed"
+            problem = (
+                "its link to the previous entry is broken: an entry before it "
+                "was removed, inserted or changed"
+            )
         elif entry_hash(prev_hash, canonical) != stored_hash:
             problem = "its content does not match its hash: it was changed"
         if problem:

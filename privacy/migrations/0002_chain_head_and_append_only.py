@@ -28,13 +28,13 @@ def forbid_changes(apps, schema_editor):
     # The application's database role may append entries but never alter or remove
     # them (P5, P14). SQLite has no roles; there audit_verify is the guard.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_FUNCTION)
-        schema_editor.execute(APPEND_ONLY_TRIGGER)
+        schema_editor.execute(APPEND_ONLY_FUNCTION, None)
+        schema_editor.execute(APPEND_ONLY_TRIGGER, None)
 
 
 def allow_changes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,134 @@
+"""Move every encrypted value to the newest key (P6), while the site keeps serving."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+
+from privacy.audit import access_record
+from privacy.crypto import keyring, sealing_key_id
+from privacy.fields import Ciphertext, EncryptedCharField, Sealed, associated_data
+from privacy.models import AccessAction, AccessBasis, ActorKind
+from privacy.registry import qualified, registry
+
+
+@dataclass
+class TableRotation:
+    label: str
+    rows: int = 0
+    values_rotated: int = 0
+    # Rows changed by someone else between our read and our write: their new values
+    # were sealed with the newest key already, so there is nothing left to do.
+    rows_changed_meanwhile: int = 0
+
+
+@dataclass
+class RotationReport:
+    newest_key: str
+    tables: list[TableRotation] = field(default_factory=list)
+
+    @property
+    def values_rotated(self) -> int:
+        return sum(table.values_rotated for table in self.tables)
+
+    @property
+    def rows(self) -> int:
+        return sum(table.rows for table in self.tables)
+
+
+def encrypted_columns() -> dict[type[models.Model], list[EncryptedCharField]]:
+    columns: dict[type[models.Model], list[EncryptedCharField]] = {}
+    for model, entry in registry.encrypted_fields():
+        found = model._meta.get_field(entry.name)
+        assert isinstance(found, EncryptedCharField)
+        columns.setdefault(model, []).append(found)
+    return columns
+
+
+def _token(value: object) -> str | None:
+    if isinstance(value, Sealed):
+        return value.token
+    return None
+
+
+def _rotate_batch(
+    model: type[models.Model],
+    fields: list[EncryptedCharField],
+    rows: list[tuple[object, ...]],
+    table: TableRotation,
+    *,
+    dry_run: bool,
+) -> None:
+    ring = keyring()
+    with transaction.atomic():
+        for pk, seal_id, *values in rows:
+            old: dict[str, Sealed] = {}
+            new: dict[str, Ciphertext] = {}
+            for column, value in zip(fields, values, strict=True):
+                token = _token(value)
+                if token is None or sealing_key_id(token) == ring.newest_id:
+                    continue
+                associated = associated_data(model, column.column, seal_id)  # type: ignore[arg-type]
+                old[column.attname] = Sealed(token)
+                new[column.attname] = Ciphertext(
+                    ring.seal(ring.open(token, associated), associated)
+                )
+            if not new:
+                continue
+            if dry_run:
+                table.values_rotated += len(new)
+                continue
+            # Conditional on the values we read: a concurrent save is never overwritten.
+            updated = model._base_manager.filter(pk=pk, **old).update(**new)
+            if updated:
+                table.values_rotated += len(new)
+            else:
+                table.rows_changed_meanwhile += 1
+
+
+def keys_rotate(
+    *,
+    batch_size: int = 1000,
+    dry_run: bool = False,
+    progress: Callable[[str, int], Callable[[int], object]] | None = None,
+) -> RotationReport:
+    """Re-encrypt, batch by batch, every value not sealed with the newest key.
+
+    Each batch commits on its own, so the command can be killed at any point and run
+    again: values already on the newest key are skipped without being decrypted.
+    `progress(label, total)` returns a callback told how many rows each batch covered.
+    """
+    report = RotationReport(newest_key=keyring().newest_id)
+    for model, fields in encrypted_columns().items():
+        table = TableRotation(model._meta.label)
+        report.tables.append(table)
+        manager = model._base_manager
+        advance = progress(table.label, manager.count()) if progress else None
+        columns = ["pk", "seal_id", *(f.attname for f in fields)]
+        last_pk: object = None
+        while True:
+            batch = manager.order_by("pk")
+            if last_pk is not None:
+                batch = batch.filter(pk__gt=last_pk)
+            rows = list(batch.values_list(*columns)[:batch_size])
+            if not rows:
+                break
+            _rotate_batch(model, fields, rows, table, dry_run=dry_run)
+            table.rows += len(rows)
+            last_pk = rows[-1][0]
+            if advance:
+                advance(len(rows))
+        if table.values_rotated and not dry_run:
+            access_record(
+                actor=None,
+                actor_kind=ActorKind.SYSTEM,
+                actor_label="privacy.rotate_keys",
+                subject_id=None,
+                action=AccessAction.JOB_READ,
+                fields=[qualified(model, f.name) for f in fields],
+                basis=AccessBasis.MAINTENANCE,
+                reference=f"rotate_keys:{report.newest_key}",
+            )
+    return report

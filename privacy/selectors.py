@@ -1,0 +1,35 @@
+"""Reads of the access record: what a customer may see of the entries about them (P5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from privacy.models import AccessAction, AccessEntry
+
+
+def access_entries_for(customer: Any, *, with_actors: bool = False) -> QuerySet[AccessEntry]:
+    """Return the entries about this customer's data, newest first.
+
+    `with_actors` joins the acting account in the same query, for pages that name the
+    staff member; an actor whose account is gone comes back as None (no constraint).
+    """
+    entries = AccessEntry.objects.filter(subject_id=customer.pk).order_by("-seq")
+    if with_actors:
+        entries = entries.select_related("actor")
+    return entries
+
+
+def break_glass_reasons_for(customer: Any, *, seqs: Iterable[int]) -> dict[int, str]:
+    """Return the typed reasons of this customer's break-glass entries, by entry number.
+
+    A reveal made while the glass is broken refers to the break-glass entry by number;
+    the reason lives on that entry only.
+    """
+    wanted = set(seqs)
+    if not wanted:
+        return {}
+    rows = access_entries_for(customer).filter(action=AccessAction.BREAK_GLASS, seq__in=wanted)
+    return dict(rows.values_list("seq", "reason"))

@@ -1,0 +1,131 @@
+"""P5, P14: the access record is append-only and hash-chained; audit_verify finds tampering."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from accounts.tests.factories import UserFactory
+from privacy.audit import access_record, audit_verify
+from privacy.models import AccessAction, AccessBasis, AccessEntry
+
+pytestmark = pytest.mark.django_db
+
+TABLE = AccessEntry._meta.db_table
+
+
+def _entries(count: int) -> list[AccessEntry]:
+    staff = UserFactory(is_staff=True)
+    customer = UserFactory()
+    return [
+        access_record(
+            actor=staff,
+            actor_label="sales",
+            subject_id=customer.pk,
+            action=AccessAction.REVEAL,
+            fields=["accounts.User.first_name", "orders.Order.delivery_phone"],
+            basis=AccessBasis.ORDER,
+            reference=f"3VF-261127-{n:05d}",
+            ip_address="10.0.0.7",
+        )
+        for n in range(count)
+    ]
+
+
+def _tamper(sql: str, params: list[object]) -> None:
+    """Change the table behind the application's back, as someone with SQL access would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER privacy_access_entry_append_only")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER privacy_access_entry_append_only")
+
+
+def _verify_fails_at(seq: int) -> str:
+    with pytest.raises(CommandError) as failure:
+        call_command("audit_verify")
+    assert f"entry #{seq}" in str(failure.value)
+    return str(failure.value)
+
+
+def test_p5_intact_chain_verifies(capsys):
+    _entries(5)
+    call_command("audit_verify")
+    assert "intact: 5 entries" in capsys.readouterr().out
+    assert audit_verify().intact
+
+
+def test_p5_entries_hold_names_of_fields_never_values():
+    customer = UserFactory(first_name="Mirela", phone="+355691112233")
+    entry = access_record(
+        actor=None,
+        subject_id=customer.pk,
+        action=AccessAction.REVEAL,
+        fields=["accounts.User.first_name", "accounts.User.phone"],
+        basis=AccessBasis.ORDER,
+    )
+    stored = " ".join(
+        str(value) for value in AccessEntry.objects.filter(pk=entry.pk).values()[0].values()
+    )
+    assert "Mirela" not in stored and "691112233" not in stored
+
+
+def test_p5_sql_update_in_the_middle_is_named():
+    entries = _entries(5)
+    _tamper(f"UPDATE {TABLE} SET reference = %s WHERE id = %s", ["3VF-X", entries[2].pk])  # noqa: S608
+    message = _verify_fails_at(3)
+    assert "changed" in message
+
+
+def test_p5_sql_delete_in_the_middle_is_named():
+    entries = _entries(5)
+    _tamper(f"DELETE FROM {TABLE} WHERE id = %s", [entries[2].pk])  # noqa: S608
+    _verify_fails_at(4)
+
+
+def test_p5_sql_insert_in_the_middle_is_named():
+    entries = _entries(5)
+    forged = entries[1]
+    _tamper(
+        f"INSERT INTO {TABLE} (seq, at, actor_kind, actor_label, subject_id, action, fields, "  # noqa: S608
+        "basis, reference, reason, prev_hash, entry_hash) "
+        "VALUES (%s, %s, 'staff', 'sales', %s, 'reveal', 'accounts.User.email', 'order', '', '', %s, %s)",
+        [forged.seq, forged.at, forged.subject_id, forged.prev_hash, forged.entry_hash],
+    )
+    message = _verify_fails_at(2)
+    assert "removed or inserted" in message
+
+
+def test_p5_entries_removed_at_the_end_are_found():
+    entries = _entries(3)
+    _tamper(f"DELETE FROM {TABLE} WHERE id = %s", [entries[-1].pk])  # noqa: S608
+    _verify_fails_at(3)
+
+
+def test_p5_entries_survive_the_deletion_of_the_people_they_mention():
+    entry = _entries(1)[0]
+    AccessEntry.objects.none()
+    from accounts.models import User
+
+    User.objects.filter(pk__in=[entry.actor_id, entry.subject_id]).delete()
+    kept = AccessEntry.objects.get(pk=entry.pk)
+    assert (kept.actor_id, kept.subject_id) == (entry.actor_id, entry.subject_id)
+    assert audit_verify().intact
+
+
+@pytest.mark.postgres
+def test_p5_database_refuses_update_and_delete_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("database roles and triggers are PostgreSQL's")
+    entry = _entries(1)[0]
+    for sql in (
+        f"UPDATE {TABLE} SET reason = 'x' WHERE id = %s",  # noqa: S608
+        f"DELETE FROM {TABLE} WHERE id = %s",  # noqa: S608
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [entry.pk])
+    assert AccessEntry.objects.filter(pk=entry.pk, reason="").exists()
