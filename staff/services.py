@@ -8,7 +8,6 @@ from django.db import transaction
 from django.urls import reverse
 
 from privacy.models import AccessEntry
-
 from staff.roles import ROLE_PERMISSIONS, Role
 
 logger = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
     officers = User.objects.filter(
         is_active=True, is_staff=True, groups__name=Role.DATA_PROTECTION_OFFICER.value
     ).distinct()
-    roles = ", ".join(Role(value).label for value in entry.actor_label.split(",") if value)
+    roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
     path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
     for officer in officers:
         mail_enqueue(

@@ -1,0 +1,200 @@
+"""How the access record reads to the customer it is about: one plain row per entry (P5).
+
+Staff and jobs are named by what they are (a role, a job's purpose), never by an id; the
+data by the human names the models give their fields; nothing of the values themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
+
+from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind
+from privacy.registry import qualified, registry
+from privacy.selectors import break_glass_reasons_for
+from staff.roles import Role
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
+# What happened, as the customer reads it.
+WHAT_HAPPENED: dict[str, StrPromise] = {
+    AccessAction.REVEAL: pgettext_lazy("access log", "Pa"),
+    AccessAction.CHANGE: pgettext_lazy("access log", "Ndryshoi"),
+    AccessAction.BREAK_GLASS: pgettext_lazy("access log", "Hapje e jashtëzakonshme"),
+    AccessAction.JOB_READ: pgettext_lazy("access log", "Lexim automatik"),
+    AccessAction.EXPORT: pgettext_lazy("access log", "Eksport"),
+}
+
+# Why, for the bases that carry no order or case number to show.
+PURPOSES: dict[str, StrPromise] = {
+    AccessBasis.BREAK_GLASS: gettext_lazy("Qasje e jashtëzakonshme, pa porosi ose rast"),
+    AccessBasis.SELF_SERVICE: gettext_lazy("Llogaria juaj"),
+    AccessBasis.BACKGROUND_JOB: gettext_lazy("Punë automatike e shërbimit"),
+    AccessBasis.EXPORT: gettext_lazy("Eksporti i të dhënave tuaja"),
+    AccessBasis.MAINTENANCE: gettext_lazy("Mirëmbajtja e sigurisë"),
+}
+
+# Background jobs by the name they record (`actor_label`), described for the customer.
+JOB_DESCRIPTIONS: dict[str, StrPromise] = {
+    "mail.deliver_outbox_message": gettext_lazy("Dërgimi automatik i email-eve"),
+    "privacy.rotate_keys": gettext_lazy("Ndërrimi i çelësave të enkriptimit"),
+}
+AUTOMATED = pgettext_lazy("access log", "Proces automatik")
+STAFF = gettext_lazy("Stafi i 3VFejzo")
+YOURSELF = gettext_lazy("Ju vetë")
+ANOTHER_ACCOUNT = gettext_lazy("Një llogari tjetër")
+OTHER_DATA = gettext_lazy("Të dhëna të tjera")
+OTHER = gettext_lazy("Tjetër")
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    """One entry of the access record, worded for the customer it is about."""
+
+    at: datetime
+    who: str
+    # Empty unless the setting names staff and the account still exists.
+    staff_name: str
+    # The customer's own change: listed, but set apart from what others did.
+    by_customer: bool
+    what: str
+    purpose: str
+    purpose_url: str
+    break_glass: bool
+    reason: str
+    data: str
+
+
+def registry_positions() -> dict[str, int]:
+    """Return each declared field's place in the registry: apps, then fields, as declared."""
+    positions: dict[str, int] = {}
+    for declaration in registry:
+        for name in declaration.fields:
+            positions.setdefault(qualified(declaration.model, name), len(positions))
+    return positions
+
+
+def field_label(name: str) -> str:
+    """Return the human name of an `app.Model.field` name, in the active language.
+
+    A blind index goes by the name of the field it indexes. Entries outlive the code:
+    a field that no longer exists is "other data", not an error.
+    """
+    label, _dot, field_name = name.rpartition(".")
+    try:
+        model = apps.get_model(label)
+        field = model._meta.get_field(field_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return str(OTHER_DATA)
+    declared = registry.fields_of(model).get(field_name)
+    if declared is not None and declared.index_of:
+        return field_label(qualified(model, declared.index_of))
+    verbose = str(getattr(field, "verbose_name", field_name))
+    if declared is not None and verbose == field_name.replace("_", " "):
+        # The model gives the field no human name (Django made one from the column
+        # name): the category it was declared under reads better than "body html".
+        return str(declared.category.label)
+    return str(capfirst(verbose))
+
+
+def data_names(names: Iterable[str], *, positions: dict[str, int] | None = None) -> str:
+    """Return the human names of these fields, each once, in the registry's order."""
+    if positions is None:
+        positions = registry_positions()
+    ordered = sorted(names, key=lambda name: (positions.get(name, len(positions)), name))
+    labels = dict.fromkeys(field_label(name) for name in ordered)
+    return ", ".join(labels)
+
+
+def _who(entry: AccessEntry, customer_id: int) -> tuple[str, bool]:
+    if entry.actor_kind == ActorKind.STAFF:
+        roles = [
+            Role(value).label for value in entry.actor_label.split(",") if value in Role.values
+        ]
+        return ", ".join(str(role) for role in roles) or str(STAFF), False
+    if entry.actor_kind == ActorKind.CUSTOMER and entry.actor_id is not None:
+        if entry.actor_id == customer_id:
+            return str(YOURSELF), True
+        return str(ANOTHER_ACCOUNT), False
+    return str(JOB_DESCRIPTIONS.get(entry.actor_label, AUTOMATED)), False
+
+
+def _staff_name(entry: AccessEntry) -> str:
+    if entry.actor_kind != ActorKind.STAFF or entry.actor_id is None:
+        return ""
+    try:
+        actor = entry.actor
+    except ObjectDoesNotExist:
+        # The account is gone; the entry keeps its id without a constraint.
+        return ""
+    return actor.get_full_name() if actor is not None else ""
+
+
+def _order_url(number: str) -> str:
+    try:
+        return reverse("orders:detail", kwargs={"number": number})
+    except NoReverseMatch:
+        return ""
+
+
+def _purpose(entry: AccessEntry, reasons: dict[int, str]) -> tuple[str, str, str]:
+    """Return the purpose in words, a link to the customer's own page for it, and a reason."""
+    reference = entry.reference
+    if entry.basis == AccessBasis.ORDER and reference:
+        return _("Porosia %(number)s") % {"number": reference}, _order_url(reference), ""
+    if entry.basis == AccessBasis.SUPPORT_CASE and reference:
+        return _("Rasti i mbështetjes %(reference)s") % {"reference": reference}, "", ""
+    if entry.basis == AccessBasis.BREAK_GLASS:
+        reason = entry.reason
+        if not reason and reference.isdigit():
+            reason = reasons.get(int(reference), "")
+        return str(PURPOSES[AccessBasis.BREAK_GLASS]), "", reason
+    return str(PURPOSES.get(entry.basis, OTHER)), "", ""
+
+
+def access_rows(
+    entries: Sequence[AccessEntry], *, customer: Any, show_staff_names: bool
+) -> list[AccessRow]:
+    """Word these entries about `customer` for `customer`, in the active language."""
+    reasons = break_glass_reasons_for(
+        customer,
+        seqs=(
+            int(entry.reference)
+            for entry in entries
+            if entry.basis == AccessBasis.BREAK_GLASS
+            and not entry.reason
+            and entry.reference.isdigit()
+        ),
+    )
+    positions = registry_positions()
+    rows = []
+    for entry in entries:
+        who, by_customer = _who(entry, customer.pk)
+        purpose, purpose_url, reason = _purpose(entry, reasons)
+        rows.append(
+            AccessRow(
+                at=entry.at,
+                who=who,
+                staff_name=_staff_name(entry) if show_staff_names else "",
+                by_customer=by_customer,
+                what=str(WHAT_HAPPENED.get(entry.action, OTHER)),
+                purpose=purpose,
+                purpose_url=purpose_url,
+                break_glass=entry.action == AccessAction.BREAK_GLASS
+                or entry.basis == AccessBasis.BREAK_GLASS,
+                reason=reason,
+                data=data_names(entry.field_names, positions=positions),
+            )
+        )
+    return rows
