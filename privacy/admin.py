@@ -25,7 +25,7 @@ class AccessEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["=subject__id", "=actor__id", "reference"]
     date_hierarchy = "at"
     show_full_result_count = False
-    fields = [
+    fields = readonly_fields = (
         "seq",
         "at",
         "actor_kind",
@@ -40,8 +40,7 @@ class AccessEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "ip_address",
         "prev_hash",
         "entry_hash",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,7 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, register
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import DatabaseError, models
 
 from privacy.crypto import DecryptionError
@@ -92,10 +92,10 @@ def check_registry_matches_models(app_configs: Any = None, **kwargs: Any) -> lis
                     )
                 )
     for model in apps.get_models():
-        declaration = registry.of(model)
-        if declaration is None and not _first_party(model):
+        declared = registry.of(model)
+        if declared is None and not _first_party(model):
             continue
-        known = set(declaration.fields) | set(declaration.not_personal) if declaration else set()
+        known = set(declared.fields) | set(declared.not_personal) if declared else set()
         for field in model._meta.get_fields():
             if not isinstance(field, models.Field) or field.name in known:
                 continue
@@ -163,3 +163,13 @@ def check_keys_open_stored_values(app_configs: Any = None, **kwargs: Any) -> lis
                 )
             )
     return errors
+
+
+def refuse_to_serve_with_wrong_keys() -> None:
+    """Stop a WSGI server at start-up when the keys do not open the stored data.
+
+    `manage.py` commands run the system checks themselves; gunicorn does not.
+    """
+    errors = check_keys_open_stored_values()
+    if errors:
+        raise ImproperlyConfigured("; ".join(f"{error.msg} {error.hint}" for error in errors))

@@ -122,7 +122,7 @@ class EncryptedCharField(models.TextField):
     def get_transform(self, lookup_name: str) -> Any:
         return None
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         defaults: dict[str, Any] = {
             "form_class": forms.CharField,
             "max_length": self.max_length,
@@ -138,7 +138,7 @@ class EncryptedCharField(models.TextField):
 class EncryptedEmailField(EncryptedCharField):
     default_validators = [validators.validate_email]
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return super().formfield(**{"form_class": forms.EmailField, **kwargs})
 
 

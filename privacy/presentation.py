@@ -16,8 +16,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind
 from privacy.registry import qualified, registry

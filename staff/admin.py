@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
@@ -16,7 +17,7 @@ class TrainingStateFilter(admin.SimpleListFilter):
     title = _("gjendja")
     parameter_name = "gjendja"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:  # type: ignore[type-arg]
         return [
             ("expiring", _("Skadon së shpejti")),
             ("expired", _("Ka skaduar")),

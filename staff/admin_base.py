@@ -75,7 +75,7 @@ class PersonalDataMasking:
             field_name = name.removeprefix(MASKED_PREFIX)
             entry = self.personal_fields.get(field_name)
             if entry is not None:
-                label = self.model._meta.get_field(field_name).verbose_name
+                label = getattr(self.model._meta.get_field(field_name), "verbose_name", "")
                 return _masked_reader(field_name, entry, label)
         raise AttributeError(name)
 
@@ -115,12 +115,12 @@ class PersonalDataInline(PersonalDataMasking, admin.TabularInline):  # type: ign
     extra = 0
     can_delete = False
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:  # type: ignore[override]
         fields = super().get_fields(request, obj)
         shown = self.revealed(request, obj) if obj is not None else set()
         return self.mask_names(fields, shown)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:  # type: ignore[override]
         return list(self.get_fields(request, obj))
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -143,7 +143,7 @@ class PersonalDataAdmin(PersonalDataMasking, admin.ModelAdmin):  # type: ignore[
 
     # Lists and searches: always masked.
 
-    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:  # type: ignore[override]
         return self.mask_names(super().get_list_display(request), shown=set())
 
     def get_search_results(
@@ -176,7 +176,7 @@ class PersonalDataAdmin(PersonalDataMasking, admin.ModelAdmin):  # type: ignore[
             for title, options in fieldsets
         ]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:  # type: ignore[override]
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is None:
             return readonly

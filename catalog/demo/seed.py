@@ -235,6 +235,41 @@ def _seed_staff() -> list[DemoStaff]:
     return list(STAFF)
 
 
+def _seed_back_office_work() -> None:
+    """Give the demo back office something to handle: an order waiting in the sales
+    queue and a support case waiting for customer care, so the purpose-bound reveal
+    (P5) can be tried at once. Only when there are none yet."""
+    from orders.models import Order, PaymentMethod
+    from orders.services import Delivery, order_place
+    from support.models import CaseChannel, SupportCase
+
+    buyer = User.objects.with_email(CUSTOMERS[1].email).get()
+    product = Product.objects.filter(is_active=True, stock__gt=2).order_by("sku").first()
+    if not Order.objects.exists() and product is not None:
+        address = buyer.addresses.get()
+        order_place(
+            customer=buyer,
+            quantities={product.pk: 1},
+            delivery=Delivery(
+                name=buyer.get_full_name(),
+                phone_e164=buyer.phone,
+                municipality=address.municipality,
+                street=address.street,
+                notes="",
+            ),
+            payment_method=PaymentMethod.CASH_ON_DELIVERY,
+            language="sq",
+            actor=buyer,
+        )
+    if not SupportCase.objects.exists():
+        SupportCase.objects.create(
+            customer=User.objects.with_email(CUSTOMERS[0].email).get(),
+            channel=CaseChannel.PHONE,
+            summary="Pyet kur mbërrin frigoriferi dhe nëse instalimi është falas",
+            opened_at=timezone.now(),
+        )
+
+
 @transaction.atomic
 def demo_seed() -> SeedReport:
     """Create or refresh the demo catalogue, customers and staff accounts."""
@@ -252,5 +287,6 @@ def demo_seed() -> SeedReport:
         customers=_seed_customers(),
         staff=_seed_staff(),
     )
+    _seed_back_office_work()
     logger.info("Demo data seeded: %s products created, %s updated", created, updated)
     return report

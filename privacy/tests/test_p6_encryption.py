@@ -130,3 +130,13 @@ def test_p6_ciphertext_names_its_key_and_saves_as_is():
     token = keyring().seal("x", b"aad")
     assert token.startswith("fz1$" + keyring().newest_id + "$")
     assert isinstance(Ciphertext(token), str)
+
+
+def test_p6_the_wsgi_server_refuses_to_start_with_a_wrong_key(settings):
+    from privacy.checks import refuse_to_serve_with_wrong_keys
+
+    UserFactory()
+    refuse_to_serve_with_wrong_keys()
+    settings.FEJZO_ENCRYPTION_KEYS = [generate_key()]
+    with pytest.raises(ImproperlyConfigured, match="FEJZO_ENCRYPTION_KEYS"):
+        refuse_to_serve_with_wrong_keys()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         bars: list[tqdm[Any]] = []
 
         def progress(label: str, total: int) -> Callable[[int], object]:
-            bar = tqdm(total=total, desc=label, unit="rows", file=self.stderr._out)
+            bar = tqdm(total=total, desc=label, unit="rows", file=sys.stderr)
             bars.append(bar)
             return bar.update
 
