@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     path("", include("policy.urls")),
     path("", include("catalog.urls")),
+    path("", include("privacy.urls")),
     path("llogaria/", include("accounts.urls")),
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),

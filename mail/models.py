@@ -41,10 +41,10 @@ class OutboxMessage(EncryptedModel):
         on_delete=models.SET_NULL,
         related_name="outbox_messages",
     )
-    to_address = EncryptedEmailField(max_length=254)
-    subject = EncryptedCharField(max_length=250)
-    body_text = EncryptedCharField()
-    body_html = EncryptedCharField(blank=True)
+    to_address = EncryptedEmailField(_("Adresa e marrësit"), max_length=254)
+    subject = EncryptedCharField(_("Subjekti"), max_length=250)
+    body_text = EncryptedCharField(_("Teksti i mesazhit"))
+    body_html = EncryptedCharField(_("Mesazhi në HTML"), blank=True)
     language = models.CharField(max_length=5)
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from mail.models import MailKind, OutboxMessage, OutboxStatus
 from privacy.audit import access_record
-from privacy.models import AccessAction, AccessBasis, ActorKind
+from privacy.models import AccessAction, AccessBasis, ActorKind, Job
 from privacy.registry import qualified, registry
 
 logger = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def outbox_deliver(*, message_id: uuid.UUID) -> DeliveryOutcome:
     access_record(
         actor=None,
         actor_kind=ActorKind.JOB,
-        actor_label="mail.deliver_outbox_message",
+        actor_label=Job.DELIVER_MAIL,
         subject_id=message.recipient_id,
         action=AccessAction.JOB_READ,
         fields=[qualified(OutboxMessage, name) for name in registry.fields_of(OutboxMessage)],

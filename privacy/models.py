@@ -14,6 +14,13 @@ class ActorKind(models.TextChoices):
     SYSTEM = "system", _("Sistemi")
 
 
+class Job(models.TextChoices):
+    """Background work that reads personal data, by the name the access record keeps."""
+
+    DELIVER_MAIL = "mail.deliver_outbox_message", _("Dërgimi automatik i email-eve")
+    ROTATE_KEYS = "privacy.rotate_keys", _("Ndërrimi i çelësave të enkriptimit")
+
+
 class AccessAction(models.TextChoices):
     REVEAL = "reveal", _("Pa të dhënat")
     BREAK_GLASS = "break_glass", _("Hapje e jashtëzakonshme")

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind
+from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind, Job
 from privacy.registry import qualified, registry
 from privacy.selectors import break_glass_reasons_for
 from staff.roles import Role
@@ -44,11 +44,6 @@ PURPOSES: dict[str, StrPromise] = {
     AccessBasis.MAINTENANCE: gettext_lazy("Mirëmbajtja e sigurisë"),
 }
 
-# Background jobs by the name they record (`actor_label`), described for the customer.
-JOB_DESCRIPTIONS: dict[str, StrPromise] = {
-    "mail.deliver_outbox_message": gettext_lazy("Dërgimi automatik i email-eve"),
-    "privacy.rotate_keys": gettext_lazy("Ndërrimi i çelësave të enkriptimit"),
-}
 AUTOMATED = pgettext_lazy("access log", "Proces automatik")
 STAFF = gettext_lazy("Stafi i 3VFejzo")
 YOURSELF = gettext_lazy("Ju vetë")
@@ -126,7 +121,9 @@ def _who(entry: AccessEntry, customer_id: int) -> tuple[str, bool]:
         if entry.actor_id == customer_id:
             return str(YOURSELF), True
         return str(ANOTHER_ACCOUNT), False
-    return str(JOB_DESCRIPTIONS.get(entry.actor_label, AUTOMATED)), False
+    if entry.actor_label in Job.values:
+        return str(Job(entry.actor_label).label), False
+    return str(AUTOMATED), False
 
 
 def _staff_name(entry: AccessEntry) -> str:

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from privacy.audit import access_record
 from privacy.crypto import keyring, sealing_key_id
 from privacy.fields import Ciphertext, EncryptedCharField, Sealed, associated_data
-from privacy.models import AccessAction, AccessBasis, ActorKind
+from privacy.models import AccessAction, AccessBasis, ActorKind, Job
 from privacy.registry import qualified, registry
 
 
@@ -124,7 +124,7 @@ def keys_rotate(
             access_record(
                 actor=None,
                 actor_kind=ActorKind.SYSTEM,
-                actor_label="privacy.rotate_keys",
+                actor_label=Job.ROTATE_KEYS,
                 subject_id=None,
                 action=AccessAction.JOB_READ,
                 fields=[qualified(model, f.name) for f in fields],

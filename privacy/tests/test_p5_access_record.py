@@ -92,7 +92,8 @@ def test_p5_sql_insert_in_the_middle_is_named():
     _tamper(
         f"INSERT INTO {TABLE} (seq, at, actor_kind, actor_label, subject_id, action, fields, "  # noqa: S608
         "basis, reference, reason, prev_hash, entry_hash) "
-        "VALUES (%s, %s, 'staff', 'sales', %s, 'reveal', 'accounts.User.email', 'order', '', '', %s, %s)",
+        "VALUES (%s, %s, 'staff', 'sales', %s, 'reveal', 'accounts.User.email', 'order', "
+        "'', '', %s, %s)",
         [forged.seq, forged.at, forged.subject_id, forged.prev_hash, forged.entry_hash],
     )
     message = _verify_fails_at(2)
@@ -106,10 +107,9 @@ def test_p5_entries_removed_at_the_end_are_found():
 
 
 def test_p5_entries_survive_the_deletion_of_the_people_they_mention():
-    entry = _entries(1)[0]
-    AccessEntry.objects.none()
     from accounts.models import User
 
+    entry = _entries(1)[0]
     User.objects.filter(pk__in=[entry.actor_id, entry.subject_id]).delete()
     kept = AccessEntry.objects.get(pk=entry.pk)
     assert (kept.actor_id, kept.subject_id) == (entry.actor_id, entry.subject_id)
@@ -125,7 +125,10 @@ def test_p5_database_refuses_update_and_delete_on_postgresql():
         f"UPDATE {TABLE} SET reason = 'x' WHERE id = %s",  # noqa: S608
         f"DELETE FROM {TABLE} WHERE id = %s",  # noqa: S608
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert AccessEntry.objects.filter(pk=entry.pk, reason="").exists()
