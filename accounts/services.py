@@ -15,6 +15,8 @@ from mail.models import MailKind
 from mail.services import mail_enqueue
 from policy.models import DocumentKind
 from policy.services import policy_acceptance_record
+from privacy.audit import personal_change_record
+from privacy.registry import registry
 
 
 class PolicyVersionOutdated(Exception):
@@ -81,6 +83,12 @@ def customer_register(
         phone=phone_e164,
         language=language,
     )
+    personal_change_record(
+        actor=user,
+        subject_id=user.pk,
+        model=User,
+        names=registry.fields_of(User),
+    )
     now = timezone.now()
     for kind, version in (
         (DocumentKind.TERMS, terms_version),
@@ -122,7 +130,10 @@ def profile_update(
     user.last_name = last_name.strip()
     user.phone = phone_e164
     user.language = language
-    user.save(update_fields=["first_name", "last_name", "phone", "language"])
+    written = ["first_name", "last_name", "phone", "language"]
+    with transaction.atomic():
+        user.save(update_fields=written)
+        personal_change_record(actor=user, subject_id=user.pk, model=User, names=written)
     return user
 
 
@@ -152,6 +163,12 @@ def address_save(
     has_default = user.addresses.filter(is_default=True).exclude(pk=target.pk).exists()
     target.is_default = make_default or not has_default
     target.save()
+    personal_change_record(
+        actor=user,
+        subject_id=user.pk,
+        model=Address,
+        names=registry.fields_of(Address),
+    )
     if target.is_default:
         user.addresses.exclude(pk=target.pk).update(is_default=False)
     return target
@@ -162,6 +179,12 @@ def address_delete(*, user: User, address: Address) -> None:
     check_address_owner(user=user, address=address)
     was_default = address.is_default
     address.delete()
+    personal_change_record(
+        actor=user,
+        subject_id=user.pk,
+        model=Address,
+        names=registry.fields_of(Address),
+    )
     if was_default:
         replacement = user.addresses.order_by("-created_at").first()
         if replacement is not None:

@@ -21,6 +21,8 @@ from catalog.services import catalog_revision_bump
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentMethod
+from privacy.audit import personal_change_record
+from privacy.registry import registry
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -182,6 +184,13 @@ def order_place(
     )
     _record_status(order=order, from_status="", actor=actor)
     cart_clear(user=customer)
+    personal_change_record(
+        actor=actor,
+        subject_id=customer.pk,
+        model=Order,
+        names=registry.fields_of(Order),
+        reference=order.number,
+    )
     _mail_customer(order=order, kind=MailKind.ORDER_CONFIRMATION)
     return order
 

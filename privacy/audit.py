@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -60,6 +61,17 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _locked_head() -> AccessChainHead:
+    # A migration creates the head; a database emptied by `flush` has none until the
+    # next entry, so create it here rather than fail.
+    heads = AccessChainHead.objects.select_for_update()
+    head = heads.filter(pk=AccessChainHead.ROW).first()
+    if head is None:
+        AccessChainHead.objects.get_or_create(pk=AccessChainHead.ROW)
+        head = heads.get(pk=AccessChainHead.ROW)
+    return head
+
+
 def access_record(
     *,
     actor: Any | None,
@@ -81,7 +93,7 @@ def access_record(
     if actor_kind is None:
         actor_kind = ActorKind.STAFF if getattr(actor, "is_staff", False) else ActorKind.CUSTOMER
     with transaction.atomic():
-        head = AccessChainHead.objects.select_for_update().get(pk=AccessChainHead.ROW)
+        head = _locked_head()
         entry = AccessEntry(
             seq=head.last_seq + 1,
             at=timezone.now(),
@@ -164,7 +176,7 @@ def audit_verify(*, chunk_size: int = 20_000) -> ChainReport:
         prev_hash = stored_hash
         expected_seq += 1
         checked += 1
-    head = AccessChainHead.objects.get(pk=AccessChainHead.ROW)
+    head = AccessChainHead.objects.filter(pk=AccessChainHead.ROW).first() or AccessChainHead()
     if head.last_seq != checked or head.last_hash != prev_hash:
         return ChainReport(
             checked,
@@ -175,3 +187,29 @@ def audit_verify(*, chunk_size: int = 20_000) -> ChainReport:
             ),
         )
     return ChainReport(checked)
+
+
+def personal_change_record(
+    *,
+    actor: Any | None,
+    subject_id: int,
+    model: type[Model],
+    names: Iterable[str],
+    basis: AccessBasis = AccessBasis.SELF_SERVICE,
+    reference: str = "",
+) -> AccessEntry | None:
+    """Record that these fields of a person's data were written (P5): names, not values."""
+    from privacy.registry import qualified, registry
+
+    declared = registry.fields_of(model)
+    fields = [qualified(model, name) for name in names if name in declared]
+    if not fields:
+        return None
+    return access_record(
+        actor=actor,
+        subject_id=subject_id,
+        action=AccessAction.CHANGE,
+        fields=fields,
+        basis=basis,
+        reference=reference,
+    )

@@ -86,8 +86,8 @@ def test_p6_wrong_key_stops_the_system_check(settings):
     ("keys", "blind", "message"),
     [
         ([], "x", "must both be set"),
-        (["not base64!"], generate_key(), "base64|bytes"),
-        (["c2hvcnQ"], generate_key(), "bytes"),
+        (["not base64!"], "dGVzdC1ibGluZC1pbmRleC1rZXktMDAwMDAwMDAwMDE", "base64|bytes"),
+        (["c2hvcnQ"], "dGVzdC1ibGluZC1pbmRleC1rZXktMDAwMDAwMDAwMDE", "bytes"),
     ],
 )
 def test_p6_missing_or_malformed_keys_refuse_to_start(settings, keys, blind, message):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 from binascii import unhexlify
+from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.management import call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tests.factories import UserFactory
+from catalog.tests.factories import ProductFactory
 from conftest import TEST_PASSWORD
 from staff.checks import STAFF_2FA_OFF, check_staff_two_factor
-from staff.views import PENDING_SECRET_SESSION_KEY
+from staff.views import ENROLMENT_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +121,7 @@ def test_p14_enrolment_shows_a_qr_code_and_confirms_the_device_with_a_correct_co
     client.force_login(staff)
 
     page = client.get(ENROL)
-    secret = client.session[PENDING_SECRET_SESSION_KEY]
+    secret = client.session[ENROLMENT_SESSION_KEY]
     body = page.content.decode()
 
     assert page.status_code == 200
@@ -133,7 +136,7 @@ def test_p14_enrolment_shows_a_qr_code_and_confirms_the_device_with_a_correct_co
     assert confirmed["Location"] == ADMIN
     device = TOTPDevice.objects.get()
     assert (device.user, device.confirmed, device.key) == (staff, True, secret)
-    assert PENDING_SECRET_SESSION_KEY not in client.session
+    assert ENROLMENT_SESSION_KEY not in client.session
     # the session that proved the code is a verified one
     assert client.get(ADMIN).status_code == 200
 
@@ -142,14 +145,14 @@ def test_p14_enrolment_shows_a_qr_code_and_confirms_the_device_with_a_correct_co
 def test_p14_enrolment_refuses_a_wrong_code_and_saves_nothing(client, staff):
     client.force_login(staff)
     client.get(ENROL)
-    secret = client.session[PENDING_SECRET_SESSION_KEY]
+    secret = client.session[ENROLMENT_SESSION_KEY]
 
     response = client.post(ENROL, {"token": _wrong_code(secret)})
 
     assert response.status_code == 200
     assert "Kodi nuk përputhet" in response.content.decode()
     assert not TOTPDevice.objects.exists()
-    assert client.session[PENDING_SECRET_SESSION_KEY] == secret
+    assert client.session[ENROLMENT_SESSION_KEY] == secret
     assert client.get(ADMIN).status_code == 302
 
 
@@ -212,3 +215,14 @@ def test_p14_deploy_check_warns_when_the_switch_is_off(settings):
 
     settings.FEJZO_STAFF_2FA = True
     assert check_staff_two_factor() == []
+
+
+@pytest.mark.parametrize(("switch", "says"), [(False, "is off"), (True, "is on")])
+def test_p14_demo_logins_say_whether_the_second_factor_is_on(settings, switch, says):
+    settings.FEJZO_STAFF_2FA = switch
+    ProductFactory()  # so --if-empty only prints the logins
+    out = StringIO()
+
+    call_command("seed_demo", "--if-empty", stdout=out)
+
+    assert f"Staff two-factor sign-in {says}" in out.getvalue()
