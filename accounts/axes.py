@@ -8,7 +8,9 @@ recorded as a keyed blind index of the normalised address instead.
 from __future__ import annotations
 
 import ipaddress
+import math
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from axes.helpers import get_cool_off
@@ -74,8 +76,8 @@ def lockout_response(
     response = render(
         request,
         LOCKOUT_TEMPLATE,
-        {"minutes": max(1, -(-seconds // 60))},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        {"minutes": max(1, math.ceil(seconds / 60))},
+        status=HTTPStatus.TOO_MANY_REQUESTS,
     )
     if seconds:
         response["Retry-After"] = str(seconds)

@@ -147,3 +147,47 @@ def encryption_key_settings(*, development_file: Path | None = None) -> dict[str
         ],
         "FEJZO_BLIND_INDEX_KEY": values["FEJZO_BLIND_INDEX_KEY"],
     }
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def logging_settings(log_file: str | Path | None, *, console: bool = False) -> dict[str, Any]:
+    """Return LOGGING: lines to ``log_file`` when one is named, else (or also) to stderr.
+
+    The file is appended to by a WatchedFileHandler, so the web processes and the worker
+    can share it and logrotate can move it. No line may carry a customer's personal data
+    (P6): our code logs ids and kinds, and third-party loggers whose INFO lines describe
+    the person signing in are held at WARNING.
+    """
+    handlers: dict[str, dict[str, Any]] = {}
+    if log_file:
+        path = Path(log_file)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o640, exist_ok=True)
+        except OSError as exc:
+            raise ImproperlyConfigured(f"FEJZO_LOG_FILE {path} cannot be written: {exc}") from exc
+        handlers["file"] = {
+            "class": "logging.handlers.WatchedFileHandler",
+            "filename": str(path),
+            "encoding": "utf-8",
+            "formatter": "plain",
+        }
+    if console or not log_file:
+        handlers["console"] = {"class": "logging.StreamHandler", "formatter": "plain"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "handlers": handlers,
+        "root": {"handlers": list(handlers), "level": env_str("LOG_LEVEL", "INFO")},
+        "loggers": {
+            # At DEBUG it writes every SQL statement with its parameters.
+            "django.db.backends": {"level": "WARNING"},
+            # Its INFO lines ("Successful login by {...}") describe every sign-in, the
+            # browser included, and the site keeps no record of sign-ins on purpose
+            # (AXES_DISABLE_ACCESS_LOG). Failed sign-ins and lockouts are WARNING and stay.
+            "axes": {"level": "WARNING"},
+        },
+    }

@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DEFAULT_TIMEOUT_MS = 10_000
+# What Chromium writes to the console when it blocks something under our headers.
+POLICY_CONSOLE_MARKERS = ("Content Security Policy", "Permissions-Policy", "Permissions Policy")
 MAIL_TIMEOUT_SECONDS = 15.0
 
 
@@ -70,19 +72,29 @@ PageOpener = Callable[..., Any]
 def open_page(browser: Any) -> Iterator[PageOpener]:
     """Return ``open_page(**context_options)``: a page in a fresh context (own cookies).
 
-    Every context gets the suite's default timeout and is closed after the test.
+    Every context gets the suite's default timeout and is closed after the test. The
+    test fails if the browser reported a Content-Security-Policy violation (an inline
+    script, style or handler that production would block, P6) or a malformed
+    Permissions-Policy header on any of its pages.
     """
     contexts: list[Any] = []
+    policy_errors: list[str] = []
+
+    def record_policy_error(message: Any) -> None:
+        if any(marker in message.text for marker in POLICY_CONSOLE_MARKERS):
+            policy_errors.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def open_(**context_options: Any) -> Any:
         context = browser.new_context(locale="sq-AL", **context_options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.on("console", record_policy_error)
         contexts.append(context)
         return context.new_page()
 
     yield open_
     for context in contexts:
         context.close()
+    assert policy_errors == [], "the browser reported policy violations"
 
 
 @pytest.fixture

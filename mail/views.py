@@ -78,9 +78,9 @@ def mailbox_detail(request: HttpRequest, key: str) -> HttpResponse:
 # framed inside the site's own page would inherit the site's CSP and lose every style.
 # It is served on its own instead: development only, sandboxed (no script, no
 # same-origin access), framed only by the viewer, and the sole response allowed
-# inline styles.
+# inline styles. (django-csp types its decorators for views that take the request only.)
 @xframe_options_sameorigin
-@csp_replace(
+@csp_replace(  # type: ignore[arg-type]
     {
         "default-src": [NONE],
         "script-src": [NONE],
@@ -91,6 +91,7 @@ def mailbox_detail(request: HttpRequest, key: str) -> HttpResponse:
     }
 )
 def mailbox_html(request: HttpRequest, key: str) -> HttpResponse:
+    """Return the HTML part of a delivered message as a page of its own, for the viewer's frame."""
     _raw, parsed = _message(key)
     html_part = parsed.get_body(preferencelist=("html",))
     if html_part is None:

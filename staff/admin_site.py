@@ -54,4 +54,5 @@ class StaffAdminSite(admin.AdminSite):
         return [enrol, *super().get_urls()]
 
     def two_factor_enrol(self, request: HttpRequest) -> HttpResponse:
+        """Serve the enrolment page with this site's context and URLs."""
         return views.two_factor_enrol(request, admin_site=self)

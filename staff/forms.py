@@ -45,6 +45,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
+        """Check the password, then the app's code when the switch and a device ask for one."""
         cleaned_data = super().clean()
         user = self.user_cache
         if user is None or not staff_two_factor_required():

@@ -29,7 +29,7 @@ from staff.two_factor import (
 )
 
 # The secret waits in the (server-side) session until a code confirms it.
-PENDING_SECRET_SESSION_KEY = "staff_totp_pending_secret"
+ENROLMENT_SESSION_KEY = "staff_totp_enrolment"
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -63,10 +63,10 @@ def two_factor_enrol(request: HttpRequest, *, admin_site: AdminSite) -> HttpResp
             return redirect_to_login(request.get_full_path(), login_url)
         return render(request, "staff/two_factor_active.html", {**context, "index_url": index_url})
 
-    secret = request.session.get(PENDING_SECRET_SESSION_KEY)
+    secret = request.session.get(ENROLMENT_SESSION_KEY)
     if not isinstance(secret, str):
         secret = totp_secret_generate()
-        request.session[PENDING_SECRET_SESSION_KEY] = secret
+        request.session[ENROLMENT_SESSION_KEY] = secret
     form = TotpEnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +80,7 @@ def two_factor_enrol(request: HttpRequest, *, admin_site: AdminSite) -> HttpResp
         except TotpAlreadyEnrolled:
             return redirect_to_login(request.get_full_path(), login_url)
         else:
-            del request.session[PENDING_SECRET_SESSION_KEY]
+            del request.session[ENROLMENT_SESSION_KEY]
             otp_login(request, device)
             messages.success(request, _("Verifikimi me dy hapa u aktivizua."))
             return HttpResponseRedirect(_next_url(request, index_url))

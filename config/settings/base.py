@@ -208,7 +208,14 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.axes.username_blind_index"
 AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip_address"
 AXES_LOCKOUT_CALLABLE = "accounts.axes.lockout_response"
-AXES_SENSITIVE_PARAMETERS = ["username", "password", "otp_token", "csrfmiddlewaretoken"]
+# Masked in the stored GET/POST data and in axes' log lines (client addresses included).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "password",
+    "otp_token",
+    "csrfmiddlewaretoken",
+    "ip_address",
+]
 # No record of successful sign-ins, and no permanent log of failures: the attempt
 # rows live only as long as the cool-off that needs them.
 AXES_DISABLE_ACCESS_LOG = True

@@ -1,6 +1,12 @@
 """Development on one machine: `make run`."""
 
-from config.env import development_secret, encryption_key_settings, env_bool, env_str
+from config.env import (
+    development_secret,
+    encryption_key_settings,
+    env_bool,
+    env_str,
+    logging_settings,
+)
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
@@ -11,3 +17,5 @@ MAIL_VIEWER_ENABLED = DEBUG
 # Demo staff sign in with a password alone unless FEJZO_STAFF_2FA=1 (P14 is on in production).
 FEJZO_STAFF_2FA = env_bool("FEJZO_STAFF_2FA", False)
 vars().update(encryption_key_settings(development_file=VAR_DIR / "keys.env"))
+# The log goes to the terminal and to a file (var/log/ unless FEJZO_LOG_FILE says otherwise).
+LOGGING = logging_settings(env_str("FEJZO_LOG_FILE") or VAR_DIR / "log" / "fejzo.log", console=True)

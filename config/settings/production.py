@@ -1,6 +1,13 @@
 """Production: every secret from the environment, HTTPS only (P6)."""
 
-from config.env import encryption_key_settings, env_bool, env_int_default, env_required
+from config.env import (
+    encryption_key_settings,
+    env_bool,
+    env_int_default,
+    env_required,
+    env_str,
+    logging_settings,
+)
 
 from .base import *  # noqa: F403
 from .base import SITE_URL
@@ -29,3 +36,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# To stderr for the process manager, or to FEJZO_LOG_FILE when it is set.
+LOGGING = logging_settings(env_str("FEJZO_LOG_FILE") or None)

@@ -76,3 +76,13 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write(f"+{rule}+")
         self.stdout.write(f"+{rule}+")
+        if settings.FEJZO_STAFF_2FA:
+            self.stdout.write(
+                "Staff two-factor sign-in is on (FEJZO_STAFF_2FA): on first sign-in each "
+                "account enrols an authenticator app at /zyra/2fa/."
+            )
+        else:
+            self.stdout.write(
+                "Staff two-factor sign-in is off (FEJZO_STAFF_2FA=0, the local default): "
+                "the password alone opens /zyra/. Start with FEJZO_STAFF_2FA=1 to try it."
+            )
