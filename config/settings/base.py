@@ -9,7 +9,14 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env_bool, env_int_default, env_list, env_str
+from config.env import (
+    email_settings,
+    env_bool,
+    env_int_default,
+    env_list,
+    env_str,
+    logging_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("FEJZO_VAR_DIR", str(BASE_DIR / "var")))
@@ -104,7 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete overwrites freed pages, so a value replaced by its ciphertext
+        # leaves no plaintext behind in the file (P6).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -269,14 +280,7 @@ CATALOG_CACHE_SECONDS = 600
 VAT_RATE_PERCENT = 20
 CATALOG_PAGE_SIZE = 24
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+LOGGING = logging_settings(None)
 
 # Purpose-bound access (P5): how long a break-glass reveal stays open.
 FEJZO_BREAK_GLASS_MINUTES = 15
