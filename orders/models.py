@@ -27,7 +27,10 @@ class Order(EncryptedModel):
 
     number = models.CharField(_("Numri i porosisë"), max_length=20, unique=True)
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("Klienti"),
     )
     status = models.CharField(
         _("Statusi"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED
@@ -51,7 +54,7 @@ class Order(EncryptedModel):
     delivery_street = EncryptedCharField(_("Rruga dhe numri"), max_length=200)
     delivery_notes = EncryptedCharField(_("Shënime për dorëzimin"), max_length=300, blank=True)
     total = models.PositiveIntegerField(_("Totali (lekë, me TVSH)"))
-    language = models.CharField(max_length=5, default="sq")
+    language = models.CharField(_("Gjuha"), max_length=5, default="sq")
     placed_at = models.DateTimeField(_("Vendosur më"))
     updated_at = models.DateTimeField(auto_now=True)
 
