@@ -58,3 +58,34 @@ def test_p6_production_requires_https_site_url():
 def test_production_starts_with_real_settings():
     result = _import_production(PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("missing", ["FEJZO_ENCRYPTION_KEYS", "FEJZO_BLIND_INDEX_KEY"])
+def test_p6_production_refuses_to_start_without_encryption_keys(missing):
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != missing}
+    result = _import_production(env)
+    assert result.returncode != 0
+    assert f"{missing} not set" in result.stderr
+
+
+def test_p6_production_reads_keys_from_a_key_file_outside_the_database(tmp_path):
+    keys = tmp_path / "keys.env"
+    keys.write_text(
+        f"FEJZO_ENCRYPTION_KEYS={PRODUCTION_ENV['FEJZO_ENCRYPTION_KEYS']}\n"
+        f"FEJZO_BLIND_INDEX_KEY={PRODUCTION_ENV['FEJZO_BLIND_INDEX_KEY']}\n"
+    )
+    env = {name: value for name, value in PRODUCTION_ENV.items() if not name.startswith("FEJZO_")}
+    result = _import_production({**env, "FEJZO_KEYS_FILE": str(keys)})
+    assert result.returncode == 0, result.stderr
+
+
+def test_p6_development_keys_are_generated_once_under_var(tmp_path, monkeypatch):
+    from config.env import encryption_key_settings
+
+    for name in ("FEJZO_ENCRYPTION_KEYS", "FEJZO_BLIND_INDEX_KEY", "FEJZO_KEYS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "var" / "keys.env"
+    first = encryption_key_settings(development_file=path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert encryption_key_settings(development_file=path) == first
+    assert first["FEJZO_ENCRYPTION_KEYS"][0] != first["FEJZO_BLIND_INDEX_KEY"]
