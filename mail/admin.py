@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from mail.models import OutboxMessage
-from staff.admin_base import PersonalDataAdmin
+from staff.admin_base import PersonalDataAdmin, ReadOnlyAdmin
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(PersonalDataAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin, PersonalDataAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -31,12 +30,3 @@ class OutboxMessageAdmin(PersonalDataAdmin):
         "created_at",
         "sent_at",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from privacy.models import AccessEntry
+from staff.admin_base import ReadOnlyAdmin
 
 
 @admin.register(AccessEntry)
-class AccessEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AccessEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     """The access record, for the data-protection officer: read-only, like the table."""
 
     list_display = [
@@ -41,12 +41,3 @@ class AccessEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "prev_hash",
         "entry_hash",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -61,6 +61,19 @@ def _masked_reader(name: str, entry: PersonalField, label: Any) -> Callable[[Any
     return read
 
 
+class ReadOnlyAdmin:
+    """For records nobody edits from the back office: what happened stays as it happened."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class PersonalDataMasking:
     """What a model admin and an inline share: masked columns and per-request decisions."""
 
