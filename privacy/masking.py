@@ -22,16 +22,27 @@ def mask_email(value: str) -> str:
     return f"{local[:1]}{STARS}@{masked_host}.{suffix}" if suffix else f"{local[:1]}{STARS}@{STARS}"
 
 
+def _country_code(digits: str) -> str | None:
+    for length in (1, 2, 3):
+        if int(digits[:length]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return digits[:length]
+    return None
+
+
 def mask_phone(value: str) -> str:
-    """Keep the country code, the operator prefix and the last two digits."""
-    try:
-        number = phonenumbers.parse(value, "AL")
-    except phonenumbers.NumberParseException:
+    """Keep the country code, the operator prefix and the last two digits.
+
+    Stored numbers are E.164, so the country code is found by table lookup; parsing
+    each number would cost more than decrypting it.
+    """
+    digits = value.removeprefix("+")
+    if not value.startswith("+") or not digits.isdigit():
         return STARS
-    national = str(number.national_number)
-    if len(national) < 6:
+    code = _country_code(digits)
+    national = digits[len(code) :] if code else ""
+    if code is None or len(national) < 6:
         return STARS
-    return f"+{number.country_code} {national[:2]} *** **{national[-2:]}"
+    return f"+{code} {national[:2]} *** **{national[-2:]}"
 
 
 def mask_street(value: str) -> str:

@@ -132,3 +132,32 @@ def test_p5_database_refuses_update_and_delete_on_postgresql():
         ):
             cursor.execute(sql, [entry.pk])
     assert AccessEntry.objects.filter(pk=entry.pk, reason="").exists()
+
+
+@pytest.mark.parametrize("address", ["2001:DB8:0:0:0:0:0:1", "::ffff:10.0.0.1", "192.168.1.20"])
+def test_p5_addresses_in_any_spelling_verify(address):
+    access_record(
+        actor=None,
+        subject_id=1,
+        action=AccessAction.REVEAL,
+        fields=["accounts.User.email"],
+        basis=AccessBasis.ORDER,
+        ip_address=address,
+    )
+    assert audit_verify().intact
+
+
+def test_p5_entries_appended_during_a_walk_are_not_tampering(monkeypatch):
+    from privacy import audit
+
+    _entries(3)
+    walk = audit._rows
+
+    def appends_midway(chunk_size):  # type: ignore[no-untyped-def]
+        for number, row in enumerate(walk(chunk_size)):
+            if number == 1:
+                _entries(2)
+            yield row
+
+    monkeypatch.setattr(audit, "_rows", appends_midway)
+    assert audit_verify(chunk_size=1).intact
