@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, models, transaction
 
@@ -65,7 +66,7 @@ def _rotate_batch(
     ring = keyring()
     # Rows grouped by which columns need rotating: one statement shape per group,
     # sent with executemany (psycopg pipelines it), instead of one ORM update a row.
-    groups: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
     for pk, seal_id, *values in rows:
         columns: list[str] = []
         new: list[str] = []
@@ -85,17 +86,17 @@ def _rotate_batch(
         return
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
-        for columns, params in groups.items():
-            assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+        for shape, params in groups.items():
+            assignments = ", ".join(f"{quote(column)} = %s" for column in shape)
             # Conditional on the values we read: a concurrent save is never overwritten.
-            unchanged = " AND ".join(f"{quote(column)} = %s" for column in columns)
+            unchanged = " AND ".join(f"{quote(column)} = %s" for column in shape)
             cursor.executemany(
                 f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
                 f"WHERE {quote(model._meta.pk.column)} = %s AND {unchanged}",
                 params,
             )
             updated = cursor.rowcount
-            table.values_rotated += updated * len(columns)
+            table.values_rotated += updated * len(shape)
             table.rows_changed_meanwhile += len(params) - updated
 
 
