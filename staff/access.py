@@ -179,11 +179,11 @@ def _break_glass_grant(session: Any, subject_id: int) -> str | None:
 def access_decision(staff: Any, subject_id: int, *, session: Any = None) -> AccessDecision:
     """Decide what this staff member may see of this customer, now."""
     roles = staff_roles(staff)
-    if not training_valid(staff):
-        return AccessDecision(subject_id, None, MaskReason.NO_TRAINING, roles)
     if staff.pk == subject_id:
         own = LivePurpose(AccessBasis.SELF_SERVICE, "", ALL_CATEGORIES)
         return AccessDecision(subject_id, own, "", roles)
+    if not training_valid(staff):
+        return AccessDecision(subject_id, None, MaskReason.NO_TRAINING, roles)
     entry = _break_glass_grant(session, subject_id)
     if entry is not None:
         categories = _categories(roles, AccessBasis.BREAK_GLASS)
@@ -198,7 +198,9 @@ def access_decision(staff: Any, subject_id: int, *, session: Any = None) -> Acce
             else MaskReason.ROLE
         )
         return AccessDecision(subject_id, None, reason, roles)
-    return AccessDecision(subject_id, purposes[0], "", roles)
+    # The purpose that shows the most; the earliest of equals (purposes come oldest first).
+    widest = max(purposes, key=lambda purpose: len(purpose.categories))
+    return AccessDecision(subject_id, widest, "", roles)
 
 
 def reveal_record(
