@@ -105,8 +105,8 @@ def psql_as_postgres(sql: str) -> None:
         fail(f"psql failed on {sql!r}: {result.stderr.strip()}")
 
 
-def ensure_local_postgres(*, keep_db: bool) -> str:
-    """Start the local cluster, (re)create the benchmark database; return its URL."""
+def ensure_local_postgres(*, keep_db: bool, name: str = BENCH_DB) -> str:
+    """Start the local cluster, (re)create the benchmark database `name`; return its URL."""
     version = postgres_version()
     if shutil.which("pg_ctlcluster"):
         subprocess.run(["pg_ctlcluster", version, "main", "start"], capture_output=True)
@@ -121,10 +121,10 @@ def ensure_local_postgres(*, keep_db: bool) -> str:
     # Password login over 127.0.0.1, so gunicorn need not run as the postgres user.
     psql_as_postgres(f"ALTER USER postgres PASSWORD '{PG_PASSWORD}'")
     if not keep_db:
-        say(f"recreating database {BENCH_DB}")
-        psql_as_postgres(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        psql_as_postgres(f"CREATE DATABASE {BENCH_DB}")
-    return f"postgres://postgres:{PG_PASSWORD}@{HOST}:5432/{BENCH_DB}"
+        say(f"recreating database {name}")
+        psql_as_postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        psql_as_postgres(f"CREATE DATABASE {name}")
+    return f"postgres://postgres:{PG_PASSWORD}@{HOST}:5432/{name}"
 
 
 def manage(*args: str, env: dict[str, str], quiet: bool = False) -> str:

@@ -1,0 +1,6 @@
+"""Bench-only app: customers in clear, the counterpart of accounts.User in bench/privacy.py.
+
+Installed only inside the privacy benchmark's own process (bench/privacy.py adds it to
+INSTALLED_APPS before django.setup()); the shop never loads it. Its table is created
+with `migrate --run-syncdb` in the benchmark's throwaway database.
+"""
