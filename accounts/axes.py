@@ -7,7 +7,6 @@ recorded as a keyed blind index of the normalised address instead.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -40,29 +39,6 @@ def username_blind_index(
     if not username:
         return None
     return blind_index(normalise_email(str(username)), purpose=BLIND_INDEX_PURPOSE)
-
-
-def client_ip_address(request: HttpRequest) -> str | None:
-    """Return the client's address, trusting X-Forwarded-For only as far as our proxies.
-
-    Each trusted proxy appends the address it received the request from, so the client
-    is the entry FEJZO_TRUSTED_PROXY_COUNT places from the right; anything further left
-    is whatever the client chose to send, and would let it dodge the lockout.
-    """
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = settings.FEJZO_TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    hops = [hop for hop in hops if hop]
-    if len(hops) < proxies:
-        return remote
-    candidate = hops[-proxies]
-    try:
-        ipaddress.ip_address(candidate)
-    except ValueError:
-        return remote
-    return candidate
 
 
 def lockout_response(

@@ -64,9 +64,10 @@ def entry_hash(prev_hash: str, values: Iterable[object]) -> str:
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """Return the address the access record keeps: the one the sign-in lockout uses."""
+    from core.http import client_ip_address
+
+    return client_ip_address(request) if request is not None else None
 
 
 def _locked_head() -> AccessChainHead:

@@ -7,9 +7,10 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import connection
 from django.test import RequestFactory
 
-from accounts.axes import client_ip_address, username_blind_index
+from accounts.axes import username_blind_index
 from accounts.tests.factories import UserFactory
 from conftest import TEST_PASSWORD
+from core.http import client_ip_address
 
 pytestmark = pytest.mark.django_db
 

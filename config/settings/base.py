@@ -217,7 +217,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 # Attempts are recorded under a keyed hash of the address, never the address itself.
 AXES_USERNAME_CALLABLE = "accounts.axes.username_blind_index"
-AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip_address"
 AXES_LOCKOUT_CALLABLE = "accounts.axes.lockout_response"
 # Masked in the stored GET/POST data and in axes' log lines (client addresses included).
 AXES_SENSITIVE_PARAMETERS = [

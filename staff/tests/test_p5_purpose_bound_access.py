@@ -272,3 +272,15 @@ def test_p5_support_case_pages_are_masked_without_the_case_and_revealed_with_it(
     entry = AccessEntry.objects.get(actor=colleague)
     assert entry.reference == f"#{case.pk}"
     assert "support.SupportCase.customer_message" in entry.field_names
+
+
+def test_p5_a_reveal_records_the_client_address_behind_our_proxy(client, order, settings):
+    settings.FEJZO_TRUSTED_PROXY_COUNT = 1
+    sales = StaffFactory(role=Role.SALES)
+    client.force_login(sales)
+    client.get(
+        _order_page(order),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9",
+    )
+    assert AccessEntry.objects.get(actor=sales).ip_address == "203.0.113.9"
