@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("policy.urls")),
     path("", include("catalog.urls")),
     path("", include("privacy.urls")),
+    path("", include("consent.urls")),
     path("llogaria/", include("accounts.urls")),
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),

@@ -58,6 +58,7 @@ class Retention(models.TextChoices):
     UNTIL_DELIVERED = "until_delivered", _("Deri në dërgimin e mesazhit")
     CASE_LIFETIME = "case_lifetime", _("Sa të jetë i hapur rasti, pastaj afati i ruajtjes")
     SECURITY_PERIOD = "security_period", _("Periudha e sigurisë")
+    CONSENT_PROOF = "consent_proof", _("Sa të vlejë pëlqimi, pastaj afati i provës")
 
 
 @dataclass(frozen=True)

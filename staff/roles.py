@@ -57,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *SUPPORT_HANDLE,
         "privacy.view_accessentry",
         "staff.view_trainingrecord",
+        "consent.view_consentdecision",
+        "consent.export_consentdecision",
     ],
     Role.ADMINISTRATOR: [
         *CATALOG_EDIT,

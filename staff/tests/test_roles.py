@@ -57,3 +57,15 @@ def test_customer_data_admins_share_the_personal_data_base():
 
     for model in (User, Order, OutboxMessage):
         assert isinstance(admin.site._registry[model], PersonalDataAdmin)
+
+
+@pytest.mark.parametrize(
+    ("permission", "roles"),
+    [
+        ("privacy.view_accessentry", {Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR}),
+        ("consent.view_consentdecision", {Role.DATA_PROTECTION_OFFICER}),
+        ("consent.export_consentdecision", {Role.DATA_PROTECTION_OFFICER}),
+    ],
+)
+def test_p5_records_outside_the_purpose_rule_are_read_by_few_roles(permission, roles):
+    assert {role for role in Role if permission in ROLE_PERMISSIONS[role]} == roles

@@ -1,0 +1,29 @@
+"""The consent ledger: proof of each cookie decision, kept as long as it is relied on."""
+
+from consent.models import ConsentDecision
+from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
+
+PROOF = (Purpose.PRODUCTS_AND_SERVICES,)
+
+declare(
+    ConsentDecision,
+    subject="user",
+    fields=[
+        PersonalField(
+            "consent_id",
+            Category.TECHNICAL,
+            PROOF,
+            Mask.HIDDEN,
+            Retention.CONSENT_PROOF,
+            Erasure.ANONYMISE,
+        ),
+        PersonalField(
+            "user_agent_hash",
+            Category.TECHNICAL,
+            PROOF,
+            Mask.HIDDEN,
+            Retention.CONSENT_PROOF,
+            Erasure.ANONYMISE,
+        ),
+    ],
+)
