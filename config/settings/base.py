@@ -49,10 +49,12 @@ INSTALLED_APPS = [
     "policy",
     "accounts",
     "catalog",
+    "personalisation",
     "cart",
     "orders",
     "mail",
     "privacy",
+    "consent",
     "support",
     "staff",
 ]
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "cart.context_processors.cart_summary",
+                "consent.context_processors.consent",
             ],
         },
     }
@@ -288,3 +291,11 @@ FEJZO_BREAK_GLASS_MINUTES = 15
 FEJZO_TRANSPARENCY_SHOWS_STAFF_NAMES = env_bool("FEJZO_TRANSPARENCY_SHOWS_STAFF_NAMES", False)
 # A staff member's privacy training is flagged this many days before it expires (P14).
 FEJZO_TRAINING_WARNING_DAYS = 30
+
+# Cookie consent (P7). Raise the revision when the banner's text or the cookie list
+# changes in a way visitors must see: everyone is asked again, told the note.
+CONSENT_BANNER_REVISION = 1
+CONSENT_REVISION_NOTE = ""
+CONSENT_MAX_AGE_DAYS = env_int_default("CONSENT_MAX_AGE_DAYS", 365)
+# Google Analytics 4, only when set (e.g. G-XXXXXXXXXX); unset, pages carry no Google code.
+GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID", "")
