@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from catalog.selectors import (
     category_children,
     category_descendant_ids,
     category_path,
+    product_best_sellers,
     product_detail,
     product_filter,
     product_in_categories,
@@ -35,11 +37,14 @@ from catalog.selectors import (
     product_sort,
     product_visible,
 )
+from personalisation.blocks import personal_blocks
+from personalisation.history import history_record
 
 LISTING_TEMPLATE = "catalog/product_list.html"
 LISTING_CONTENT_TEMPLATE = "catalog/_listing_content.html"
 # At or below this many pieces the product page says how few are left.
 LOW_STOCK_THRESHOLD = 3
+PRODUCT_PAGE_BEST_SELLERS = 6
 
 
 def _listing_context(
@@ -149,7 +154,7 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
         product = get_object_or_404(product_detail(), slug=slug)
         cache.set(key, product, settings.CATALOG_CACHE_SECONDS)
     # Lazy: the template caches the parts that use these, so a cache hit queries nothing.
-    return render(
+    response = render(
         request,
         "catalog/product_detail.html",
         {
@@ -158,7 +163,18 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
                 lambda: category_path(category=product.category, categories=list(category_all()))
             ),
             "related": SimpleLazyObject(lambda: list(product_related(product=product))),
+            "best_sellers": SimpleLazyObject(lambda: _best_sellers_besides(product)),
+            # Never cached: it is this visitor's own (P7).
+            "personal": personal_blocks(request, current=product.pk),
             "vat_rate": settings.VAT_RATE_PERCENT,
             "low_stock_threshold": LOW_STOCK_THRESHOLD,
         },
     )
+    history_record(request, response, product.pk)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _best_sellers_besides(product: Product) -> list[Product]:
+    best = product_best_sellers(limit=PRODUCT_PAGE_BEST_SELLERS + 1)
+    return [other for other in best if other.pk != product.pk][:PRODUCT_PAGE_BEST_SELLERS]

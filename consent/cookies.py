@@ -7,10 +7,14 @@ shop sets a cookie that is not here or is not in the category it claims.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONSENT_COOKIE = "fejzo_consent"
 RECENTLY_VIEWED_COOKIE = "fejzo_recent"
@@ -39,8 +43,8 @@ class CookieSpec:
     name: str
     provider: Provider
     category: CookieCategory
-    purpose: str
-    lifetime: str
+    purpose: StrOrPromise
+    lifetime: StrOrPromise
     storage: Storage = Storage.COOKIE
 
     # A name ending in "*" covers every cookie that starts with what comes before it.

@@ -32,9 +32,13 @@ def test_language_switch_is_a_link_that_keeps_the_page_and_its_query(client, db)
     )
 
 
-def test_anonymous_catalogue_pages_set_no_cookie(client, db):
+def test_p7_anonymous_catalogue_pages_set_only_necessary_cookies(client, db):
+    from consent.cookies import CookieCategory, cookie_spec
+
     for path in ["/", "/produkte/", "/privatesia/"]:
-        assert not client.get(path).cookies, path
+        for name in client.get(path).cookies:
+            spec = cookie_spec(name)
+            assert spec is not None and spec.category == CookieCategory.NECESSARY, (path, name)
 
 
 def test_csrf_is_enforced_on_forms():
