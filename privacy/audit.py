@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -70,6 +71,21 @@ def client_address(request: HttpRequest | None) -> str | None:
     return client_ip_address(request) if request is not None else None
 
 
+def _recordable_ip(ip_address: str | None) -> str | None:
+    """Return the address spelt the way every database gives it back, so it hashes the same.
+
+    Django spells IPv6 compactly; PostgreSQL writes a deprecated IPv4-compatible
+    address (::a.b.c.d) with its IPv4 part dotted. Such an address means the IPv4 one.
+    """
+    prepared = AccessEntry._meta.get_field("ip_address").get_prep_value(ip_address)
+    if not prepared or ":" not in prepared:
+        return prepared  # type: ignore[no-any-return]
+    packed = ipaddress.IPv6Address(prepared).packed
+    if packed[:12] == bytes(12) and packed[12:14] != bytes(2):
+        return str(ipaddress.IPv4Address(packed[12:]))
+    return prepared  # type: ignore[no-any-return]
+
+
 def _locked_head() -> AccessChainHead:
     # A migration creates the head; a database emptied by `flush` has none until the
     # next entry, so create it here rather than fail.
@@ -115,8 +131,7 @@ def access_record(
             basis=basis,
             reference=reference[:64],
             reason=reason,
-            # Stored as the column keeps it, so the hash is computed over the same text.
-            ip_address=AccessEntry._meta.get_field("ip_address").get_prep_value(ip_address),
+            ip_address=_recordable_ip(ip_address),
             prev_hash=head.last_hash,
         )
         entry.entry_hash = entry_hash(

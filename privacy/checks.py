@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import DatabaseError, models
+from django.db.models import CharField, F
+from django.db.models.functions import Substr
 
-from privacy.crypto import DecryptionError
+from privacy.crypto import KEY_ID_CHARS, PREFIX, DecryptionError, keyring
 from privacy.fields import EncryptedCharField, Sealed
 from privacy.registry import registry
 
@@ -135,8 +137,26 @@ def check_keys_open_stored_values(app_configs: Any = None, **kwargs: Any) -> lis
     first page that needs the value. Skipped while the tables do not exist yet.
     """
     errors = []
+    known = set(keyring().ciphers)
     for model, entry in registry.encrypted_fields():
         try:
+            stored = model._default_manager.exclude(**{entry.name: ""}).exclude(
+                **{f"{entry.name}__isnull": True}
+            )
+            # Every key any value names, not only the newest row's: a value left on a
+            # dropped key would otherwise surface as an error on someone's page.
+            missing = (
+                set(
+                    stored.annotate(
+                        key_id=Substr(
+                            F(entry.name), len(PREFIX) + 1, KEY_ID_CHARS, output_field=CharField()
+                        )
+                    )
+                    .values_list("key_id", flat=True)
+                    .distinct()
+                )
+                - known
+            )
             row = (
                 model._default_manager.exclude(**{entry.name: ""})
                 .exclude(**{f"{entry.name}__isnull": True})
@@ -147,6 +167,17 @@ def check_keys_open_stored_values(app_configs: Any = None, **kwargs: Any) -> lis
         except (DatabaseError, RuntimeError):
             # No tables yet (before migrate), or no database access allowed (some tests).
             return []
+        if missing:
+            errors.append(
+                Error(
+                    f"{model._meta.label}.{entry.name} holds values sealed with key(s) "
+                    f"{', '.join(sorted(missing))}, which FEJZO_ENCRYPTION_KEYS does not hold.",
+                    hint="Put the old key back after the new one and run manage.py rotate_keys.",
+                    obj=model,
+                    id="privacy.E005",
+                )
+            )
+            continue
         if row is None:
             continue
         try:

@@ -18,7 +18,7 @@ from django.core import validators
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from privacy.crypto import blind_index, keyring
+from privacy.crypto import blind_index, keyring, sealing_key_id
 
 ALLOWED_LOOKUPS = frozenset({"exact", "isnull", "in"})
 
@@ -98,7 +98,11 @@ class EncryptedCharField(models.TextField):
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = model_instance.__dict__.get(self.attname)
         if isinstance(value, Sealed):
-            return Ciphertext(value.token)
+            if sealing_key_id(value.token) == keyring().newest_id:
+                return Ciphertext(value.token)
+            # Loaded before a key rotation: write it back under the newest key, never
+            # undoing what rotate_keys did.
+            return self.seal(model_instance, self.open(model_instance, value.token))
         if value is None or value == "" or isinstance(value, Ciphertext):
             return value
         return self.seal(model_instance, str(value))
@@ -132,7 +136,13 @@ class EncryptedCharField(models.TextField):
         return super(models.TextField, self).formfield(**defaults)
 
     def value_to_string(self, obj: models.Model) -> str:
-        return str(self.value_from_object(obj) or "")
+        """Serialise the ciphertext, never the plaintext: a dump is no way around P6."""
+        value = obj.__dict__.get(self.attname)
+        if isinstance(value, Sealed):
+            return value.token
+        if not value:
+            return ""
+        return str(self.seal(obj, str(value)))
 
 
 class EncryptedEmailField(EncryptedCharField):

@@ -134,7 +134,10 @@ def test_p5_database_refuses_update_and_delete_on_postgresql():
     assert AccessEntry.objects.filter(pk=entry.pk, reason="").exists()
 
 
-@pytest.mark.parametrize("address", ["2001:DB8:0:0:0:0:0:1", "::ffff:10.0.0.1", "192.168.1.20"])
+@pytest.mark.parametrize(
+    "address",
+    ["2001:DB8:0:0:0:0:0:1", "::ffff:10.0.0.1", "192.168.1.20", "::1.2.3.4", "::1", "::0.0.1.2"],
+)
 def test_p5_addresses_in_any_spelling_verify(address):
     access_record(
         actor=None,
@@ -161,3 +164,26 @@ def test_p5_entries_appended_during_a_walk_are_not_tampering(monkeypatch):
 
     monkeypatch.setattr(audit, "_rows", appends_midway)
     assert audit_verify(chunk_size=1).intact
+
+
+@pytest.mark.postgres
+def test_p5_the_record_cannot_be_emptied_nor_its_head_moved_back_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("database triggers are PostgreSQL's")
+    _entries(2)
+    for sql in (
+        f"TRUNCATE {TABLE}",
+        "TRUNCATE privacy_accesschainhead",
+        "UPDATE privacy_accesschainhead SET last_seq = 0",
+        "DELETE FROM privacy_accesschainhead",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only|only moves forward"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            # The application's sessions do not declare maintenance; the test runner's do.
+            cursor.execute("SET LOCAL fejzo.maintenance = 'off'")
+            cursor.execute(sql)
+    assert AccessEntry.objects.count() == 2
+    assert audit_verify().intact

@@ -122,3 +122,39 @@ def test_p6_every_encrypted_table_is_rotated():
         Order,
         OutboxMessage,
     }
+
+
+def test_p6_a_save_after_rotation_keeps_the_newest_key(settings, old_key):
+    # given a customer loaded before the rotation, and saved after it
+    user = UserFactory(first_name="Klajdi")
+    stale = User.objects.get(pk=user.pk)
+    new_key = generate_key()
+    settings.FEJZO_ENCRYPTION_KEYS = [new_key, old_key]
+    rotation.keys_rotate()
+    stale.language = "en"
+    stale.save()
+    # then nothing went back to the old key, and dropping it loses nothing
+    assert _key_ids() == {keyring().newest_id}
+    settings.FEJZO_ENCRYPTION_KEYS = [new_key]
+    assert User.objects.get(pk=user.pk).first_name == "Klajdi"
+
+
+def test_p6_the_start_up_check_finds_any_value_on_a_dropped_key(settings, old_key):
+    from privacy.checks import check_keys_open_stored_values
+
+    first = UserFactory()
+    new_key = generate_key()
+    settings.FEJZO_ENCRYPTION_KEYS = [new_key, old_key]
+    UserFactory()  # the newest row is on the new key; the first is not
+    settings.FEJZO_ENCRYPTION_KEYS = [new_key]
+    errors = check_keys_open_stored_values()
+    assert errors and all(error.id == "privacy.E005" for error in errors)
+    assert first.pk
+
+
+def test_p6_a_dump_holds_ciphertext_never_plaintext():
+    from django.core import serializers
+
+    user = UserFactory(first_name="Mirela", email="mirela.dump@example.al")
+    dumped = serializers.serialize("json", [user])
+    assert "Mirela" not in dumped and "mirela.dump" not in dumped and "fz1$" in dumped
