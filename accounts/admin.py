@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Address, User
@@ -41,6 +45,28 @@ class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
         ),
         (_("Data"), {"fields": ("date_joined", "last_login", "email_verified_at")}),
     )
+    # Roles and powers: only a superuser grants them, and never to themselves (P5).
+    POWER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and (not request.user.is_superuser or obj.pk == request.user.pk):
+            readonly += [name for name in self.POWER_FIELDS if name not in readonly]
+        return readonly
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Let a superuser set a staff member's password; customers reset their own.
+
+        Setting a customer's password would let staff sign in as the customer and see
+        everything, with no purpose and no record (P5).
+        """
+        target = self.get_object(request, id)
+        if target is None or not target.is_staff or not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     add_fieldsets = (
         (
             None,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.services import OrderError, order_assign, order_change_status
+from staff.access import Scope
 from staff.admin_base import PersonalDataAdmin
 
 if TYPE_CHECKING:
@@ -63,11 +64,18 @@ def _status_action(to_status: OrderStatus, description: StrOrPromise):  # type: 
 )
 def assign_to_me(modeladmin: OrderAdmin, request: HttpRequest, queryset: QuerySet[Order]) -> None:
     staff = request.user if isinstance(request.user, User) else None
+    taken = 0
     for order in queryset:
-        order_assign(order=order, staff=staff, actor=staff)
-    modeladmin.message_user(
-        request, _("%(count)d porosi janë tani në ngarkimin tuaj.") % {"count": queryset.count()}
-    )
+        try:
+            order_assign(order=order, staff=staff, actor=staff)
+        except OrderError as error:
+            modeladmin.message_user(request, str(error), level=messages.WARNING)
+        else:
+            taken += 1
+    if taken:
+        modeladmin.message_user(
+            request, _("%(count)d porosi janë tani në ngarkimin tuaj.") % {"count": taken}
+        )
 
 
 @admin.register(Order)
@@ -109,6 +117,9 @@ class OrderAdmin(PersonalDataAdmin):
         _status_action(OrderStatus.DELIVERED, _("Shëno: e dorëzuar")),
         _status_action(OrderStatus.CANCELLED, _("Anulo porositë e zgjedhura")),
     ]
+
+    def purpose_scope(self, obj: Order) -> Scope:
+        return Scope(order_id=obj.pk)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -248,7 +248,15 @@ def order_assign(*, order: Order, staff: User | None, actor: User | None) -> Ord
     """
     if staff is not None and not staff.is_staff:
         raise OrderError(_("Porosia mund t'i caktohet vetëm një punonjësi."))
-    Order.objects.filter(pk=order.pk).update(assigned_to=staff)
+    # Taking a colleague's order would hand its customer's data to whoever asks: an
+    # order changes hands only through the queue (unassigned first).
+    free = Order.objects.filter(pk=order.pk)
+    if staff is not None:
+        free = free.filter(Q(assigned_to__isnull=True) | Q(assigned_to=staff))
+    if not free.update(assigned_to=staff):
+        raise OrderError(
+            _("Porosia %(number)s është në ngarkim të një kolegu.") % {"number": order.number}
+        )
     order.assigned_to = staff
     return order
 

@@ -141,16 +141,35 @@ def _categories(roles: Iterable[Role], basis: AccessBasis) -> frozenset[Category
     return allowed
 
 
-def live_purposes(staff: Any, subject_id: int) -> list[LivePurpose]:
+@dataclass(frozen=True)
+class Scope:
+    """What a page shows: one order, one case, or (neither) the customer as a whole.
+
+    An order page is served by that order, not by another order of the same customer;
+    a case page by that case.
+    """
+
+    order_id: int | None = None
+    case_id: int | None = None
+
+
+WHOLE_CUSTOMER = Scope()
+
+
+def live_purposes(staff: Any, subject_id: int, scope: Scope = WHOLE_CUSTOMER) -> list[LivePurpose]:
     """Return the orders and cases of this customer that give this staff member a purpose."""
     roles = staff_roles(staff)
     purposes = []
     order_categories = _categories(roles, AccessBasis.ORDER)
+    if scope.case_id is not None:
+        order_categories = frozenset()
     if order_categories:
         mine = Q(assigned_to=staff)
         if Role.SALES in roles:
             mine |= Q(assigned_to__isnull=True, status__in=SALES_QUEUE_STATUSES)
         orders = Order.objects.filter(mine, customer_id=subject_id, status__in=OPEN_ORDER_STATUSES)
+        if scope.order_id is not None:
+            orders = orders.filter(pk=scope.order_id)
         purposes += [
             LivePurpose(AccessBasis.ORDER, number, order_categories)
             for number in orders.order_by("placed_at").values_list("number", flat=True)
@@ -161,6 +180,10 @@ def live_purposes(staff: Any, subject_id: int) -> list[LivePurpose]:
         if Role.CUSTOMER_CARE in roles:
             mine |= Q(assigned_to__isnull=True)
         cases = SupportCase.objects.filter(mine, customer_id=subject_id, status=CaseStatus.OPEN)
+        if scope.case_id is not None:
+            cases = cases.filter(pk=scope.case_id)
+        elif scope.order_id is not None:
+            cases = cases.filter(order_id=scope.order_id)
         purposes += [
             LivePurpose(AccessBasis.SUPPORT_CASE, f"#{pk}", case_categories)
             for pk in cases.order_by("opened_at").values_list("pk", flat=True)
@@ -176,8 +199,10 @@ def _break_glass_grant(session: Any, subject_id: int) -> str | None:
     return str(grant["entry"])
 
 
-def access_decision(staff: Any, subject_id: int, *, session: Any = None) -> AccessDecision:
-    """Decide what this staff member may see of this customer, now."""
+def access_decision(
+    staff: Any, subject_id: int, *, session: Any = None, scope: Scope = WHOLE_CUSTOMER
+) -> AccessDecision:
+    """Decide what this staff member may see of this customer on a page of this scope, now."""
     roles = staff_roles(staff)
     if staff.pk == subject_id:
         own = LivePurpose(AccessBasis.SELF_SERVICE, "", ALL_CATEGORIES)
@@ -190,7 +215,7 @@ def access_decision(staff: Any, subject_id: int, *, session: Any = None) -> Acce
         if categories:
             purpose = LivePurpose(AccessBasis.BREAK_GLASS, entry, categories)
             return AccessDecision(subject_id, purpose, "", roles)
-    purposes = live_purposes(staff, subject_id)
+    purposes = live_purposes(staff, subject_id, scope)
     if not purposes:
         reason = (
             MaskReason.NO_PURPOSE

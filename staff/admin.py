@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -11,6 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import TrainingRecord
+
+
+class TrainingRecordForm(forms.ModelForm):  # type: ignore[type-arg]
+    recorded_by: Any = None
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["staff", "course", "completed_on", "valid_until"]
+
+    def clean_staff(self) -> Any:
+        staff = self.cleaned_data["staff"]
+        # Training unlocks personal data (P14): nobody certifies themselves.
+        if self.recorded_by is not None and staff.pk == self.recorded_by.pk:
+            raise forms.ValidationError(_("Nuk mund të regjistroni trajnimin tuaj."))
+        return staff
 
 
 class TrainingStateFilter(admin.SimpleListFilter):
@@ -46,6 +62,14 @@ class TrainingRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = [TrainingStateFilter, "course"]
     raw_id_fields = ["staff"]
     ordering = ["valid_until"]
+    form = TrainingRecordForm
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.recorded_by = request.user  # type: ignore[attr-defined]
+        return form
 
     @admin.display(description=_("Punonjësi"), ordering="staff_id")
     def staff_account(self, record: TrainingRecord) -> str:

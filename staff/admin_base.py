@@ -30,8 +30,10 @@ from privacy.masking import masked
 from privacy.registry import PersonalField, qualified, registry
 from staff.access import (
     BREAK_GLASS_REASON_MIN_LENGTH,
+    WHOLE_CUSTOMER,
     AccessDecision,
     BreakGlassRefused,
+    Scope,
     access_decision,
     break_glass_open,
     reveal_record,
@@ -92,18 +94,25 @@ class PersonalDataMasking:
                 return _masked_reader(field_name, entry, label)
         raise AttributeError(name)
 
+    def purpose_scope(self, obj: Any) -> Scope:
+        """Return what the page of `obj` is about; the whole customer unless overridden."""
+        return WHOLE_CUSTOMER
+
     def decision_for(self, request: HttpRequest, subject_of: Any) -> AccessDecision | None:
         """Return this request's decision about the person `subject_of` is about (cached)."""
         declaration = registry.of(type(subject_of))
         subject_id = declaration.subject_id_of(subject_of) if declaration else None
         if subject_id is None:
             return None
-        cache: dict[int, AccessDecision] = request.__dict__.setdefault("_personal_data", {})
-        if subject_id not in cache:
-            cache[subject_id] = access_decision(
-                request.user, subject_id, session=getattr(request, "session", None)
+        scope = self.purpose_scope(subject_of)
+        cache: dict[tuple[int, Scope], AccessDecision] = request.__dict__.setdefault(
+            "_personal_data", {}
+        )
+        if (subject_id, scope) not in cache:
+            cache[(subject_id, scope)] = access_decision(
+                request.user, subject_id, session=getattr(request, "session", None), scope=scope
             )
-        return cache[subject_id]
+        return cache[(subject_id, scope)]
 
     def revealed(self, request: HttpRequest, subject_of: Any) -> set[str]:
         decision = self.decision_for(request, subject_of)
@@ -232,13 +241,14 @@ class PersonalDataAdmin(PersonalDataMasking, admin.ModelAdmin):  # type: ignore[
                     qualified(inline.model, name)
                     for name in inline.revealed(request, obj) & inline_fields
                 ]
-        if request.method == "GET":
-            reveal_record(
-                staff=request.user,
-                decision=decision,
-                fields=shown,
-                ip_address=client_address(request),
-            )
+        # Every page that shows the values is a reveal, a form shown again after a
+        # failed POST included.
+        reveal_record(
+            staff=request.user,
+            decision=decision,
+            fields=shown,
+            ip_address=client_address(request),
+        )
         info = self.model._meta.app_label, self.model._meta.model_name
         return {
             "personal_data": decision,

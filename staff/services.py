@@ -40,17 +40,31 @@ def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
     from mail.models import MailKind
     from mail.services import mail_enqueue
 
-    officers = User.objects.filter(
-        is_active=True, is_staff=True, groups__name=Role.DATA_PROTECTION_OFFICER.value
-    ).distinct()
+    officers = list(
+        User.objects.filter(
+            is_active=True, is_staff=True, groups__name=Role.DATA_PROTECTION_OFFICER.value
+        )
+        .exclude(pk=entry.actor_id or 0)
+        .distinct()
+    )
     roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
     path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
+    context = {"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"}
     for officer in officers:
         mail_enqueue(
             kind=MailKind.BREAK_GLASS,
             to_address=officer.email,
             language=officer.language,
             recipient=officer,
-            context={"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"},
+            context=context,
         )
-    return len(officers)
+    if not officers:
+        # No other officer to tell (none appointed, or the officer broke the glass):
+        # the notice goes to the address that always reaches someone.
+        mail_enqueue(
+            kind=MailKind.BREAK_GLASS,
+            to_address=settings.FEJZO_DPO_FALLBACK_EMAIL,
+            language="sq",
+            context=context,
+        )
+    return max(len(officers), 1)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
+from staff.access import Scope
 from staff.admin_base import PersonalDataAdmin
 from support.models import SupportCase
 
@@ -37,6 +38,15 @@ class SupportCaseAdmin(PersonalDataAdmin):
         "closed_at",
     ]
     readonly_fields = ["opened_at", "closed_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        # A case stays with the customer it was opened for: re-pointing it would make
+        # a purpose for anyone (P5).
+        return [*readonly, "customer"] if obj is not None else readonly
+
+    def purpose_scope(self, obj: SupportCase) -> Scope:
+        return Scope(case_id=obj.pk)
 
     def save_model(self, request: HttpRequest, obj: SupportCase, form: Any, change: bool) -> None:
         from support.services import case_save

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files (SVG included) carry the same policies.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSPMiddleware: adds Google's hosts to the policy only while GA is configured.
+    "consent.analytics.AnalyticsCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "core.context_processors.site",
                 "cart.context_processors.cart_summary",
                 "consent.context_processors.consent",
+                "consent.analytics.analytics_context",
             ],
         },
     }
@@ -183,6 +186,23 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "object-src": [NONE],
     }
+}
+# Added to the policy above only while GA_MEASUREMENT_ID is set (P7), by
+# consent.analytics.AnalyticsCSPMiddleware; unset, the policy names no Google host.
+# connect-src repeats 'self', which it would otherwise stop inheriting from default-src.
+GA_CONTENT_SECURITY_POLICY_UPDATE = {
+    "script-src": ["https://www.googletagmanager.com"],
+    "connect-src": [
+        SELF,
+        "https://*.google-analytics.com",
+        "https://*.analytics.google.com",
+        "https://www.googletagmanager.com",
+    ],
+    "img-src": [
+        "https://*.google-analytics.com",
+        "https://*.analytics.google.com",
+        "https://www.googletagmanager.com",
+    ],
 }
 # The shop needs none of these browser features; an injected script gets none either.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
@@ -299,3 +319,5 @@ CONSENT_REVISION_NOTE = ""
 CONSENT_MAX_AGE_DAYS = env_int_default("CONSENT_MAX_AGE_DAYS", 365)
 # Google Analytics 4, only when set (e.g. G-XXXXXXXXXX); unset, pages carry no Google code.
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID", "")
+# Break-glass notices go here when no other data-protection officer has an account.
+FEJZO_DPO_FALLBACK_EMAIL = env_str("FEJZO_DPO_FALLBACK_EMAIL", CONTACT_EMAIL)

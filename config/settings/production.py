@@ -25,7 +25,12 @@ if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be an https:// address in production (P6).")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy's word that a request came over HTTPS is trusted only when a proxy is
+# declared; behind one, set FEJZO_TRUSTED_PROXY_COUNT (README, Configuration).
+if FEJZO_TRUSTED_PROXY_COUNT > 0:  # noqa: F405
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Staff sign in with a second factor in production, whatever the environment says (P14).
+FEJZO_STAFF_2FA = True
 SECURE_HSTS_SECONDS = env_int_default("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

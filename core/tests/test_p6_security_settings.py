@@ -84,13 +84,20 @@ def test_p6_deploy_checks_pass_without_a_single_warning():
     assert "?: (" not in result.stdout + result.stderr
 
 
-def test_p6_deploy_checks_flag_a_back_office_without_second_factor():
+def test_p14_production_keeps_the_second_factor_whatever_the_environment_says():
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING", env={**DEPLOY_ENV, "FEJZO_STAFF_2FA": "0"}
     )
 
-    assert result.returncode != 0
-    assert "staff.W001" in result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "staff.W001" not in result.stdout + result.stderr
+
+
+def test_p14_deploy_checks_flag_a_back_office_without_second_factor(settings):
+    from staff.checks import STAFF_2FA_OFF, check_staff_two_factor
+
+    settings.FEJZO_STAFF_2FA = False
+    assert [message.id for message in check_staff_two_factor()] == [STAFF_2FA_OFF]
 
 
 def test_p6_production_settings_values():

@@ -292,3 +292,95 @@ def test_p5_a_reveal_records_the_client_address_behind_our_proxy(client, order, 
         HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9",
     )
     assert AccessEntry.objects.get(actor=sales).ip_address == "203.0.113.9"
+
+
+def test_p5_the_password_page_is_closed_for_customers(client, person):
+    from django.contrib.auth.hashers import check_password
+
+    admin = StaffFactory(role=Role.ADMINISTRATOR, is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"password1": "marr-llogarine-42", "password2": "marr-llogarine-42"})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert not check_password("marr-llogarine-42", person.password)
+    html = client.get(url).content.decode()
+    assert person.email not in html
+
+
+def test_p5_an_administrator_cannot_grant_themselves_roles(client):
+    admin = StaffFactory(role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    page = client.get(_user_page(admin)).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="groups"' not in page
+
+
+def test_p14_nobody_records_their_own_training(client):
+    admin = StaffFactory(role=Role.ADMINISTRATOR, trained=False)
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:staff_trainingrecord_add"),
+        {
+            "staff": admin.pk,
+            "course": "privacy_security",
+            "completed_on": "2026-11-01",
+            "valid_until": "2027-11-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "Nuk mund të regjistroni trajnimin tuaj." in response.content.decode()
+    assert not admin.training_records.exists()
+
+
+def test_p5_a_colleagues_order_cannot_be_taken(client, order):
+    from orders.services import OrderError
+
+    colleague, other = StaffFactory(role=Role.SALES), StaffFactory(role=Role.SALES)
+    order_assign(order=order, staff=colleague, actor=colleague)
+    with pytest.raises(OrderError):
+        order_assign(order=order, staff=other, actor=other)
+    order.refresh_from_db()
+    assert order.assigned_to == colleague
+
+
+def test_p5_an_order_page_is_served_by_that_order_not_another(client, person):
+    old = place_order(customer=person, quantities={ProductFactory(stock=3).pk: 1})
+    for status in (OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED):
+        order_change_status(order=old, to_status=status, actor=None)
+    new = place_order(customer=person, quantities={ProductFactory(stock=3).pk: 1})
+    sales = StaffFactory(role=Role.SALES)
+    _response, html = _get(client, sales, _order_page(old))
+    assert "Rr. Myslym Shyri 10" not in html
+    _response, html = _get(client, sales, _order_page(new))
+    assert "Rr. Myslym Shyri 10" in html
+    assert AccessEntry.objects.get(actor=sales).reference == new.number
+
+
+def test_p5_a_form_shown_again_after_a_failed_post_is_recorded_too(client, person):
+    care = StaffFactory(role=Role.CUSTOMER_CARE)
+    case = SupportCase.objects.create(
+        customer=person,
+        channel=CaseChannel.PHONE,
+        summary="Kërkon faturën",
+        customer_message="Dërgojeni te zyra ime",
+        opened_at="2026-11-27T10:00:00Z",
+    )
+    client.force_login(care)
+    response = client.post(
+        reverse("admin:support_supportcase_change", args=[case.pk]),
+        {"channel": "not-a-channel", "status": "open"},
+    )
+    assert response.status_code == 200 and "Dërgojeni te zyra ime" in response.content.decode()
+    assert AccessEntry.objects.filter(actor=care).count() == 1
+
+
+def test_p5_a_break_glass_by_the_only_officer_is_told_to_the_company_address(client, person):
+    dpo = StaffFactory(role=Role.DATA_PROTECTION_OFFICER)
+    client.force_login(dpo)
+    client.post(
+        reverse("admin:accounts_user_break_glass", args=[person.pk]),
+        {"reason": "Kërkesë e klientit për të dhënat, e marrë me telefon"},
+    )
+    notice = OutboxMessage.objects.get(kind=MailKind.BREAK_GLASS)
+    assert notice.recipient is None and notice.to_address == "info@3vfejzo.al"
