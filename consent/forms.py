@@ -21,7 +21,7 @@ class ConsentForm(forms.Form):
     analytics = forms.BooleanField(
         required=False,
         label=_("Analitike"),
-        help_text=_("Statistika pa emra me Google Analytics, për ta bërë faqen më të mirë."),
+        help_text=_("Statistika pa emra, për ta bërë faqen më të mirë."),
     )
     personalisation = forms.BooleanField(
         required=False,

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consent.cookies import COOKIES, CONSENT_COOKIE, CookieCategory
+from consent.cookies import CONSENT_COOKIE, COOKIES, CookieCategory
 from consent.forms import ConsentForm
 from consent.models import DecisionChannel
 from consent.services import consent_decide

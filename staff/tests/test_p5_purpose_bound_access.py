@@ -301,7 +301,9 @@ def test_p5_the_password_page_is_closed_for_customers(client, person):
     client.force_login(admin)
     url = reverse("admin:auth_user_password_change", args=[person.pk])
     assert client.get(url).status_code == 403
-    response = client.post(url, {"password1": "marr-llogarine-42", "password2": "marr-llogarine-42"})
+    response = client.post(
+        url, {"password1": "marr-llogarine-42", "password2": "marr-llogarine-42"}
+    )
     assert response.status_code == 403
     person.refresh_from_db()
     assert not check_password("marr-llogarine-42", person.password)
