@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -22,10 +24,17 @@ class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("Transfertë bankare")
 
 
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Order(EncryptedModel):
     """A customer's order, with the delivery details as they were when it was placed."""
 
     number = models.CharField(_("Numri i porosisë"), max_length=20, unique=True)
+    # The order's address on the site: an opaque token, so no URL a browser, a log or an
+    # analytics tag sees carries the order number (P7).
+    public_id = models.CharField(max_length=22, unique=True, default=new_public_id, editable=False)
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -69,7 +78,7 @@ class Order(EncryptedModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("orders:detail", kwargs={"number": self.number})
+        return reverse("orders:detail", kwargs={"token": self.public_id})
 
     @property
     def vat_amount(self) -> int:

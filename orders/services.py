@@ -84,7 +84,7 @@ def _actor_label(actor: User | None) -> str:
 
 def order_url(order: Order) -> str:
     with translation.override(order.language):
-        return f"{settings.SITE_URL}{reverse('orders:detail', kwargs={'number': order.number})}"
+        return f"{settings.SITE_URL}{reverse('orders:detail', kwargs={'token': order.public_id})}"
 
 
 def _take_stock(quantities: dict[int, int]) -> dict[int, Product]:

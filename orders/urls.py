@@ -7,7 +7,7 @@ app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("arka/", views.checkout, name="checkout"),
-    path("<str:number>/", views.order_detail, name="detail"),
-    path("<str:number>/u-vendos/", views.placed, name="placed"),
-    path("<str:number>/anulo/", views.order_cancel, name="cancel"),
+    path("<str:token>/", views.order_detail, name="detail"),
+    path("<str:token>/u-vendos/", views.placed, name="placed"),
+    path("<str:token>/anulo/", views.order_cancel, name="cancel"),
 ]

@@ -15,7 +15,11 @@ from accounts.views import signed_in_user
 from cart.selectors import cart_contents
 from orders.forms import NEW_ADDRESS, CheckoutForm
 from orders.models import PaymentMethod
-from orders.selectors import order_get_for_customer, order_list_for_customer
+from orders.selectors import (
+    order_by_number_for_customer,
+    order_get_for_customer,
+    order_list_for_customer,
+)
 from orders.services import NewAddress, OrderError, checkout_complete, order_cancel_by_customer
 
 BANK_ACCOUNT = {
@@ -62,13 +66,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
         except OrderError as error:
             messages.error(request, str(error))
             return redirect("cart:detail")
-        return redirect("orders:placed", number=order.number)
+        return redirect("orders:placed", token=order.public_id)
     return render(request, "orders/checkout.html", {"form": form, "cart": cart})
 
 
 @login_required
-def placed(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_get_for_customer(customer=signed_in_user(request), number=number)
+def placed(request: HttpRequest, token: str) -> HttpResponse:
+    order = order_get_for_customer(customer=signed_in_user(request), token=token)
     return render(request, "orders/placed.html", {"order": order, "bank": BANK_ACCOUNT})
 
 
@@ -79,20 +83,25 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_get_for_customer(customer=signed_in_user(request), number=number)
+def order_detail(request: HttpRequest, token: str) -> HttpResponse:
+    customer = signed_in_user(request)
+    # Mails sent before orders had tokens link by number: send the owner on.
+    legacy = order_by_number_for_customer(customer=customer, number=token)
+    if legacy is not None:
+        return redirect("orders:detail", token=legacy.public_id)
+    order = order_get_for_customer(customer=customer, token=token)
     return render(request, "orders/detail.html", {"order": order, "bank": BANK_ACCOUNT})
 
 
 @login_required
 @require_POST
-def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+def order_cancel(request: HttpRequest, token: str) -> HttpResponse:
     customer = signed_in_user(request)
-    order = order_get_for_customer(customer=customer, number=number)
+    order = order_get_for_customer(customer=customer, token=token)
     try:
         order_cancel_by_customer(order=order, customer=customer)
     except OrderError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Porosia u anulua."))
-    return redirect("orders:detail", number=order.number)
+    return redirect("orders:detail", token=order.public_id)

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from orders.models import Order
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind, Job
 from privacy.registry import qualified, registry
 from privacy.selectors import break_glass_reasons_for
@@ -137,18 +138,23 @@ def _staff_name(entry: AccessEntry) -> str:
     return actor.get_full_name() if actor is not None else ""
 
 
-def _order_url(number: str) -> str:
+def _order_url(public_id: str | None) -> str:
+    if not public_id:
+        return ""
     try:
-        return reverse("orders:detail", kwargs={"number": number})
+        return reverse("orders:detail", kwargs={"token": public_id})
     except NoReverseMatch:
         return ""
 
 
-def _purpose(entry: AccessEntry, reasons: dict[int, str]) -> tuple[str, str, str]:
+def _purpose(
+    entry: AccessEntry, reasons: dict[int, str], orders: dict[str, str]
+) -> tuple[str, str, str]:
     """Return the purpose in words, a link to the customer's own page for it, and a reason."""
     reference = entry.reference
     if entry.basis == AccessBasis.ORDER and reference:
-        return _("Porosia %(number)s") % {"number": reference}, _order_url(reference), ""
+        url = _order_url(orders.get(reference))
+        return _("Porosia %(number)s") % {"number": reference}, url, ""
     if entry.basis == AccessBasis.SUPPORT_CASE and reference:
         return _("Rasti i mbështetjes %(reference)s") % {"reference": reference}, "", ""
     if entry.basis == AccessBasis.BREAK_GLASS:
@@ -174,10 +180,17 @@ def access_rows(
         ),
     )
     positions = registry_positions()
+    # Order pages are addressed by opaque tokens; only the customer's own orders link.
+    orders = dict(
+        Order.objects.filter(
+            customer_id=customer.pk,
+            number__in={e.reference for e in entries if e.basis == AccessBasis.ORDER},
+        ).values_list("number", "public_id")
+    )
     rows = []
     for entry in entries:
         who, by_customer = _who(entry, customer.pk)
-        purpose, purpose_url, reason = _purpose(entry, reasons)
+        purpose, purpose_url, reason = _purpose(entry, reasons, orders)
         rows.append(
             AccessRow(
                 at=entry.at,

@@ -250,7 +250,7 @@ def test_p7_the_confirmation_page_names_the_purchase_by_token_only(
     product = ProductFactory(stock=3)
     order = place_order(customer=customer, quantities={product.pk: 1})
 
-    html = customer_client.get(f"/porosite/{order.number}/u-vendos/").content.decode()
+    html = customer_client.get(f"/porosite/{order.public_id}/u-vendos/").content.decode()
 
     (params,) = re.findall(r'data-analytics-event="purchase" data-analytics-params="([^"]*)"', html)
     purchase = json.loads(unescape(params))

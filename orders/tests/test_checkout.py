@@ -52,7 +52,9 @@ def test_checkout_places_order_takes_stock_and_mails_confirmation(
 ):
     response = customer_client.post(CHECKOUT, _new_address_form())
     order = Order.objects.get()
-    assert response["Location"] == f"/porosite/{order.number}/u-vendos/"
+    # Order pages are addressed by an opaque token, never the order number (P7).
+    assert response["Location"] == f"/porosite/{order.public_id}/u-vendos/"
+    assert order.number not in response["Location"]
     assert order.total == 2 * 49_990
     assert order.delivery_phone == "+355691234567"
     assert order.status == OrderStatus.PLACED
@@ -129,7 +131,7 @@ def test_order_history_and_detail(customer_client, placed_order):
 @pytest.mark.parametrize("name", ["orders:detail", "orders:placed", "orders:cancel"])
 def test_another_customer_gets_404_and_nothing_changes(client, other_customer, placed_order, name):
     client.force_login(other_customer)
-    url = reverse(name, kwargs={"number": placed_order.number})
+    url = reverse(name, kwargs={"token": placed_order.public_id})
     assert client.get(url).status_code in {404, 405}
     assert client.post(url).status_code == 404
     placed_order.refresh_from_db()
@@ -137,7 +139,7 @@ def test_another_customer_gets_404_and_nothing_changes(client, other_customer, p
 
 
 def test_customer_cancels_until_confirmed(customer_client, placed_order, product):
-    customer_client.post(reverse("orders:cancel", kwargs={"number": placed_order.number}))
+    customer_client.post(reverse("orders:cancel", kwargs={"token": placed_order.public_id}))
     placed_order.refresh_from_db()
     assert placed_order.status == OrderStatus.CANCELLED
     product.refresh_from_db()
@@ -149,8 +151,19 @@ def test_customer_cannot_cancel_a_confirmed_order(customer_client, placed_order)
 
     order_change_status(order=placed_order, to_status=OrderStatus.CONFIRMED, actor=None)
     response = customer_client.post(
-        reverse("orders:cancel", kwargs={"number": placed_order.number}), follow=True
+        reverse("orders:cancel", kwargs={"token": placed_order.public_id}), follow=True
     )
     assert "nuk mund të anulohet" in response.content.decode()
     placed_order.refresh_from_db()
     assert placed_order.status == OrderStatus.CONFIRMED
+
+
+def test_p7_an_old_link_by_order_number_takes_its_owner_to_the_token_address(
+    customer_client, placed_order, client, other_customer
+):
+    old = f"/porosite/{placed_order.number}/"
+    response = customer_client.get(old)
+    assert response.status_code == 302
+    assert response["Location"] == placed_order.get_absolute_url()
+    client.force_login(other_customer)
+    assert client.get(old).status_code == 404

@@ -29,6 +29,27 @@ FIELDS = [
 
 
 @pytest.fixture
+def customer_order(customer):  # type: ignore[no-untyped-def]
+    """The customer's own order, numbered as the entries below refer to it."""
+    from django.utils import timezone
+
+    from orders.models import Order
+
+    # Created directly: placing it would add the customer's own entry to the page.
+    return Order.objects.create(
+        number=ORDER_NUMBER,
+        customer=customer,
+        payment_method="cod",
+        delivery_name="Arta Hoxha",
+        delivery_phone="+355691234567",
+        delivery_municipality="tirane",
+        delivery_street="Rr. Myslym Shyri 10",
+        total=49_990,
+        placed_at=timezone.now(),
+    )
+
+
+@pytest.fixture
 def sales_agent():  # type: ignore[no-untyped-def]
     return UserFactory(is_staff=True, first_name="Gentian", last_name="Muratori")
 
@@ -72,7 +93,7 @@ def _mail_job_read(subject, *, job="mail.deliver_outbox_message"):  # type: igno
 
 
 def test_p5_staff_reveal_lists_role_order_link_data_and_tirane_time(
-    customer_client, customer, sales_agent
+    customer_client, customer, sales_agent, customer_order
 ):
     entry = _reveal(sales_agent, customer)
 
@@ -84,7 +105,7 @@ def test_p5_staff_reveal_lists_role_order_link_data_and_tirane_time(
     assert (row.who, row.what) == ("Shitje", "Pa")
     # Each human name once: the account's phone and the order's phone are both "Telefoni".
     assert row.data == "Emri, Telefoni, Rruga dhe numri"
-    order_url = reverse("orders:detail", kwargs={"number": ORDER_NUMBER})
+    order_url = reverse("orders:detail", kwargs={"token": customer_order.public_id})
     assert f'<a href="{order_url}">Porosia {ORDER_NUMBER}</a>' in body
     tirane = entry.at.astimezone(ZoneInfo("Europe/Tirane"))
     assert tirane.strftime("%H:%M") in body
@@ -229,7 +250,7 @@ def test_p5_newest_first_fifty_a_page(customer_client, customer, sales_agent):
     assert 'href="?faqe=2"' in first.content.decode()
 
 
-def test_p5_english_under_en(client, customer, sales_agent):
+def test_p5_english_under_en(client, customer, sales_agent, customer_order):
     client.force_login(customer)
     opened = _break_glass(sales_agent, customer)
     _reveal(sales_agent, customer, reference=str(opened.seq), basis=AccessBasis.BREAK_GLASS)
@@ -243,7 +264,9 @@ def test_p5_english_under_en(client, customer, sales_agent):
     assert (order.who, order.what, order.purpose) == ("Sales", "Viewed", f"Order {ORDER_NUMBER}")
     assert order.data == "First name, Phone, Street and number"
     with translation.override("en"):
-        assert order.purpose_url == reverse("orders:detail", kwargs={"number": ORDER_NUMBER})
+        assert order.purpose_url == reverse(
+            "orders:detail", kwargs={"token": customer_order.public_id}
+        )
     assert order.purpose_url.startswith("/en/")
     assert (job.who, job.what) == ("Automatic email delivery", "Automated read")
     assert break_glass.what == "Exceptional access"
