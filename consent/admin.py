@@ -73,18 +73,7 @@ class ConsentDecisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[typ
     date_hierarchy = "decided_at"
     show_full_result_count = False
     actions = [export_csv]
-    fields = readonly_fields = (
-        "decided_at",
-        "consent_id",
-        "user_id",
-        "action",
-        "channel",
-        "analytics",
-        "personalisation",
-        "banner_revision",
-        "policy_version",
-        "user_agent_hash",
-    )
+    fields = readonly_fields = EXPORT_COLUMNS
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consent.export_consentdecision")

@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.tests.factories import AddressFactory, UserFactory
 from consent.cookies import CONSENT_COOKIE
-from consent.state import ConsentState, current_policy_version
+from consent.tests.factories import chosen_consent_cookie
 
 if TYPE_CHECKING:
     from e2e.conftest import Catalogue, PageOpener
@@ -99,16 +97,8 @@ def test_keyboard_user_skips_to_content_and_searches(
 ) -> None:
     page = open_page()
     # A visitor who already chose: on a first visit the cookie banner takes the focus (P7).
-    chosen = ConsentState(
-        consent_id="0" * 32,
-        analytics=False,
-        personalisation=False,
-        revision=settings.CONSENT_BANNER_REVISION,
-        policy_version=current_policy_version(),
-        decided_at=timezone.now(),
-    )
     page.context.add_cookies(
-        [{"name": CONSENT_COOKIE, "value": chosen.to_cookie(), "url": live_server.url}]
+        [{"name": CONSENT_COOKIE, "value": chosen_consent_cookie(), "url": live_server.url}]
     )
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")

@@ -12,11 +12,10 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from catalog.tests.factories import ProductFactory
 from consent.cookies import CONSENT_COOKIE
-from consent.state import ConsentState, current_policy_version
+from consent.tests.factories import chosen_consent_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +36,7 @@ def shop() -> None:
 def _decided_client() -> Client:
     """Return a browser that already made a current choice."""
     client = Client()
-    state = ConsentState(
-        consent_id="0" * 32,
-        analytics=False,
-        personalisation=False,
-        revision=settings.CONSENT_BANNER_REVISION,
-        policy_version=current_policy_version(),
-        decided_at=timezone.now(),
-    )
-    client.cookies[CONSENT_COOKIE] = state.to_cookie()
+    client.cookies[CONSENT_COOKIE] = chosen_consent_cookie()
     return client
 
 
