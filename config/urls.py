@@ -1,14 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
-from django.views.i18n import set_language
+from django.urls import URLPattern, URLResolver, include, path
 
 admin.site.site_header = "3VFejzo — zyra"
 admin.site.site_title = "3VFejzo"
 admin.site.index_title = "Administrimi"
 
-urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+urlpatterns: list[URLPattern | URLResolver] = [
     path("_dev/mail/", include("mail.urls")),
 ]
 

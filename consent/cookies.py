@@ -88,7 +88,7 @@ COOKIES: tuple[CookieSpec, ...] = (
             "Mban zgjedhjen tuaj për cookies dhe numrin e rastësishëm që e lidh me "
             "regjistrin e pëlqimeve."
         ),
-        _("12 muaj"),
+        _("Sa vlen zgjedhja: 12 muaj, pastaj ju pyesim sërish"),
     ),
     CookieSpec(
         RECENTLY_VIEWED_COOKIE,

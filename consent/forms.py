@@ -28,7 +28,12 @@ class ConsentForm(forms.Form):
         label=_("Personalizim"),
         help_text=_('"Të parat së fundmi" dhe sugjerime nga produktet që keni parë.'),
     )
-    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_next(self) -> str:
+        # A return address too long to be one of ours is dropped, not the choice.
+        value: str = self.cleaned_data["next"]
+        return value if len(value) <= 2000 else ""
 
     def decision(self) -> tuple[DecisionAction, bool, bool]:
         """Return the action and the two choices the pressed button means."""

@@ -41,6 +41,11 @@ class ConsentDecision(models.Model):
     personalisation = models.BooleanField(_("Personalizim"))
     banner_revision = models.PositiveIntegerField(_("Versioni i banderolës"))
     policy_version = models.PositiveIntegerField(_("Versioni i politikës"))
+    google_analytics = models.BooleanField(
+        _("Banderola përmendte Google Analytics"),
+        default=False,
+        help_text=_("Nëse analitika e pranuar ishte Google Analytics."),
+    )
     user_agent_hash = models.CharField(_("Gjurma e shfletuesit"), max_length=64, blank=True)
     decided_at = models.DateTimeField(_("Koha"))
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consent.models import ConsentDecision, DecisionAction, DecisionChannel
-from consent.state import ConsentState, current_policy_version
+from consent.state import ConsentState, policy_version_in_force
 from privacy.crypto import blind_index
 
 USER_AGENT_PURPOSE = "consent.user_agent"
@@ -41,8 +41,10 @@ def consent_decide(
         analytics=analytics,
         personalisation=personalisation,
         revision=settings.CONSENT_BANNER_REVISION,
-        policy_version=current_policy_version(),
+        # The proof names the version in force now, not a cached one.
+        policy_version=policy_version_in_force(),
         decided_at=timezone.now(),
+        google=bool(settings.GA_MEASUREMENT_ID),
     )
     ConsentDecision.objects.create(
         consent_id=state.consent_id,
@@ -53,6 +55,7 @@ def consent_decide(
         personalisation=personalisation,
         banner_revision=state.revision,
         policy_version=state.policy_version,
+        google_analytics=state.google,
         user_agent_hash=user_agent_hash(user_agent),
         decided_at=state.decided_at,
     )
@@ -70,6 +73,7 @@ def consent_link_account(*, state: ConsentState, user: Any, user_agent: str) -> 
         personalisation=state.personalisation,
         banner_revision=state.revision,
         policy_version=state.policy_version,
+        google_analytics=state.google,
         user_agent_hash=user_agent_hash(user_agent),
         decided_at=timezone.now(),
     )

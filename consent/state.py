@@ -30,6 +30,9 @@ class ConsentState:
     revision: int
     policy_version: int
     decided_at: datetime
+    # Whether the banner named Google Analytics when this choice was made: turning GA on
+    # later must ask again those who agreed to anonymous statistics only.
+    google: bool = False
 
     def allows(self, category: CookieCategory) -> bool:
         if category == CookieCategory.NECESSARY:
@@ -47,6 +50,7 @@ class ConsentState:
                 "r": self.revision,
                 "v": self.policy_version,
                 "t": int(self.decided_at.timestamp()),
+                "g": int(self.google),
             },
             salt=SIGNING_SALT,
         )
@@ -62,6 +66,7 @@ class ConsentState:
                 revision=int(data["r"]),
                 policy_version=int(data["v"]),
                 decided_at=datetime.fromtimestamp(int(data["t"]), tz=UTC),
+                google=bool(data.get("g", 0)),
             )
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             return None
@@ -87,15 +92,25 @@ def allows(request: HttpRequest, category: CookieCategory) -> bool:
     return state.allows(category)
 
 
+# Page views read the policy version from a per-process cache for this long; a new
+# version clears this process's copy at once (consent.signals) and the others' within it.
+POLICY_VERSION_CACHE_SECONDS = 60
+
+
+def policy_version_in_force() -> int:
+    """Return the privacy policy version in force, from the database."""
+    from policy.models import DocumentKind
+    from policy.selectors import policy_current_version
+
+    return policy_current_version(kind=DocumentKind.PRIVACY)
+
+
 def current_policy_version() -> int:
-    """Return the privacy policy version in force, cached: a new one is rare and clears it."""
+    """Return the privacy policy version in force, cached briefly for page views."""
     version = cache.get(POLICY_VERSION_CACHE_KEY)
     if version is None:
-        from policy.models import DocumentKind
-        from policy.selectors import policy_current_version
-
-        version = policy_current_version(kind=DocumentKind.PRIVACY)
-        cache.set(POLICY_VERSION_CACHE_KEY, version, 60 * 60)
+        version = policy_version_in_force()
+        cache.set(POLICY_VERSION_CACHE_KEY, version, POLICY_VERSION_CACHE_SECONDS)
     return int(version)
 
 
@@ -104,6 +119,8 @@ def needs_asking(state: ConsentState | None) -> bool:
     if state is None:
         return True
     if state.revision < settings.CONSENT_BANNER_REVISION:
+        return True
+    if settings.GA_MEASUREMENT_ID and state.analytics and not state.google:
         return True
     if state.policy_version < current_policy_version():
         return True

@@ -15,7 +15,7 @@ from consent.cookies import CONSENT_COOKIE, COOKIES, CookieCategory
 from consent.forms import ConsentForm
 from consent.models import DecisionChannel
 from consent.services import consent_decide
-from consent.state import ConsentState, consent_from_request
+from consent.state import ConsentState, consent_from_request, needs_asking
 
 ANALYTICS_COOKIE_PREFIX = "_ga"
 
@@ -24,14 +24,24 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def analytics_cookie_domain(host: str) -> str | None:
+    """Return the domain Google sets its cookies on for this host: host-only for an IP
+    address or a single-label name, else the site's domain with a leading dot.
+
+    A response can delete a cookie under one domain only; the analytics script deletes
+    any other variants in the browser.
+    """
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if "." not in name or name.replace(".", "").isdigit() or ":" in name:
+        return None
+    return "." + name.removeprefix("www.")
+
+
 def _forget_analytics_cookies(request: HttpRequest, response: HttpResponse) -> None:
-    """Delete Google's cookies, which it sets on the site's domain with a leading dot."""
-    host = request.get_host().split(":")[0]
-    domains = {None, host, f".{host.removeprefix('www.')}"}
+    domain = analytics_cookie_domain(request.get_host())
     for name in request.COOKIES:
         if name.startswith(ANALYTICS_COOKIE_PREFIX):
-            for domain in domains:
-                response.delete_cookie(name, domain=domain)
+            response.delete_cookie(name, domain=domain)
 
 
 def _set_consent_cookie(request: HttpRequest, response: HttpResponse, state: ConsentState) -> None:
@@ -40,7 +50,9 @@ def _set_consent_cookie(request: HttpRequest, response: HttpResponse, state: Con
         state.to_cookie(),
         max_age=settings.CONSENT_MAX_AGE_DAYS * 24 * 60 * 60,
         secure=request.is_secure(),
-        httponly=True,
+        # Readable by our analytics script, which only ever uses it to stop analytics
+        # in a tab left open after a withdrawal elsewhere; the server checks the signature.
+        httponly=False,
         samesite="Lax",
     )
 
@@ -88,10 +100,12 @@ def decide(request: HttpRequest) -> HttpResponse:
 def cookie_page(request: HttpRequest) -> HttpResponse:
     """List every cookie from the registry, by category, and let the visitor change the choice."""
     state = consent_from_request(request)
+    # A choice that must be asked again is not offered ticked.
+    standing = state if state is not None and not needs_asking(state) else None
     form = ConsentForm(
         initial={
-            "analytics": bool(state and state.analytics),
-            "personalisation": bool(state and state.personalisation),
+            "analytics": bool(standing and standing.analytics),
+            "personalisation": bool(standing and standing.personalisation),
             "next": request.get_full_path(),
         }
     )

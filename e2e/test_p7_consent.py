@@ -511,7 +511,7 @@ def test_p7_the_banner_is_operable_by_keyboard(
     page.goto(live_server.url + "/")
     title = page.locator("#consent-title")
     choose = banner(page).get_by_role("button", name="Zgjidh")
-    details = page.locator("#consent-details")
+    details = page.locator("#consent-banner-details")
 
     # then: on a first visit the focus is in the banner
     expect(title).to_be_focused()
@@ -585,8 +585,9 @@ GEOMETRY = """() => {
         const box = element.getBoundingClientRect();
         return [box.left + window.scrollX, box.top + window.scrollY, box.width, box.height];
     };
+    // Not the document's height: while the banner asks, the page gets room below the
+    // footer so nothing stays hidden behind it; no element moves for that.
     return {
-        height: document.documentElement.scrollHeight,
         header: place(document.querySelector("header")),
         main: place(document.getElementById("main")),
         footer: place(document.querySelector("footer")),
@@ -722,3 +723,26 @@ def test_p7_every_cookie_of_the_shop_journey_is_registered_in_its_category(
     assert names >= GA_COOKIES
     categories = {spec.category for name in names if (spec := cookie_spec(name))}
     assert categories == set(CookieCategory)
+
+
+def test_p7_withdrawal_in_one_tab_stops_analytics_in_the_others(
+    open_shop: Any, live_server: Any, catalogue: Catalogue, ga_on: None
+) -> None:
+    page, traffic = open_shop()
+    page.goto(live_server.url + "/")
+    choose_in_banner(page, "Prano të gjitha")
+    wait_for_ga_cookies(page)
+    page.goto(live_server.url + catalogue.samsung[0].get_absolute_url())
+    wait_for_tag(page)
+    # the visitor withdraws in a second tab of the same browser
+    other = page.context.new_page()
+    other.goto(live_server.url + "/")
+    other.get_by_role("contentinfo").get_by_role("link", name="Cilësimet e cookies").click()
+    choose_in_banner(other, "Refuzo të gjitha")
+    before = len(traffic.google())
+    # and goes on shopping in the first one
+    page.bring_to_front()
+    page.get_by_role("button", name="Shto në shportë").click()
+    expect(page.get_by_role("status")).to_contain_text("u shtua në shportë")
+    assert traffic.google()[before:] == []
+    assert not [name for name in cookie_names(page) if name.startswith("_ga")]

@@ -129,7 +129,9 @@ def test_p7_a_new_banner_revision_asks_again_and_says_what_changed(client, setti
     assert " hidden" not in tag[: tag.index(">")]
     assert "Shtuam cookies për personalizimin." in html
     # and until answered, the old consent no longer counts
-    assert 'data-analytics="granted"' not in html
+    settings.GA_MEASUREMENT_ID = "G-TEST000000"
+    html = client.get("/").content.decode()
+    assert 'data-granted="false"' in html and 'data-granted="true"' not in html
     _choose(client, "reject_all")
     assert ConsentDecision.objects.order_by("-id").first().banner_revision == 2
 
@@ -212,3 +214,87 @@ def test_p7_sales_cannot_read_the_ledger(client):
     client.force_login(StaffFactory(role=Role.SALES))
     response = client.get(reverse("admin:consent_consentdecision_changelist"))
     assert response.status_code == 403
+
+
+def test_p7_turning_google_analytics_on_asks_again_who_agreed_to_anonymous_statistics(
+    client, settings
+):
+    _choose(client, "accept_all")
+    settings.GA_MEASUREMENT_ID = "G-TEST000000"
+    html = client.get("/").content.decode()
+    assert 'data-granted="false"' in html
+    tag = html[html.index('id="consent-banner"') :]
+    assert " hidden" not in tag[: tag.index(">")]
+    _choose(client, "accept_all")
+    assert ConsentDecision.objects.order_by("-id").first().google_analytics
+    assert 'data-granted="true"' in client.get("/").content.decode()
+
+
+def test_p7_a_newly_published_policy_version_asks_again_at_once(client):
+    from policy.models import DocumentKind, PolicyVersion
+
+    _choose(client, "accept_all")
+    client.get("/")  # the version in force is now cached
+    current = PolicyVersion.objects.filter(kind=DocumentKind.PRIVACY, language="sq").latest(
+        "version"
+    )
+    PolicyVersion.objects.create(
+        kind=DocumentKind.PRIVACY,
+        version=current.version + 1,
+        language="sq",
+        effective_date=current.effective_date,
+        body=current.body + "\nNdryshim.",
+    )
+    html = client.get("/").content.decode()
+    tag = html[html.index('id="consent-banner"') :]
+    assert " hidden" not in tag[: tag.index(">")]
+    _choose(client, "reject_all")
+    assert ConsentDecision.objects.order_by("-id").first().policy_version == current.version + 1
+
+
+def test_p7_google_cookies_are_deleted_on_the_domain_google_sets_them_on(client):
+    from consent.views import analytics_cookie_domain
+
+    assert analytics_cookie_domain("www.3vfejzo.al") == ".3vfejzo.al"
+    assert analytics_cookie_domain("3vfejzo.al:443") == ".3vfejzo.al"
+    assert analytics_cookie_domain("127.0.0.1:8000") is None
+    assert analytics_cookie_domain("localhost") is None
+    client.cookies["_ga"] = "GA1.1.1.1"
+    response = client.post(DECIDE, {"choice": "reject_all"}, HTTP_HOST="www.3vfejzo.al")
+    assert response.cookies["_ga"]["domain"] == ".3vfejzo.al"
+
+
+def test_p7_the_cookie_page_does_not_tick_a_choice_that_must_be_asked_again(client, settings):
+    _choose(client, "accept_all")
+    page = client.get(reverse("consent:cookies")).content.decode()
+    settings_form = page[page.index('id="cilesimet"') : page.index("cookie-category")]
+    assert settings_form.count(" checked>") == 2
+    settings.CONSENT_BANNER_REVISION = 2
+    page = client.get(reverse("consent:cookies")).content.decode()
+    settings_form = page[page.index('id="cilesimet"') :]
+    assert " checked>" not in settings_form
+
+
+def test_p7_a_stale_choice_is_not_linked_to_the_account_at_sign_in(client, settings):
+    _choose(client, "accept_all")
+    settings.CONSENT_BANNER_REVISION = 2
+    customer = UserFactory()
+    client.post(
+        reverse("accounts:login"),
+        {"username": customer.email, "password": "fjalekalim-i-sigurt-42"},
+    )
+    assert not ConsentDecision.objects.filter(action=DecisionAction.LINK_ACCOUNT).exists()
+
+
+def test_p7_a_long_return_address_does_not_lose_the_choice(client):
+    response = client.post(DECIDE, {"choice": "reject_all", "next": "/?" + "u" * 3000})
+    assert response["Location"] == "/"
+    assert ConsentDecision.objects.count() == 1
+
+
+def test_p7_the_choice_is_protected_from_other_sites():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(DECIDE, {"choice": "accept_all"})
+    assert response.status_code == 403
+    assert not ConsentDecision.objects.exists()

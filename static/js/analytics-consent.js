@@ -12,7 +12,9 @@
  *    purchase on load, add_to_cart when the add-to-cart form is submitted. They carry
  *    SKUs, prices, quantities, currency and totals only.
  * 4. Withdrawal: consent update denied, ga-disable-<ID>, the _ga cookies deleted on this
- *    host and its parent domains; nothing more is sent.
+ *    host and its parent domains; nothing more is sent. A choice made in another tab
+ *    reaches this one on a BroadcastChannel, and the choice cookie is read again before
+ *    every event, so a tab left open never sends after a withdrawal elsewhere.
  */
 (function () {
   "use strict";
@@ -24,6 +26,7 @@
   }
   var TAG_URL = "https://www.googletagmanager.com/gtag/js?id=";
   var disableFlag = "ga-disable-" + id;
+  var CONSENT_COOKIE = "fejzo_consent";
 
   window.dataLayer = window.dataLayer || [];
   function gtag() {
@@ -126,17 +129,56 @@
     forgetCookies();
   }
 
-  document.addEventListener("consent:changed", function (event) {
-    if (event.detail && event.detail.analytics) {
+  function follow(choice) {
+    if (choice && choice.analytics) {
       grant();
     } else {
       withdraw();
     }
+  }
+
+  // The choice cookie holds signed JSON: "<base64 payload>:<signature>". Only the
+  // server trusts it; here it only ever stops analytics, never starts it.
+  function cookieStillGrants() {
+    var raw = document.cookie.split(";").map(function (pair) {
+      return pair.trim();
+    }).filter(function (pair) {
+      return pair.indexOf(CONSENT_COOKIE + "=") === 0;
+    })[0];
+    if (!raw) {
+      return false;
+    }
+    try {
+      var payload = raw.slice(CONSENT_COOKIE.length + 1).replace(/^"|"$/g, "").split(":")[0];
+      var base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
+      base64 += "====".slice(base64.length % 4 || 4);
+      return JSON.parse(window.atob(base64)).a === 1;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function stillGranted() {
+    if (granted && !cookieStillGrants()) {
+      withdraw();
+    }
+    return granted;
+  }
+
+  document.addEventListener("consent:changed", function (event) {
+    follow(event.detail);
   });
+  if ("BroadcastChannel" in window) {
+    new window.BroadcastChannel("fejzo-consent").addEventListener("message", function (event) {
+      follow(event.data);
+    });
+  }
+  document.addEventListener("visibilitychange", stillGranted);
+  window.addEventListener("pageshow", stillGranted);
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!granted || !(form instanceof HTMLFormElement) || !form.dataset.analyticsAddToCart) {
+    if (!(form instanceof HTMLFormElement) || !form.dataset.analyticsAddToCart || !stillGranted()) {
       return;
     }
     var params = JSON.parse(form.dataset.analyticsAddToCart);

@@ -23,7 +23,7 @@
   var form = banner.querySelector("[data-consent-form]");
   var title = banner.querySelector("#consent-title");
   var choose = banner.querySelector("[data-consent-choose]");
-  var details = banner.querySelector("#consent-details");
+  var details = banner.querySelector("[data-consent-details]");
   // The footer link the banner was reopened from, while it is open that way.
   var reopenedFrom = null;
 
@@ -62,6 +62,7 @@
     var returnTo = reopenedFrom;
     setDetails(false);
     banner.hidden = true;
+    document.body.classList.remove("consent-asking");
     reopenedFrom = null;
     // Focus must not stay on what just vanished.
     focus(returnTo || document.getElementById("main"));
@@ -154,6 +155,10 @@
             reflect(detail);
             hideBanner();
             document.dispatchEvent(new CustomEvent("consent:changed", { detail: detail }));
+            // Other open tabs of the shop follow the choice at once.
+            if ("BroadcastChannel" in window) {
+              new window.BroadcastChannel("fejzo-consent").postMessage(detail);
+            }
           },
           // Only a failed request falls back: the choice was not recorded.
           function () {
