@@ -154,6 +154,10 @@
             };
             reflect(detail);
             hideBanner();
+            var status = document.querySelector("[data-consent-status]");
+            if (status) {
+              status.textContent = status.dataset.savedText || "";
+            }
             document.dispatchEvent(new CustomEvent("consent:changed", { detail: detail }));
             // Other open tabs of the shop follow the choice at once.
             if ("BroadcastChannel" in window) {
