@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from privacy.audit import CANONICAL_COLUMNS
 from privacy.models import AccessEntry
 from staff.admin_base import ReadOnlyAdmin
 
@@ -25,19 +26,5 @@ class AccessEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
     search_fields = ["=subject__id", "=actor__id", "reference"]
     date_hierarchy = "at"
     show_full_result_count = False
-    fields = readonly_fields = (
-        "seq",
-        "at",
-        "actor_kind",
-        "actor_label",
-        "actor_id",
-        "subject_id",
-        "action",
-        "fields",
-        "basis",
-        "reference",
-        "reason",
-        "ip_address",
-        "prev_hash",
-        "entry_hash",
-    )
+    # What the hash covers, then the hashes: the page shows exactly what audit_verify checks.
+    fields = readonly_fields = (*CANONICAL_COLUMNS, "prev_hash", "entry_hash")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -50,21 +51,17 @@ def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
     roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
     path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
     context = {"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"}
-    for officer in officers:
+    # No other officer to tell (none appointed, or the officer broke the glass): the
+    # notice goes to the address that always reaches someone.
+    recipients: list[tuple[str, str, Any]] = [
+        (officer.email, officer.language, officer) for officer in officers
+    ] or [(settings.FEJZO_DPO_FALLBACK_EMAIL, "sq", None)]
+    for to_address, language, recipient in recipients:
         mail_enqueue(
             kind=MailKind.BREAK_GLASS,
-            to_address=officer.email,
-            language=officer.language,
-            recipient=officer,
+            to_address=to_address,
+            language=language,
+            recipient=recipient,
             context=context,
         )
-    if not officers:
-        # No other officer to tell (none appointed, or the officer broke the glass):
-        # the notice goes to the address that always reaches someone.
-        mail_enqueue(
-            kind=MailKind.BREAK_GLASS,
-            to_address=settings.FEJZO_DPO_FALLBACK_EMAIL,
-            language="sq",
-            context=context,
-        )
-    return max(len(officers), 1)
+    return len(recipients)
