@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
     path("", include("privacy.urls")),
     path("", include("consent.urls")),
+    path("", include("subscriptions.urls")),
     path("llogaria/", include("accounts.urls")),
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),

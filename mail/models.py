@@ -16,6 +16,7 @@ class MailKind(models.TextChoices):
     ORDER_CONFIRMATION = "order_confirmation", _("Konfirmim porosie")
     ORDER_STATUS = "order_status", _("Ndryshim statusi i porosisë")
     BREAK_GLASS = "break_glass", _("Njoftim për hapje të jashtëzakonshme")
+    SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Konfirmim abonimi")
 
 
 class OutboxStatus(models.TextChoices):

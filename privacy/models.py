@@ -19,6 +19,7 @@ class Job(models.TextChoices):
 
     DELIVER_MAIL = "mail.deliver_outbox_message", _("Dërgimi automatik i email-eve")
     ROTATE_KEYS = "privacy.rotate_keys", _("Ndërrimi i çelësave të enkriptimit")
+    SEND_CAMPAIGN = "campaigns.send", _("Dërgimi i një fushate me email")
 
 
 class AccessAction(models.TextChoices):

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "mail",
     "privacy",
     "consent",
+    "subscriptions",
+    "campaigns",
     "support",
     "staff",
 ]
@@ -321,3 +323,17 @@ CONSENT_MAX_AGE_DAYS = env_int_default("CONSENT_MAX_AGE_DAYS", 365)
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID", "")
 # Break-glass notices go here when no other data-protection officer has an account.
 FEJZO_DPO_FALLBACK_EMAIL = env_str("FEJZO_DPO_FALLBACK_EMAIL", CONTACT_EMAIL)
+
+# Marketing mail (P8, P13). Visitor sign-ups not confirmed within this many days are
+# deleted, and their confirmation link stops working.
+SUBSCRIPTION_UNCONFIRMED_DAYS = 7
+# The campaign engine: recipients per claim, how long a claim outlives a silent worker,
+# how long one task runs before handing over (so order mail is never stuck behind a
+# campaign), how many tasks share a campaign, and a per-worker cap in messages a
+# second (0 = no cap).
+CAMPAIGN_BATCH_SIZE = 100
+CAMPAIGN_LEASE_SECONDS = env_int_default("CAMPAIGN_LEASE_SECONDS", 120)
+CAMPAIGN_TASK_SECONDS = 20
+CAMPAIGN_PARALLEL_TASKS = env_int_default("CAMPAIGN_PARALLEL_TASKS", 4)
+CAMPAIGN_RATE_PER_WORKER = env_int_default("CAMPAIGN_RATE_PER_WORKER", 0)
+CAMPAIGN_MAX_ATTEMPTS = 5

@@ -1,0 +1,229 @@
+"""Campaign writes: test send, schedule, start, cancel. Views, admin and tasks call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from campaigns.engine import _table
+from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
+from campaigns.rendering import (
+    RenderedCampaign,
+    message_bytes,
+    message_parts,
+    preview_urls,
+    render_campaign,
+    test_message_id,
+)
+from campaigns.transport import Envelope, open_transport
+from subscriptions.models import Subscriber, Suppression, Topic
+from subscriptions.services import audience_filter
+
+
+class CampaignNotEditable(Exception):
+    """Only a draft or a scheduled campaign can be scheduled, started or changed."""
+
+
+class CampaignEmpty(Exception):
+    """No subscriber would receive the campaign."""
+
+
+def audience(topic: Topic | str) -> Any:
+    """Subscribers a campaign on this topic reaches now: subscribed, confirmed, not suppressed.
+
+    One row per subscriber: a subscriber has at most one subscription per topic.
+    """
+    suppressed = Suppression.objects.values("address_index")
+    return (
+        Subscriber.objects.filter(audience_filter(Topic(topic)))
+        .exclude(email_index__in=suppressed)
+    )
+
+
+def campaign_audience_count(campaign: Campaign) -> int:
+    return int(audience(campaign.topic).count())
+
+
+def campaign_preview(campaign: Campaign, language: str) -> RenderedCampaign:
+    """The message as a recipient sees it, with links that name nobody."""
+    rendered = render_campaign(campaign, language)
+    unsubscribe, preferences = preview_urls(rendered.language)
+    return RenderedCampaign(
+        language=rendered.language,
+        subject=rendered.subject,
+        text=rendered.text.replace("@@UNSUBSCRIBE_URL@@", unsubscribe).replace(
+            "@@PREFERENCES_URL@@", preferences
+        ),
+        html=rendered.html.replace("@@UNSUBSCRIBE_URL@@", unsubscribe).replace(
+            "@@PREFERENCES_URL@@", preferences
+        ),
+    )
+
+
+def campaign_send_test(*, campaign: Campaign, actor: User, language: str = "sq") -> None:
+    """Send the campaign to the staff member's own address, now, marked as a test."""
+    rendered = campaign_preview(campaign, language)
+    test = RenderedCampaign(
+        language=rendered.language,
+        subject=f"[TEST] {rendered.subject}",
+        text=rendered.text,
+        html=rendered.html,
+    )
+    parts = message_parts(test, campaign)
+    unsubscribe, preferences = preview_urls(rendered.language)
+    data = message_bytes(
+        parts,
+        to_address=actor.email,
+        message_id=test_message_id(),
+        unsubscribe_url=unsubscribe,
+        preferences_url=preferences,
+    )
+    transport = open_transport()
+    try:
+        transport.send(
+            Envelope(sender=parts.envelope_from, recipient=actor.email, data=data), lambda: True
+        )
+    finally:
+        transport.close()
+
+
+def _editable(campaign: Campaign) -> Campaign:
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+        raise CampaignNotEditable(locked.status)
+    return locked
+
+
+def campaign_schedule(*, campaign: Campaign, when: datetime, actor: User) -> Campaign:
+    """Start the campaign by itself at `when` (a later schedule replaces an earlier one)."""
+    from campaigns.tasks import campaign_start_when_due
+
+    with transaction.atomic():
+        locked = _editable(campaign)
+        locked.status = CampaignStatus.SCHEDULED
+        locked.scheduled_for = when
+        locked.save(update_fields=["status", "scheduled_for"])
+        campaign_start_when_due.using(run_after=when).enqueue(locked.pk)
+    return locked
+
+
+def campaign_unschedule(*, campaign: Campaign, actor: User) -> Campaign:
+    with transaction.atomic():
+        locked = _editable(campaign)
+        locked.status = CampaignStatus.DRAFT
+        locked.scheduled_for = None
+        locked.save(update_fields=["status", "scheduled_for"])
+    return locked
+
+
+def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
+    """Take the audience now and queue the sending tasks; return the number of recipients.
+
+    The audience is copied with one INSERT … SELECT, so a campaign of any size starts in
+    one statement, and opt-outs from here on are checked again for every message.
+    """
+    from campaigns.tasks import campaign_send_batch
+
+    with transaction.atomic():
+        locked = _editable(campaign)
+        query, params = audience(locked.topic).values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(Delivery)} "
+                "(campaign_id, subscriber_id, state, owner, attempts, error) "
+                f"SELECT %s, audience.pk, %s, '', 0, '' FROM ({query}) audience",  # noqa: S608
+                [locked.pk, DeliveryState.QUEUED, *params],
+            )
+            recipients = cursor.rowcount
+        if recipients <= 0:
+            raise CampaignEmpty
+        locked.status = CampaignStatus.SENDING
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["status", "started_at"])
+        batches = -(-recipients // settings.CAMPAIGN_BATCH_SIZE)
+        for _ in range(min(settings.CAMPAIGN_PARALLEL_TASKS, batches)):
+            campaign_send_batch.enqueue(locked.pk)
+    return recipients
+
+
+def campaign_start_scheduled(*, campaign_id: int) -> bool:
+    campaign = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SCHEDULED).first()
+    if campaign is None or campaign.scheduled_for is None:
+        return False
+    if campaign.scheduled_for > timezone.now():
+        # Rescheduled to later: the task queued for the new time starts it.
+        return False
+    try:
+        campaign_start(campaign=campaign, actor=None)
+    except (CampaignEmpty, CampaignNotEditable):
+        Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SCHEDULED).update(
+            status=CampaignStatus.SENT, finished_at=timezone.now()
+        )
+        return False
+    return True
+
+
+def campaign_cancel(*, campaign: Campaign, actor: User) -> int:
+    """Stop a campaign: nothing not yet sent goes out. Return how many were withdrawn."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status in (CampaignStatus.SENT, CampaignStatus.CANCELLED):
+            return 0
+        locked.status = CampaignStatus.CANCELLED
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "finished_at"])
+        # Claimed rows stay claimed until their sender's next commit finds them withdrawn.
+        return Delivery.objects.filter(campaign=locked, state=DeliveryState.QUEUED).update(
+            state=DeliveryState.SKIPPED
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Counts only: how a campaign is going, never who received it."""
+
+    queued: int
+    sending: int
+    sent: int
+    failed: int
+    skipped: int
+    unsubscribed_since: int
+
+    @property
+    def total(self) -> int:
+        return self.queued + self.sending + self.sent + self.failed + self.skipped
+
+
+def campaign_progress(campaign: Campaign) -> Progress:
+    from django.db.models import Count
+
+    from subscriptions.models import SubscriptionAction, SubscriptionEvent
+
+    counts = dict(
+        Delivery.objects.filter(campaign=campaign)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    unsubscribed = (
+        SubscriptionEvent.objects.filter(
+            action=SubscriptionAction.UNSUBSCRIBED, campaign_id=campaign.pk
+        )
+        .values("subscriber_id")
+        .distinct()
+        .count()
+    )
+    return Progress(
+        queued=counts.get(DeliveryState.QUEUED, 0),
+        sending=counts.get(DeliveryState.CLAIMED, 0),
+        sent=counts.get(DeliveryState.SENT, 0),
+        failed=counts.get(DeliveryState.FAILED, 0),
+        skipped=counts.get(DeliveryState.SKIPPED, 0),
+        unsubscribed_since=unsubscribed,
+    )

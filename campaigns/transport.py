@@ -1,0 +1,195 @@
+"""Hand one campaign message to the mail system with the commit point in the right place.
+
+At-most-once needs the database to say "sent" before the message can exist at the
+server, and the window between the two to be as short as possible. Over SMTP the
+message becomes the server's only when the final "." of DATA arrives: the whole
+message is written first, then the caller's `commit` runs (it records the message as
+sent, or refuses because the person unsubscribed a moment ago), and only then does the
+"." go out. A worker killed before the commit leaves a half-written DATA that the
+server discards, so the message may safely be sent again; a worker killed after it
+has already recorded the send. One connection is reused for every message a worker
+sends.
+
+Other backends (the development Maildir, django-anymail providers) have no such
+split: the commit runs first and the backend sends after it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.utils.module_loading import import_string
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    # The caller's commit refused: nothing reached the server.
+    WITHDRAWN = "withdrawn"
+
+
+class RecipientRefused(Exception):
+    """The server refused the address for good (5xx): never retried, and suppressed."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class TemporaryFailure(Exception):
+    """The server or the connection failed before the commit: the message may go again."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary)
+        self.summary = summary
+
+
+class RejectedAfterCommit(Exception):
+    """The server answered the final "." with an error; known not delivered."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+        self.permanent = code >= 500
+
+
+@dataclass(frozen=True)
+class Envelope:
+    sender: str
+    recipient: str
+    data: bytes
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+class SMTPTransport:
+    """One reused SMTP connection, configured from Django's EMAIL_* settings."""
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        timeout = settings.EMAIL_TIMEOUT
+        smtp: smtplib.SMTP
+        if settings.EMAIL_USE_SSL:
+            smtp = smtplib.SMTP_SSL(
+                settings.EMAIL_HOST,
+                settings.EMAIL_PORT,
+                timeout=timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=timeout)
+            if settings.EMAIL_USE_TLS:
+                smtp.starttls(context=ssl.create_default_context())
+        if settings.EMAIL_HOST_USER:
+            smtp.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+        smtp.ehlo_or_helo_if_needed()
+        return smtp
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            self._smtp = self._connect()
+        return self._smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+    def _drop(self) -> None:
+        # Closing mid-DATA is how a half-written message is abandoned: the server
+        # discards a DATA section that never received its final ".".
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+    def send(self, envelope: Envelope, commit: Callable[[], bool]) -> Outcome:
+        try:
+            smtp = self._connection()
+            code, _reply = smtp.mail(envelope.sender)
+            if code != 250:
+                raise TemporaryFailure(f"MAIL {code}")
+            code, _reply = smtp.rcpt(envelope.recipient)
+            if code >= 500:
+                smtp.rset()
+                raise RecipientRefused(code)
+            if code not in (250, 251):
+                smtp.rset()
+                raise TemporaryFailure(f"RCPT {code}")
+            code, _reply = smtp.docmd("data")
+            if code != 354:
+                smtp.rset()
+                raise TemporaryFailure(f"DATA {code}")
+            data = _LEADING_DOT.sub(b"..", envelope.data)
+            if not data.endswith(b"\r\n"):
+                data += b"\r\n"
+            smtp.send(data)
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise TemporaryFailure(type(exc).__name__) from exc
+        if not commit():
+            self._drop()
+            return Outcome.WITHDRAWN
+        try:
+            smtp.send(b".\r\n")
+            code, _reply = smtp.getreply()
+        except (smtplib.SMTPException, OSError):
+            # The "." may or may not have arrived: the send stays recorded, never repeated.
+            self._drop()
+            return Outcome.SENT
+        if code != 250:
+            raise RejectedAfterCommit(code)
+        return Outcome.SENT
+
+
+class BackendTransport:
+    """Any other Django email backend: commit first, then hand the message over."""
+
+    def __init__(self) -> None:
+        self._connection = get_connection(fail_silently=False)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def send(self, envelope: Envelope, commit: Callable[[], bool]) -> Outcome:
+        if not commit():
+            return Outcome.WITHDRAWN
+        message = _RawMessage(envelope)
+        self._connection.send_messages([message])
+        return Outcome.SENT
+
+
+class _RawMessage(EmailMessage):
+    """An EmailMessage whose bytes are already assembled, for backends that want objects."""
+
+    def __init__(self, envelope: Envelope) -> None:
+        super().__init__(from_email=envelope.sender, to=[envelope.recipient])
+        self._raw = envelope.data
+
+    def message(self, *, policy: object = None) -> object:  # type: ignore[override]
+        import email
+        from email.policy import SMTP
+
+        return email.message_from_bytes(self._raw, policy=SMTP)
+
+
+Transport = SMTPTransport | BackendTransport
+
+
+def open_transport() -> Transport:
+    backend = import_string(settings.EMAIL_BACKEND)
+    if isinstance(backend, type) and issubclass(backend, SMTPBackend):
+        return SMTPTransport()
+    return BackendTransport()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SubscriptionsConfig(AppConfig):
+    name = "subscriptions"
+    verbose_name = _("Abonimet në email")
+
+    def ready(self) -> None:
+        from subscriptions import signals  # noqa: F401  (provider bounce and complaint events)

@@ -1,0 +1,403 @@
+"""Subscription writes: choose, confirm, unsubscribe, record an opt-out, suppress (P8, P13).
+
+Every change appends a SubscriptionEvent in the same transaction: who, which channel,
+which topic. Unsubscribing takes effect when the transaction commits; the campaign
+engine checks the same rows in the statement that commits each message as sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User, normalise_email
+from mail.models import MailKind
+from mail.services import mail_enqueue
+from privacy.crypto import blind_index
+from subscriptions.models import (
+    ADDRESS_INDEX_PURPOSE,
+    STAFF_CHANNELS,
+    Channel,
+    Subscriber,
+    Subscription,
+    SubscriptionAction,
+    SubscriptionEvent,
+    Suppression,
+    SuppressionReason,
+    Topic,
+)
+from subscriptions.tokens import (
+    confirmation_public_id,
+    confirmation_token,
+    preferences_token,
+    unsubscribe_token,
+    unsubscribe_token_read,
+)
+
+
+class OptOutChannelInvalid(ValueError):
+    """A staff-recorded opt-out must say how the person told us (P13)."""
+
+
+def address_index(email: str) -> str:
+    """Return the keyed hash that stands for an address in subscriptions and suppression."""
+    return blind_index(normalise_email(email), purpose=ADDRESS_INDEX_PURPOSE)
+
+
+def _actor_label(actor: Any | None, channel: Channel) -> str:
+    if actor is None:
+        return ""
+    if getattr(actor, "is_staff", False):
+        return str(actor.get_full_name() or actor.pk)[:80]
+    return ""
+
+
+def _event(
+    subscriber: Subscriber | None,
+    *,
+    action: SubscriptionAction,
+    channel: Channel,
+    actor: Any | None,
+    topic: Topic | str = "",
+    note: str = "",
+    campaign_id: int | None = None,
+) -> SubscriptionEvent:
+    return SubscriptionEvent.objects.create(
+        subscriber=subscriber,
+        topic=topic,
+        action=action,
+        channel=channel,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_actor_label(actor, channel),
+        note=note,
+        campaign_id=campaign_id,
+    )
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def preferences_url(subscriber: Subscriber) -> str:
+    with translation.override(subscriber.language):
+        path = reverse("subscriptions:preferences", args=[preferences_token(subscriber.public_id)])
+    return _absolute(path)
+
+
+def unsubscribe_url(
+    subscriber: Subscriber | str,
+    *,
+    topic: Topic | None,
+    campaign_id: int | None = None,
+    language: str | None = None,
+) -> str:
+    """The RFC 8058 one-click address: a POST unsubscribes, a GET shows a button."""
+    if isinstance(subscriber, Subscriber):
+        public_id, language = subscriber.public_id, subscriber.language
+    else:
+        public_id = subscriber
+    token = unsubscribe_token(public_id, topic=topic, campaign_id=campaign_id)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        path = reverse("subscriptions:unsubscribe", args=[token])
+    return _absolute(path)
+
+
+def subscriber_for_user(user: User) -> Subscriber:
+    """Return the customer's subscriber row, creating it and keeping its address current."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(user=user).first()
+        if subscriber is None:
+            index = address_index(user.email)
+            # A visitor who subscribed in the footer and registers later is the same person.
+            subscriber = Subscriber.objects.select_for_update().filter(email_index=index).first()
+            if subscriber is None or (subscriber.user_id and subscriber.user_id != user.pk):
+                return Subscriber.objects.create(
+                    user=user, email=user.email, language=user.language
+                )
+            subscriber.user = user
+            subscriber.save(update_fields=["user"])
+        if subscriber.email_index != address_index(user.email):
+            subscriber.email = user.email
+            subscriber.save(update_fields=["email", "email_index"])
+        return subscriber
+
+
+def subscription_change(
+    *,
+    subscriber: Subscriber,
+    topics: dict[Topic, bool],
+    channel: Channel,
+    actor: Any | None,
+    note: str = "",
+    campaign_id: int | None = None,
+) -> list[Topic]:
+    """Set the listed topics on or off; return the topics that actually changed."""
+    changed: list[Topic] = []
+    with transaction.atomic():
+        current = {
+            row.topic: row
+            for row in Subscription.objects.select_for_update().filter(subscriber=subscriber)
+        }
+        for topic, wanted in topics.items():
+            row = current.get(topic)
+            if row is not None and row.active == wanted:
+                continue
+            if row is None and not wanted:
+                continue
+            if row is None:
+                Subscription.objects.create(subscriber=subscriber, topic=topic, active=True)
+            else:
+                row.active = wanted
+                row.save(update_fields=["active", "changed_at"])
+            _event(
+                subscriber,
+                action=SubscriptionAction.SUBSCRIBED if wanted else SubscriptionAction.UNSUBSCRIBED,
+                channel=channel,
+                actor=actor,
+                topic=topic,
+                note=note,
+                campaign_id=campaign_id,
+            )
+            changed.append(topic)
+        if any(topics.values()) and channel in (Channel.PREFERENCE_PAGE, Channel.ACCOUNT):
+            # The person asked for mail again themselves, from their own mailbox's link
+            # or their account: a past "unsubscribe from all" no longer stands.
+            _unsuppress(subscriber, reasons=[SuppressionReason.UNSUBSCRIBED], channel=channel)
+    return changed
+
+
+def subscriptions_choose_at_registration(*, user: User, topics: Iterable[Topic]) -> None:
+    """Record the boxes ticked at registration (none are ticked by default)."""
+    chosen = list(topics)
+    if not chosen:
+        return
+    subscriber = subscriber_for_user(user)
+    subscription_change(
+        subscriber=subscriber,
+        topics=dict.fromkeys(chosen, True),
+        channel=Channel.REGISTRATION,
+        actor=user,
+    )
+
+
+def footer_subscribe(*, email: str, topics: Iterable[Topic], language: str) -> None:
+    """Start a double opt-in: record the wish, mail a confirmation link, send nothing else.
+
+    The answer is the same whether the address is new, known or suppressed, so the form
+    tells nobody which addresses are on the list.
+    """
+    chosen = list(topics) or [Topic.NEWSLETTER]
+    with transaction.atomic():
+        index = address_index(email)
+        subscriber = Subscriber.objects.select_for_update().filter(email_index=index).first()
+        if subscriber is None:
+            try:
+                with transaction.atomic():
+                    subscriber = Subscriber.objects.create(
+                        email=normalise_email(email), language=language
+                    )
+            except IntegrityError:
+                subscriber = Subscriber.objects.get(email_index=index)
+        subscription_change(
+            subscriber=subscriber,
+            topics=dict.fromkeys(chosen, True),
+            channel=Channel.FOOTER_FORM,
+            actor=None,
+        )
+        if subscriber.confirmed_at is None or is_suppressed_index(subscriber.email_index):
+            with translation.override(subscriber.language):
+                path = reverse(
+                    "subscriptions:confirm", args=[confirmation_token(subscriber.public_id)]
+                )
+            mail_enqueue(
+                kind=MailKind.SUBSCRIPTION_CONFIRM,
+                to_address=subscriber.email,
+                language=subscriber.language,
+                context={
+                    "confirm_url": _absolute(path),
+                    "topics": [Topic(topic).label for topic in chosen],
+                    "valid_days": settings.SUBSCRIPTION_UNCONFIRMED_DAYS,
+                },
+            )
+
+
+def subscription_confirm(*, token: str) -> Subscriber | None:
+    """Confirm a footer sign-up from the link mailed to the address; None if not valid."""
+    public_id = confirmation_public_id(token)
+    if public_id is None:
+        return None
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(public_id=public_id).first()
+        if subscriber is None:
+            return None
+        if subscriber.confirmed_at is None:
+            subscriber.confirmed_at = timezone.now()
+            subscriber.save(update_fields=["confirmed_at"])
+            _event(
+                subscriber,
+                action=SubscriptionAction.CONFIRMED,
+                channel=Channel.EMAIL_CONFIRMATION,
+                actor=None,
+            )
+        # Confirming from one's own mailbox is a fresh, explicit wish for mail.
+        _unsuppress(
+            subscriber,
+            reasons=[SuppressionReason.UNSUBSCRIBED],
+            channel=Channel.EMAIL_CONFIRMATION,
+        )
+    return subscriber
+
+
+def unsubscribe_one_click(*, token: str) -> None:
+    """Act on an RFC 8058 POST: stop the list the message came from, at once.
+
+    Unknown, erased or forged tokens are accepted silently: the answer never reveals
+    whether an address is or was subscribed.
+    """
+    parsed = unsubscribe_token_read(token)
+    if parsed is None:
+        return
+    with transaction.atomic():
+        subscriber = Subscriber.objects.filter(public_id=parsed.public_id).first()
+        if subscriber is None:
+            return
+        topics = [parsed.topic] if parsed.topic else list(Topic)
+        subscription_change(
+            subscriber=subscriber,
+            topics=dict.fromkeys(topics, False),
+            channel=Channel.ONE_CLICK,
+            actor=None,
+            campaign_id=parsed.campaign_id,
+        )
+
+
+def unsubscribe_all(
+    *,
+    subscriber: Subscriber,
+    channel: Channel,
+    actor: Any | None,
+    note: str = "",
+    campaign_id: int | None = None,
+) -> None:
+    """Stop every topic and put the address on the suppression list (a global unsubscribe)."""
+    with transaction.atomic():
+        subscription_change(
+            subscriber=subscriber,
+            topics=dict.fromkeys(Topic, False),
+            channel=channel,
+            actor=actor,
+            note=note,
+            campaign_id=campaign_id,
+        )
+        _suppress_index(
+            subscriber.email_index,
+            reason=SuppressionReason.UNSUBSCRIBED,
+            subscriber=subscriber,
+            channel=channel,
+            actor=actor,
+        )
+
+
+def opt_out_record(
+    *,
+    user: User,
+    channel: Channel,
+    note: str,
+    actor: User,
+    topics: Iterable[Topic] | None = None,
+) -> None:
+    """Record an opt-out a person told staff by phone, in person or by email (P13).
+
+    It takes effect when this returns: the next send, and every message of a running
+    campaign not yet sent, checks these rows.
+    """
+    if channel not in STAFF_CHANNELS:
+        raise OptOutChannelInvalid(channel)
+    subscriber = subscriber_for_user(user)
+    chosen = list(topics) if topics is not None else list(Topic)
+    with transaction.atomic():
+        if set(chosen) == set(Topic):
+            unsubscribe_all(subscriber=subscriber, channel=channel, actor=actor, note=note)
+        else:
+            subscription_change(
+                subscriber=subscriber,
+                topics=dict.fromkeys(chosen, False),
+                channel=channel,
+                actor=actor,
+                note=note,
+            )
+
+
+def is_suppressed_index(index: str) -> bool:
+    return Suppression.objects.filter(address_index=index).exists()
+
+
+def is_suppressed(email: str) -> bool:
+    return is_suppressed_index(address_index(email))
+
+
+def _suppress_index(
+    index: str,
+    *,
+    reason: SuppressionReason,
+    subscriber: Subscriber | None,
+    channel: Channel,
+    actor: Any | None,
+) -> bool:
+    created = False
+    with transaction.atomic():
+        _row, created = Suppression.objects.get_or_create(
+            address_index=index, defaults={"reason": reason}
+        )
+        if created:
+            _event(subscriber, action=SubscriptionAction.SUPPRESSED, channel=channel, actor=actor)
+    return created
+
+
+def suppression_add(*, email: str, reason: SuppressionReason, channel: Channel) -> bool:
+    """Never mail this address marketing again (hard bounce, complaint); True if new."""
+    index = address_index(email)
+    subscriber = Subscriber.objects.filter(email_index=index).first()
+    return _suppress_index(index, reason=reason, subscriber=subscriber, channel=channel, actor=None)
+
+
+def _unsuppress(
+    subscriber: Subscriber, *, reasons: list[SuppressionReason], channel: Channel
+) -> None:
+    removed, _detail = Suppression.objects.filter(
+        address_index=subscriber.email_index, reason__in=reasons
+    ).delete()
+    if removed:
+        _event(subscriber, action=SubscriptionAction.UNSUPPRESSED, channel=channel, actor=None)
+
+
+def unconfirmed_purge(*, now: Any | None = None, dry_run: bool = False) -> int:
+    """Delete visitor sign-ups never confirmed within the allowed days; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SUBSCRIPTION_UNCONFIRMED_DAYS)
+    stale = Subscriber.objects.filter(
+        confirmed_at__isnull=True, user__isnull=True, created_at__lt=cutoff
+    )
+    if dry_run:
+        return stale.count()
+    ids = list(stale.values_list("pk", flat=True))
+    Subscriber.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def audience_filter(topic: Topic) -> Q:
+    """The subscribers a campaign on `topic` may reach: Subscriber rows, as a Q."""
+    return (
+        Q(
+            subscriptions__topic=topic,
+            subscriptions__active=True,
+        )
+        & (Q(confirmed_at__isnull=False) | Q(user__email_verified_at__isnull=False))
+        & ~Q(user__is_active=False)
+    )
