@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Address, Language, User, normalise_email
 from accounts.municipalities import Municipality
 from accounts.phone import display_phone, normalise_phone
+from subscriptions.forms import topics_field
 
 
 class PhoneField(forms.CharField):
@@ -66,6 +67,13 @@ class RegistrationForm(forms.Form):
     )
     terms_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     privacy_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # P8: marketing only to who asks for it; every box starts unticked.
+    topics = topics_field(
+        label=_("Dëshironi të merrni edhe email-e nga 3VFejzo? (opsionale)"),
+        help_text=_(
+            "Mund të çregjistroheni kurdo, me lidhjen në fund të çdo email-i ose te llogaria juaj."
+        ),
+    )
 
     def clean_email(self) -> str:
         email = normalise_email(self.cleaned_data["email"])

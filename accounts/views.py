@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -33,6 +34,14 @@ from accounts.services import (
 )
 from policy.models import DocumentKind
 from policy.selectors import policy_current_version
+from subscriptions.forms import TopicsForm, chosen_topics, topic_wishes
+from subscriptions.models import Channel
+from subscriptions.selectors import subscriber_of_user, subscription_history, topic_states
+from subscriptions.services import (
+    subscriber_for_user,
+    subscription_change,
+    subscriptions_choose_at_registration,
+)
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -63,18 +72,21 @@ def register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         language = get_language() if get_language() in Language.values else Language.ALBANIAN
         try:
-            user = customer_register(
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                phone_e164=data["phone"],
-                password=data["password1"],
-                language=language,
-                terms_version=data["terms_version"],
-                privacy_version=data["privacy_version"],
-                current_terms_version=versions["terms_version"],
-                current_privacy_version=versions["privacy_version"],
-            )
+            # One transaction: the account and the topics it asked for exist together or not at all.
+            with transaction.atomic():
+                user = customer_register(
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone_e164=data["phone"],
+                    password=data["password1"],
+                    language=language,
+                    terms_version=data["terms_version"],
+                    privacy_version=data["privacy_version"],
+                    current_terms_version=versions["terms_version"],
+                    current_privacy_version=versions["privacy_version"],
+                )
+                subscriptions_choose_at_registration(user=user, topics=chosen_topics(data))
         except PolicyVersionOutdated:
             messages.warning(
                 request,
@@ -131,11 +143,34 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
 
 
+# The profile page holds two forms; this hidden field says which one was sent.
+TOPICS_FORM_NAME = "subscriptions"
+HISTORY_ROWS = 50
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = ProfileForm.for_user(user, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    topics_posted = posted is not None and posted.get("form") == TOPICS_FORM_NAME
+    form = ProfileForm.for_user(user, data=None if topics_posted else posted)
+    subscriber = subscriber_of_user(user)
+    topics_form = TopicsForm.for_states(
+        topic_states(subscriber), data=posted if topics_posted else None
+    )
+    if topics_posted and topics_form.is_valid():
+        wishes = topic_wishes(topics_form.cleaned_data)
+        # Nothing ticked and nothing to stop: no row is kept for an address that wants nothing.
+        if subscriber is not None or any(wishes.values()):
+            subscription_change(
+                subscriber=subscriber_for_user(user),
+                topics=wishes,
+                channel=Channel.ACCOUNT,
+                actor=user,
+            )
+        messages.success(request, _("Zgjedhja juaj për email-et u ruajt. Vlen që tani."))
+        return redirect(f"{reverse('accounts:profile')}#email-et")
+    if posted is not None and not topics_posted and form.is_valid():
         profile_update(
             user=user,
             first_name=form.cleaned_data["first_name"],
@@ -148,7 +183,17 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "addresses": address_list(user=user)[:3]},
+        {
+            "form": form,
+            "addresses": address_list(user=user)[:3],
+            "topics_form": topics_form,
+            "topics_form_name": TOPICS_FORM_NAME,
+            # Before the address is verified, the history may be another person's: a
+            # visitor row with this address, joined to the account when it was created.
+            "history": list(subscription_history(subscriber)[:HISTORY_ROWS])
+            if user.email_verified
+            else None,
+        },
     )
 
 

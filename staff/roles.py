@@ -26,6 +26,12 @@ CATALOG_EDIT = [
     "catalog.change_product",
 ]
 CATALOG_VIEW = ["catalog.view_category", "catalog.view_brand", "catalog.view_product"]
+CAMPAIGN_SEND = [
+    "campaigns.view_campaign",
+    "campaigns.add_campaign",
+    "campaigns.change_campaign",
+    "campaigns.send_campaign",
+]
 SUPPORT_HANDLE = [
     "support.view_supportcase",
     "support.add_supportcase",
@@ -40,13 +46,19 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.view_address",
         "orders.view_order",
         "orders.change_order_status",
+        # P13: take an opt-out by phone or in person; see whom it concerns, masked.
+        "subscriptions.view_subscriber",
+        "subscriptions.record_optout",
     ],
     Role.SALES: [
         *CATALOG_EDIT,
         "orders.view_order",
         "orders.change_order_status",
     ],
-    Role.MARKETING: [*CATALOG_EDIT],
+    Role.MARKETING: [
+        *CATALOG_EDIT,
+        *CAMPAIGN_SEND,
+    ],
     Role.DATA_PROTECTION_OFFICER: [
         "accounts.view_user",
         "accounts.view_address",
@@ -59,6 +71,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "staff.view_trainingrecord",
         "consent.view_consentdecision",
         "consent.export_consentdecision",
+        "subscriptions.view_subscriber",
+        "subscriptions.view_subscriptionevent",
+        "subscriptions.view_suppression",
+        "campaigns.view_campaign",
     ],
     Role.ADMINISTRATOR: [
         *CATALOG_EDIT,
@@ -76,5 +92,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "staff.view_trainingrecord",
         "staff.add_trainingrecord",
         "staff.change_trainingrecord",
+        "subscriptions.view_subscriber",
+        "campaigns.view_campaign",
     ],
 }

@@ -121,12 +121,35 @@ def subscriber_for_user(user: User) -> Subscriber:
                 return Subscriber.objects.create(
                     user=user, email=user.email, language=user.language
                 )
-            subscriber.user = user
-            subscriber.save(update_fields=["user"])
+            _link_visitor(subscriber, user=user)
         if subscriber.email_index != address_index(user.email):
             subscriber.email = user.email
             subscriber.save(update_fields=["email", "email_index"])
         return subscriber
+
+
+def _link_visitor(subscriber: Subscriber, *, user: User) -> None:
+    """Give a visitor's row to the account with the same address.
+
+    Only what the mailbox owner confirmed passes to the account: topics nobody confirmed
+    (anyone can type an address in the footer) are switched off, and an account that
+    has not verified the address yet does not inherit the row's confirmation, so the
+    choices made with it wait for that verification.
+    """
+    if subscriber.confirmed_at is None:
+        unconfirmed = Subscription.objects.filter(subscriber=subscriber, active=True)
+        subscription_change(
+            subscriber=subscriber,
+            topics=dict.fromkeys(
+                (Topic(topic) for topic in unconfirmed.values_list("topic", flat=True)), False
+            ),
+            channel=Channel.SYSTEM,
+            actor=None,
+        )
+    subscriber.user = user
+    if not user.email_verified:
+        subscriber.confirmed_at = None
+    subscriber.save(update_fields=["user", "confirmed_at"])
 
 
 def subscription_change(
@@ -205,13 +228,19 @@ def footer_subscribe(*, email: str, topics: Iterable[Topic], language: str) -> N
                     )
             except IntegrityError:
                 subscriber = Subscriber.objects.get(email_index=index)
-        subscription_change(
-            subscriber=subscriber,
-            topics=dict.fromkeys(chosen, True),
-            channel=Channel.FOOTER_FORM,
-            actor=None,
-        )
-        if subscriber.confirmed_at is None or is_suppressed_index(subscriber.email_index):
+        suppressed = is_suppressed_index(subscriber.email_index)
+        # Anyone can type any address here. The wish is recorded only where it cannot
+        # reach the mailbox before its owner confirms it with the link: a visitor's row
+        # not confirmed yet, or one on the suppression list. An account's row, or a
+        # confirmed one, is changed from the account or the preference page instead.
+        if subscriber.user_id is None and (subscriber.confirmed_at is None or suppressed):
+            subscription_change(
+                subscriber=subscriber,
+                topics=dict.fromkeys(chosen, True),
+                channel=Channel.FOOTER_FORM,
+                actor=None,
+            )
+        if subscriber.confirmed_at is None or suppressed:
             with translation.override(subscriber.language):
                 path = reverse(
                     "subscriptions:confirm", args=[confirmation_token(subscriber.public_id)]

@@ -44,7 +44,7 @@ EXPECTED_CSP = {
 DENIED_FEATURES = ["camera", "microphone", "geolocation", "payment", "usb", "serial", "hid"]
 # Mail is styled inline because mail clients ignore style sheets; it is never served
 # as a page of the site (the development viewer frames it in its own sandbox).
-MAIL_BODIES = re.compile(r"templates/mail/(_layout|[a-z_]+/body)\.html$")
+MAIL_BODIES = re.compile(r"templates/(campaigns/)?mail/(_layout|[a-z_]+/body|body)\.html$")
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)

@@ -1,0 +1,87 @@
+"""Subscription reads: who a link names, which topics are on, and what happened (P8, P13)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from subscriptions.models import (
+    Subscriber,
+    Subscription,
+    SubscriptionAction,
+    SubscriptionEvent,
+    Suppression,
+    Topic,
+)
+from subscriptions.services import address_index
+from subscriptions.tokens import confirmation_public_id, preferences_public_id
+
+# A person's own choice to receive mail: the latest one says why mail comes to them.
+_JOINING = (SubscriptionAction.SUBSCRIBED, SubscriptionAction.CONFIRMED)
+
+
+def subscriber_from_preferences_token(token: str) -> Subscriber | None:
+    """Return the subscriber a preference link names, or None for a bad or stale link."""
+    public_id = preferences_public_id(token)
+    if public_id is None:
+        return None
+    return Subscriber.objects.filter(public_id=public_id).first()
+
+
+def subscriber_from_confirmation_token(token: str) -> Subscriber | None:
+    """Return the subscriber a confirmation link names while the link is valid."""
+    public_id = confirmation_public_id(token)
+    if public_id is None:
+        return None
+    return Subscriber.objects.filter(public_id=public_id).first()
+
+
+def subscriber_of_user(user: User) -> Subscriber | None:
+    """Return the customer's subscriber row without creating one.
+
+    A verified account has proven the mailbox, so a visitor row with its address that
+    the mailbox confirmed is theirs too; an unconfirmed one may be anyone's wish, and an
+    unverified account sees only a row already linked to it.
+    """
+    subscriber = Subscriber.objects.filter(user=user).first()
+    if subscriber is None and user.email_verified:
+        subscriber = Subscriber.objects.filter(
+            email_index=address_index(user.email), user__isnull=True, confirmed_at__isnull=False
+        ).first()
+    return subscriber
+
+
+def topic_states(subscriber: Subscriber | None) -> dict[Topic, bool]:
+    """Return every topic with whether this subscriber receives it now (all off for None)."""
+    states = dict.fromkeys(Topic, False)
+    if subscriber is not None:
+        active = Subscription.objects.filter(subscriber=subscriber, active=True)
+        for topic in active.values_list("topic", flat=True):
+            states[Topic(topic)] = True
+    return states
+
+
+def subscription_history(subscriber: Subscriber | None) -> QuerySet[SubscriptionEvent]:
+    """Return the subscriber's changes, newest first."""
+    if subscriber is None:
+        return SubscriptionEvent.objects.none()
+    return SubscriptionEvent.objects.filter(subscriber=subscriber).order_by("-at", "-id")
+
+
+def subscription_reason(subscriber: Subscriber) -> SubscriptionEvent | None:
+    """Return the latest subscribe or confirm: when and where this address asked for mail."""
+    return (
+        SubscriptionEvent.objects.filter(subscriber=subscriber, action__in=_JOINING)
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def subscribers_with_address(email: str) -> QuerySet[Subscriber]:
+    """Return the subscriber with exactly this address, found through its keyed hash."""
+    return Subscriber.objects.filter(email_index=address_index(email))
+
+
+def suppressions_with_address(email: str) -> QuerySet[Suppression]:
+    """Return the suppression entry for exactly this address, if there is one."""
+    return Suppression.objects.filter(address_index=address_index(email))
