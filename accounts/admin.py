@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Address, User
@@ -45,6 +46,7 @@ class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
         ),
         (_("Data"), {"fields": ("date_joined", "last_login", "email_verified_at")}),
     )
+    change_form_template = "admin/accounts/user/change_form.html"
     # Roles and powers: only a superuser grants them, and never to themselves (P5).
     POWER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
@@ -53,6 +55,21 @@ class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
         if obj is not None and (not request.user.is_superuser or obj.pk == request.user.pk):
             readonly += [name for name in self.POWER_FIELDS if name not in readonly]
         return readonly
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        if request.user.has_perm("subscriptions.record_optout") and object_id.isdigit():
+            # An opt-out told on the phone is taken from the customer's own page (P13).
+            context["optout_url"] = (
+                f"{reverse('admin:subscriptions_subscriber_record_optout')}?klienti={object_id}"
+            )
+        return super().change_view(request, object_id, form_url, context)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

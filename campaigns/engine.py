@@ -18,10 +18,11 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from typing import Any
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
@@ -62,7 +63,7 @@ class DrainResult:
     server_failing: bool = False
 
 
-def _table(model: type) -> str:
+def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -82,7 +83,7 @@ def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
         f"(state = %s OR (state = %s AND lease_until < %s)) ORDER BY id LIMIT %s{skip_locked}) "
         f"RETURNING id"
     )  # noqa: S608 - table names come from the models; every value is a parameter
-    params = [
+    params: list[Any] = [
         DeliveryState.CLAIMED,
         owner,
         lease,
@@ -302,7 +303,7 @@ def campaign_drain(campaign_id: int, *, seconds: float | None = None) -> DrainRe
     return result
 
 
-def next_recovery_at(campaign_id: int) -> timezone.datetime | None:
+def next_recovery_at(campaign_id: int) -> datetime | None:
     """When the last live claim of another worker expires, if any rows are still claimed."""
     lease = (
         Delivery.objects.filter(campaign_id=campaign_id, state=DeliveryState.CLAIMED)

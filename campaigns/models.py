@@ -79,7 +79,9 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(
         Subscriber, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    state = models.CharField(max_length=8, choices=DeliveryState.choices, default="queued")
+    state = models.CharField(
+        max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED
+    )
     owner = models.CharField(max_length=32, blank=True)
     lease_until = models.DateTimeField(null=True)
     attempts = models.PositiveSmallIntegerField(default=0)

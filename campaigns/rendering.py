@@ -16,7 +16,7 @@ from email.header import Header
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 import css_inline
-import markdown
+import markdown  # type: ignore[import-untyped]
 import nh3
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -208,7 +208,7 @@ def campaign_message_id(delivery_id: int) -> str:
     return f"<campaign.{delivery_id}@3vfejzo.al>"
 
 
-def test_message_id() -> str:
+def new_test_message_id() -> str:
     return make_msgid(domain="3vfejzo.al")
 
 

@@ -101,7 +101,7 @@ class Rig:
         email_url: str,
         database_url: str | None = None,
         lease_seconds: int = 3,
-        task_seconds: float = 2,
+        task_seconds: int = 2,
     ) -> None:
         self.workdir = workdir
         self.server_url = database_url

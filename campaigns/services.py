@@ -19,7 +19,7 @@ from campaigns.rendering import (
     message_parts,
     preview_urls,
     render_campaign,
-    test_message_id,
+    new_test_message_id,
 )
 from campaigns.transport import Envelope, open_transport
 from subscriptions.models import Subscriber, Suppression, Topic
@@ -40,9 +40,8 @@ def audience(topic: Topic | str) -> Any:
     One row per subscriber: a subscriber has at most one subscription per topic.
     """
     suppressed = Suppression.objects.values("address_index")
-    return (
-        Subscriber.objects.filter(audience_filter(Topic(topic)))
-        .exclude(email_index__in=suppressed)
+    return Subscriber.objects.filter(audience_filter(Topic(topic))).exclude(
+        email_index__in=suppressed
     )
 
 
@@ -80,7 +79,7 @@ def campaign_send_test(*, campaign: Campaign, actor: User, language: str = "sq")
     data = message_bytes(
         parts,
         to_address=actor.email,
-        message_id=test_message_id(),
+        message_id=new_test_message_id(),
         unsubscribe_url=unsubscribe,
         preferences_url=preferences,
     )
@@ -178,10 +177,11 @@ def campaign_cancel(*, campaign: Campaign, actor: User) -> int:
         locked.status = CampaignStatus.CANCELLED
         locked.finished_at = timezone.now()
         locked.save(update_fields=["status", "finished_at"])
-        # Claimed rows stay claimed until their sender's next commit finds them withdrawn.
-        return Delivery.objects.filter(campaign=locked, state=DeliveryState.QUEUED).update(
-            state=DeliveryState.SKIPPED
-        )
+        # A claimed row not yet committed as sent is withdrawn too: its sender's commit
+        # requires a campaign that is still sending, so it drops the half-sent message.
+        return Delivery.objects.filter(
+            campaign=locked, state__in=[DeliveryState.QUEUED, DeliveryState.CLAIMED]
+        ).update(state=DeliveryState.SKIPPED, lease_until=None)
 
 
 @dataclass(frozen=True)

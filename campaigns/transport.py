@@ -78,7 +78,7 @@ class SMTPTransport:
         self._smtp: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
-        timeout = settings.EMAIL_TIMEOUT
+        timeout = float(settings.EMAIL_TIMEOUT or 30)
         smtp: smtplib.SMTP
         if settings.EMAIL_USE_SSL:
             smtp = smtplib.SMTP_SSL(

@@ -46,6 +46,8 @@ PRIVATE_SECTIONS: dict[str, tuple[str, str]] = {
     "accounts": ("accounts:profile", "Llogaria"),
     "privacy": ("accounts:profile", "Llogaria"),
     "orders": ("orders:list", "Porositë"),
+    # Preference, confirmation and unsubscribe links carry a token naming a subscriber.
+    "subscriptions": ("subscriptions:subscribe", "Email"),
     # The development mail viewer: its pages are titled with the mail's subject.
     "mail": ("mail:viewer", "Mail"),
 }

@@ -135,9 +135,9 @@ class SubscriberAdmin(ReadOnlyAdmin, PersonalDataAdmin):
         form = OptOutRecordForm(request.POST or None, account=account)
         staff = request.user
         assert isinstance(staff, User)  # admin_view admits only signed-in staff
-        if request.method == "POST" and form.is_valid() and form.account is not None:
+        if request.method == "POST" and form.is_valid() and form.person is not None:
             opt_out_record(
-                user=form.account,
+                person=form.person,
                 channel=form.chosen_channel,
                 note=form.cleaned_data["note"].strip(),
                 actor=staff,
@@ -145,8 +145,8 @@ class SubscriberAdmin(ReadOnlyAdmin, PersonalDataAdmin):
             )
             messages.success(
                 request,
-                _("Çregjistrimi u regjistrua për %(account)s. Vlen që tani.")
-                % {"account": form.account},
+                _("Çregjistrimi u regjistrua për %(person)s. Vlen që tani.")
+                % {"person": form.account or _("adresën e dhënë")},
             )
             return HttpResponseRedirect(reverse("admin:subscriptions_subscriber_record_optout"))
         context = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from subscriptions.models import STAFF_CHANNELS, Channel, Topic
+from accounts.models import User, normalise_email
+from subscriptions.models import STAFF_CHANNELS, Channel, Subscriber, Topic
+from subscriptions.services import address_index
 
 EMAIL_ERRORS = {
     "required": _("Shkruani adresën tuaj të email-it."),
@@ -121,15 +123,33 @@ class OptOutRecordForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if self.account is None and cleaned.get("customer"):
-            self.account = self._find(cleaned["customer"])
+        self.person: User | Subscriber | str | None = self.account
+        term = cleaned.get("customer", "")
+        if self.account is None and term:
+            self.account = self._find(term)
+            self.person = self.account
+            if self.account is None and "@" in term and not self.errors:
+                self.person = self._visitor(term)
         return cleaned
+
+    def _visitor(self, email: str) -> Subscriber | str | None:
+        """A visitor with no account: their footer subscription, or just the address."""
+        try:
+            validate_email(email)
+        except forms.ValidationError:
+            self.add_error("customer", _("Shkruani një adresë email-i të vlefshme."))
+            return None
+        subscriber = Subscriber.objects.filter(email_index=address_index(email)).first()
+        return subscriber or normalise_email(email)
 
     def _find(self, term: str) -> User | None:
         people = (
             User.objects.with_email(term) if "@" in term else User.objects.with_phone(term)
         ).filter(is_active=True)
         found = list(people[:2])
+        if not found and "@" in term:
+            # Not a customer: a visitor's address is handled by _visitor.
+            return None
         if not found:
             self.add_error(
                 "customer",

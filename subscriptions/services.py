@@ -331,12 +331,13 @@ def unsubscribe_all(
             subscriber=subscriber,
             channel=channel,
             actor=actor,
+            note=note,
         )
 
 
 def opt_out_record(
     *,
-    user: User,
+    person: User | Subscriber | str,
     channel: Channel,
     note: str,
     actor: User,
@@ -344,14 +345,26 @@ def opt_out_record(
 ) -> None:
     """Record an opt-out a person told staff by phone, in person or by email (P13).
 
-    It takes effect when this returns: the next send, and every message of a running
+    `person` is a customer's account, a visitor's subscription, or an address we hold
+    nothing for (it goes on the suppression list, so it is never mailed marketing). It
+    takes effect when this returns: the next send, and every message of a running
     campaign not yet sent, checks these rows.
     """
     if channel not in STAFF_CHANNELS:
         raise OptOutChannelInvalid(channel)
-    subscriber = subscriber_for_user(user)
     chosen = list(topics) if topics is not None else list(Topic)
     with transaction.atomic():
+        if isinstance(person, str):
+            _suppress_index(
+                address_index(person),
+                reason=SuppressionReason.UNSUBSCRIBED,
+                subscriber=None,
+                channel=channel,
+                actor=actor,
+                note=note,
+            )
+            return
+        subscriber = subscriber_for_user(person) if isinstance(person, User) else person
         if set(chosen) == set(Topic):
             unsubscribe_all(subscriber=subscriber, channel=channel, actor=actor, note=note)
         else:
@@ -379,6 +392,7 @@ def _suppress_index(
     subscriber: Subscriber | None,
     channel: Channel,
     actor: Any | None,
+    note: str = "",
 ) -> bool:
     created = False
     with transaction.atomic():

@@ -99,7 +99,7 @@ def test_p13_opt_out_recorded_by_staff_on_the_phone_is_honoured_by_the_next_send
     caller = subscribed_customer([Topic.OFFERS], email="telefon@example.al")
     subscribed_customer([Topic.OFFERS], email="tjeter@example.al")
     opt_out_record(
-        user=caller.user,
+        person=caller.user,
         channel=Channel.PHONE,
         note="Telefonoi dhe kërkoi të mos marrë oferta.",
         actor=staff_user,
@@ -238,3 +238,68 @@ def test_mail_for_transactional_kinds_has_no_unsubscribe_header(smtp_server, cus
     assert mail["List-Unsubscribe"] is None
     assert mail["List-Unsubscribe-Post"] is None
     assert OutboxMessage.objects.count() == 1
+
+
+def test_p13_visitor_without_account_who_phones_is_not_mailed_again(smtp_server, staff_user):
+    confirmed_visitor("vizitor@example.al")
+    subscribed_customer(email="klient@example.al")
+    opt_out_record(
+        person=Subscriber.objects.get(user__isnull=True),
+        channel=Channel.PHONE,
+        note="",
+        actor=staff_user,
+    )
+    # and someone we hold nothing for asks by email never to be written to
+    opt_out_record(
+        person="i-panjohur@example.al", channel=Channel.EMAIL_TO_US, note="", actor=staff_user
+    )
+    confirmed_visitor("i-panjohur@example.al")  # later subscribes in the footer, unconfirmed wish
+    campaign_start(campaign=CampaignFactory(), actor=staff_user)
+    run_tasks()
+    assert _recipients(smtp_server) == ["klient@example.al"]
+
+
+def test_rfc8058_one_click_from_a_delivered_header_unsubscribes_without_cookies(
+    smtp_server, staff_user, client
+):
+    """RFC 8058 acceptance: POST exactly `List-Unsubscribe=One-Click` to the header's URL."""
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    from subscriptions.models import Subscription
+
+    subscriber = subscribed_customer([Topic.OFFERS, Topic.NEWSLETTER], email="gmail@example.al")
+    campaign = CampaignFactory()
+    campaign_start(campaign=campaign, actor=staff_user)
+    run_tasks()
+    [mail] = smtp_server.messages
+    url = urlsplit(mail["List-Unsubscribe"].strip("<>"))
+    provider = Client()  # a mail provider's server: no cookie, no session, no CSRF token
+
+    # a GET (a link scanner) changes nothing
+    assert provider.get(url.path).status_code == 200
+    assert Subscription.objects.get(subscriber=subscriber, topic=Topic.OFFERS).active
+
+    response = provider.post(
+        url.path,
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert "Location" not in response
+    assert not response.cookies
+    assert not Subscription.objects.get(subscriber=subscriber, topic=Topic.OFFERS).active
+    # the list the message came from, not every topic
+    assert Subscription.objects.get(subscriber=subscriber, topic=Topic.NEWSLETTER).active
+    # idempotent
+    again = provider.post(
+        url.path,
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert again.status_code == 200
+    # and the campaign counts it
+    from campaigns.services import campaign_progress
+
+    assert campaign_progress(campaign).unsubscribed_since == 1

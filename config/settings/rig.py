@@ -18,5 +18,5 @@ FEJZO_STAFF_2FA = False
 os.environ.setdefault("FEJZO_ENCRYPTION_KEYS", "cmlnLWVuY3J5cHRpb24ta2V5LTAwMDAwMDAwMDAwMDE")
 os.environ.setdefault("FEJZO_BLIND_INDEX_KEY", "cmlnLWJsaW5kLWluZGV4LWtleS0wMDAwMDAwMDAwMDE")
 vars().update(encryption_key_settings())
-CAMPAIGN_TASK_SECONDS = float(os.environ.get("CAMPAIGN_TASK_SECONDS", "20"))
+CAMPAIGN_TASK_SECONDS = int(os.environ.get("CAMPAIGN_TASK_SECONDS", "20"))
 LOGGING = logging_settings(None)

@@ -122,11 +122,22 @@ def test_p13_opt_out_for_an_unknown_customer_is_explained_and_changes_nothing(
     client.force_login(care)
     before = _state()
     response = client.post(
-        reverse(TOOL), {"customer": "askush@example.al", "channel": Channel.PHONE}
+        reverse(TOOL), {"customer": "+355 69 000 0000", "channel": Channel.PHONE}
     )
     assert response.status_code == 200
     assert "Nuk gjetëm asnjë llogari" in response.content.decode()
     assert _state() == before
+
+
+def test_p13_opt_out_for_an_address_we_hold_nothing_for_suppresses_it(client, care):
+    from subscriptions.services import is_suppressed
+
+    client.force_login(care)
+    response = client.post(
+        reverse(TOOL), {"customer": "askush@example.al", "channel": Channel.EMAIL_TO_US}
+    )
+    assert response.status_code == 302
+    assert is_suppressed("askush@example.al")
 
 
 def test_p13_opt_out_needs_a_staff_channel(client, person, subscribed, care):
@@ -232,3 +243,9 @@ def test_p5_suppression_list_is_for_the_officer_and_shows_no_address(client):
     for role in (Role.CUSTOMER_CARE, Role.ADMINISTRATOR, Role.MARKETING):
         client.force_login(StaffFactory(role=role))
         assert client.get(changelist).status_code == 403, role
+
+
+def test_p13_the_customer_page_links_customer_care_to_the_opt_out_tool(client, person, care):
+    client.force_login(care)
+    page = client.get(reverse("admin:accounts_user_change", args=[person.pk])).content.decode()
+    assert f"{reverse(TOOL)}?klienti={person.pk}" in page

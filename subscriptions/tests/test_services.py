@@ -230,7 +230,7 @@ def test_p13_opt_out_record_refuses_a_channel_staff_did_not_hear_it_on(customer)
     )
     for channel in (Channel.ONE_CLICK, Channel.ACCOUNT, Channel.SYSTEM):
         with pytest.raises(OptOutChannelInvalid):
-            opt_out_record(user=customer, channel=channel, note="", actor=customer)
+            opt_out_record(person=customer, channel=channel, note="", actor=customer)
     assert _active(subscriber) == {Topic.OFFERS}
 
 
@@ -247,7 +247,11 @@ def test_p13_opt_out_of_one_topic_keeps_the_others_and_does_not_suppress(custome
         actor=customer,
     )
     opt_out_record(
-        user=customer, channel=Channel.IN_PERSON, note="Në dyqan", actor=care, topics=[Topic.OFFERS]
+        person=customer,
+        channel=Channel.IN_PERSON,
+        note="Në dyqan",
+        actor=care,
+        topics=[Topic.OFFERS],
     )
     assert _active(subscriber) == {Topic.NEWSLETTER}
     assert not is_suppressed(customer.email)
