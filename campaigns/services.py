@@ -17,9 +17,9 @@ from campaigns.rendering import (
     RenderedCampaign,
     message_bytes,
     message_parts,
+    new_test_message_id,
     preview_urls,
     render_campaign,
-    new_test_message_id,
 )
 from campaigns.transport import Envelope, open_transport
 from subscriptions.models import Subscriber, Suppression, Topic
@@ -134,9 +134,9 @@ def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
         query, params = audience(locked.topic).values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {_table(Delivery)} "
+                f"INSERT INTO {_table(Delivery)} "  # noqa: S608 - the audience query is Django's
                 "(campaign_id, subscriber_id, state, owner, attempts, error) "
-                f"SELECT %s, audience.pk, %s, '', 0, '' FROM ({query}) audience",  # noqa: S608
+                f"SELECT %s, audience.pk, %s, '', 0, '' FROM ({query}) audience",
                 [locked.pk, DeliveryState.QUEUED, *params],
             )
             recipients = cursor.rowcount
