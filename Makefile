@@ -19,6 +19,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py mail_requeue
+	$(PY) manage.py jobs_ensure
 	@echo ""
 	@echo "  3VFejzo:      http://127.0.0.1:$(PORT)/"
 	@echo "  Back office:  http://127.0.0.1:$(PORT)/zyra/"

@@ -53,3 +53,25 @@ def campaign_schedule_recovery(campaign_id: int) -> bool:
         if moved:
             campaign_send_batch.using(run_after=at).enqueue(campaign_id)
     return bool(moved)
+
+
+def campaigns_requeue_stalled() -> int:
+    """Give every sending campaign a task again: now if rows wait, else when claims expire.
+
+    A surplus task finds nothing to claim and ends; no message is sent twice.
+    """
+    from campaigns.models import Delivery, DeliveryState
+
+    count = 0
+    for campaign_id in Campaign.objects.filter(status=CampaignStatus.SENDING).values_list(
+        "pk", flat=True
+    ):
+        waiting = Delivery.objects.filter(
+            campaign_id=campaign_id, state=DeliveryState.QUEUED
+        ).exists()
+        if waiting:
+            campaign_send_batch.enqueue(campaign_id)
+            count += 1
+        elif campaign_schedule_recovery(campaign_id):
+            count += 1
+    return count

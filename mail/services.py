@@ -167,6 +167,15 @@ def _error_summary(exc: Exception) -> str:
 
 def _record_failure(message: OutboxMessage, exc: Exception) -> DeliveryOutcome:
     error = _error_summary(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and _is_permanent(exc):
+        # The address does not exist: marketing never tries it again (order mail still
+        # may, should the customer correct it).
+        from subscriptions.models import Channel, SuppressionReason
+        from subscriptions.services import suppression_add
+
+        suppression_add(
+            email=message.to_address, reason=SuppressionReason.HARD_BOUNCE, channel=Channel.BOUNCE
+        )
     if _is_permanent(exc) or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
         OutboxMessage.objects.filter(pk=message.pk).update(
             status=OutboxStatus.FAILED, claimed_until=None, last_error=error

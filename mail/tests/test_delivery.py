@@ -172,3 +172,25 @@ def test_message_id_is_stable_per_outbox_row(customer, smtp_server):
     outbox = _enqueue(customer)
     run_tasks()
     assert smtp_server.messages[0]["Message-ID"] == outbox.message_id
+
+
+@pytest.mark.django_db
+def test_p8_a_hard_bounce_of_an_order_mail_suppresses_marketing_to_the_address(customer, settings):
+    from accounts.services import email_verification_send
+    from core.testing import SMTPServer
+    from subscriptions.services import is_suppressed
+
+    server = SMTPServer().start()
+
+    async def refuse(server_, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        return "550 5.1.1 No such user"
+
+    server.handler.handle_RCPT = refuse  # type: ignore[attr-defined]
+    try:
+        for name, value in email_settings(server.url).items():
+            setattr(settings, name, value)
+        email_verification_send(user=customer)
+        run_tasks()
+    finally:
+        server.stop()
+    assert is_suppressed(customer.email)

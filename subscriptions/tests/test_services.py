@@ -257,3 +257,21 @@ def test_p13_opt_out_of_one_topic_keeps_the_others_and_does_not_suppress(custome
     assert not is_suppressed(customer.email)
     event = SubscriptionEvent.objects.get(channel=Channel.IN_PERSON)
     assert (event.actor, event.note, event.topic) == (care, "Në dyqan", Topic.OFFERS)
+
+
+@pytest.mark.django_db
+def test_p8_the_daily_purge_deletes_week_old_unconfirmed_sign_ups_and_queues_tomorrow():
+    from django_tasks_db.models import DBTaskResult
+
+    from core.testing import run_tasks
+    from subscriptions.tasks import purge_unconfirmed_subscribers
+
+    old = Subscriber.objects.create(email="vjeter@example.al")
+    Subscriber.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    fresh = Subscriber.objects.create(email="e-re@example.al")
+    purge_unconfirmed_subscribers.enqueue()
+    run_tasks()
+    assert list(Subscriber.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert DBTaskResult.objects.filter(
+        task_path=purge_unconfirmed_subscribers.module_path, status="READY"
+    ).exists()

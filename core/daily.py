@@ -1,0 +1,59 @@
+"""Jobs the task worker runs once a day, kept scheduled without cron.
+
+Each daily task ends by queueing its next run; `jobs_ensure` (run by `make run` and
+after each deploy) queues any daily task that has no run waiting, e.g. after its
+worker was killed mid-run. The worker itself has no timetable of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+# A run still marked running after this long belonged to a worker that died.
+RUN_IS_DEAD_AFTER = timedelta(hours=2)
+DAILY_AT = time(3, 30)
+
+
+def next_daily_run(now: datetime | None = None) -> datetime:
+    """The next DAILY_AT in the site's time zone (Europe/Tirane), strictly after now."""
+    local = timezone.localtime(now or timezone.now())
+    candidate = local.replace(hour=DAILY_AT.hour, minute=DAILY_AT.minute, second=0, microsecond=0)
+    if candidate <= local:
+        candidate += timedelta(days=1)
+    return candidate
+
+
+def daily_ensure(task: Any, *, now: datetime | None = None, current_run: Any = None) -> bool:
+    """Queue the task's next daily run unless one is already waiting; True if queued.
+
+    A task queueing its own next run passes `current_run` (its result id), which is
+    running and must not count as waiting.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        runs = DBTaskResult.objects.filter(task_path=task.module_path)
+        if current_run is not None:
+            runs = runs.exclude(pk=current_run)
+        waiting = (
+            runs.filter(status=TaskResultStatus.READY).exists()
+            or runs.filter(
+                status=TaskResultStatus.RUNNING, started_at__gte=now - RUN_IS_DEAD_AFTER
+            ).exists()
+        )
+        if waiting:
+            return False
+        task.using(run_after=next_daily_run(now)).enqueue()
+    return True
+
+
+def daily_tasks() -> list[Any]:
+    from subscriptions.tasks import purge_unconfirmed_subscribers
+
+    return [purge_unconfirmed_subscribers]
