@@ -23,9 +23,11 @@ import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.policy import default as default_policy
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils.module_loading import import_string
 
@@ -160,7 +162,11 @@ class SMTPTransport:
 
 
 class BackendTransport:
-    """Any other Django email backend: commit first, then hand the message over."""
+    """Any other Django email backend (Maildir, django-anymail providers): commit, then send.
+
+    The assembled bytes are read back into an EmailMultiAlternatives, so API providers
+    get the subject, both parts and the list headers as fields, not as an opaque blob.
+    """
 
     def __init__(self) -> None:
         self._connection = get_connection(fail_silently=False)
@@ -171,23 +177,36 @@ class BackendTransport:
     def send(self, envelope: Envelope, commit: Callable[[], bool]) -> Outcome:
         if not commit():
             return Outcome.WITHDRAWN
-        message = _RawMessage(envelope)
-        self._connection.send_messages([message])
+        self._connection.send_messages([email_message_from_bytes(envelope)])
         return Outcome.SENT
 
 
-class _RawMessage(EmailMessage):
-    """An EmailMessage whose bytes are already assembled, for backends that want objects."""
+_KEPT_HEADERS = (
+    "Message-ID",
+    "Date",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+    "Precedence",
+    "Content-Language",
+)
 
-    def __init__(self, envelope: Envelope) -> None:
-        super().__init__(from_email=envelope.sender, to=[envelope.recipient])
-        self._raw = envelope.data
 
-    def message(self, *, policy: object = None) -> object:  # type: ignore[override]
-        import email
-        from email.policy import SMTP
-
-        return email.message_from_bytes(self._raw, policy=SMTP)
+def email_message_from_bytes(envelope: Envelope) -> EmailMultiAlternatives:
+    parsed = message_from_bytes(envelope.data, policy=default_policy)
+    text = parsed.get_body(preferencelist=("plain",))
+    html = parsed.get_body(preferencelist=("html",))
+    message = EmailMultiAlternatives(
+        subject=str(parsed["Subject"]),
+        body=text.get_content() if text is not None else "",  # type: ignore[attr-defined]
+        from_email=str(parsed["From"]),
+        to=[envelope.recipient],
+        reply_to=[str(parsed["Reply-To"])] if parsed["Reply-To"] else None,
+        headers={name: str(parsed[name]) for name in _KEPT_HEADERS if parsed[name]},
+    )
+    if html is not None:
+        message.attach_alternative(html.get_content(), "text/html")  # type: ignore[attr-defined]
+    return message
 
 
 Transport = SMTPTransport | BackendTransport

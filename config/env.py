@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -85,6 +86,36 @@ def email_settings(url: str) -> dict[str, Any]:
     raise ImproperlyConfigured(
         f"EMAIL_URL has an unknown scheme {scheme!r}; use smtp, smtps, maildir, console or locmem."
     )
+
+
+def anymail_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Send through an email provider's API with django-anymail when ANYMAIL_ESP names one.
+
+    ANYMAIL_ESP is the provider's module in anymail.backends (e.g. ``mailgun``, ``postmark``,
+    ``amazon_ses``); every other ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"], e.g.
+    ANYMAIL_MAILGUN_API_KEY and ANYMAIL_WEBHOOK_SECRET (``user:password`` the provider's
+    bounce and complaint webhooks must present). Unset, mail goes by EMAIL_URL.
+    """
+    esp = environ.get("ANYMAIL_ESP", "").strip()
+    if not esp:
+        return {"ANYMAIL_ESP": ""}
+    if not esp.replace("_", "").isalnum():
+        raise ImproperlyConfigured(f"ANYMAIL_ESP must be a provider name, not {esp!r}.")
+    options = {
+        key.removeprefix("ANYMAIL_"): value
+        for key, value in environ.items()
+        if key.startswith("ANYMAIL_") and key != "ANYMAIL_ESP"
+    }
+    if not options.get("WEBHOOK_SECRET"):
+        raise ImproperlyConfigured(
+            "ANYMAIL_WEBHOOK_SECRET (user:password) is required with ANYMAIL_ESP: without it "
+            "anyone could post fake bounces that stop a customer's marketing mail."
+        )
+    return {
+        "ANYMAIL_ESP": esp,
+        "EMAIL_BACKEND": f"anymail.backends.{esp}.EmailBackend",
+        "ANYMAIL": options,
+    }
 
 
 def env_int_default(name: str, default: int) -> int:

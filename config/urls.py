@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
@@ -9,6 +10,10 @@ admin.site.index_title = "Administrimi"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("_dev/mail/", include("mail.urls")),
 ]
+
+if settings.ANYMAIL_ESP:
+    # Provider webhooks: bounces and complaints suppress marketing (subscriptions.signals).
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 urlpatterns += i18n_patterns(
     path("", include("core.urls")),

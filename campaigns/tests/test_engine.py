@@ -303,3 +303,31 @@ def test_rfc8058_one_click_from_a_delivered_header_unsubscribes_without_cookies(
     from campaigns.services import campaign_progress
 
     assert campaign_progress(campaign).unsubscribed_since == 1
+
+
+def test_p8_other_backends_get_a_whole_message_with_the_list_headers(staff_user, mailoutbox):
+    """Maildir in development and API providers (django-anymail) are not SMTP."""
+    subscribed_customer(email="api@example.al")
+    campaign_start(campaign=CampaignFactory(), actor=staff_user)
+    run_tasks()
+    [message] = mailoutbox
+    assert message.to == ["api@example.al"]
+    assert message.subject.startswith("Ofertat e javës")
+    assert "Ulje çmimesh" in message.body
+    assert message.alternatives[0][1] == "text/html"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+
+
+def test_the_rate_limit_setting_paces_a_worker(smtp_server, staff_user, settings):
+    import time
+
+    for n in range(6):
+        subscribed_customer(email=f"ritem{n}@example.al")
+    campaign = CampaignFactory()
+    campaign_start(campaign=campaign, actor=staff_user)
+    settings.CAMPAIGN_RATE_PER_WORKER = 20
+    started = time.monotonic()
+    campaign_drain(campaign.pk)
+    assert time.monotonic() - started >= 5 / 20
+    assert len(smtp_server.messages) == 6

@@ -270,6 +270,45 @@ def _seed_back_office_work() -> None:
         )
 
 
+DEMO_CAMPAIGN_BODY = """Këtë javë, televizorët dhe frigoriferët që zgjodhët më shpesh kanë çmime më të ulëta.
+
+- **Dorëzim falas** në të 61 bashkitë për porositë mbi 20 000 lekë
+- Instalim nga teknikët tanë për pajisjet shtëpiake
+- Garanci zyrtare nga prodhuesi
+
+Ofertat vlejnë deri të dielën ose deri në mbarimin e stokut.
+"""
+
+
+def _seed_marketing() -> None:
+    """Half the demo customers ticked a topic; a draft campaign waits for marketing (P8)."""
+    from campaigns.models import Campaign
+    from subscriptions.models import Channel, Topic
+    from subscriptions.services import subscriber_for_user, subscription_change
+
+    for number, demo in enumerate(CUSTOMERS):
+        if number % 2:
+            continue
+        user = User.objects.with_email(demo.email).get()
+        topics = [Topic.OFFERS] if number % 4 else [Topic.OFFERS, Topic.NEWSLETTER]
+        subscription_change(
+            subscriber=subscriber_for_user(user),
+            topics=dict.fromkeys(topics, True),
+            channel=Channel.REGISTRATION,
+            actor=user,
+        )
+    if not Campaign.objects.exists():
+        campaign = Campaign.objects.create(
+            topic=Topic.OFFERS,
+            name="Ofertat e javës (demo)",
+            subject_sq="Ofertat e javës: televizorë dhe frigoriferë me çmime më të ulëta",
+            body_sq=DEMO_CAMPAIGN_BODY,
+        )
+        campaign.products.set(
+            Product.objects.filter(is_active=True, stock__gt=0).order_by("-popularity")[:3]
+        )
+
+
 @transaction.atomic
 def demo_seed() -> SeedReport:
     """Create or refresh the demo catalogue, customers and staff accounts."""
@@ -288,5 +327,6 @@ def demo_seed() -> SeedReport:
         staff=_seed_staff(),
     )
     _seed_back_office_work()
+    _seed_marketing()
     logger.info("Demo data seeded: %s products created, %s updated", created, updated)
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
+    anymail_settings,
     email_settings,
     env_bool,
     env_int_default,
@@ -279,6 +281,13 @@ TASKS = {
 }
 
 vars().update(email_settings(env_str("EMAIL_URL", f"maildir://{VAR_DIR / 'mail'}")))
+# An email provider's API instead (django-anymail); its bounce and complaint webhooks,
+# at /anymail/<provider>/tracking/, put addresses on the suppression list (P13).
+_anymail = anymail_settings(os.environ)
+vars().update(_anymail)
+ANYMAIL_ESP: str = _anymail["ANYMAIL_ESP"]
+if ANYMAIL_ESP:
+    INSTALLED_APPS.append("anymail")
 
 # Delivery retries: delay before attempt n is min(MAIL_RETRY_BASE * 2**(n-1), MAIL_RETRY_MAX).
 MAIL_RETRY_BASE_SECONDS = 30

@@ -89,3 +89,25 @@ def test_p6_development_keys_are_generated_once_under_var(tmp_path, monkeypatch)
     assert path.stat().st_mode & 0o777 == 0o600
     assert encryption_key_settings(development_file=path) == first
     assert first["FEJZO_ENCRYPTION_KEYS"][0] != first["FEJZO_BLIND_INDEX_KEY"]
+
+
+def test_p13_a_provider_is_configured_only_with_a_webhook_secret():
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.env import anymail_settings
+
+    assert anymail_settings({}) == {"ANYMAIL_ESP": ""}
+    with pytest.raises(ImproperlyConfigured, match="WEBHOOK_SECRET"):
+        anymail_settings({"ANYMAIL_ESP": "mailgun", "ANYMAIL_MAILGUN_API_KEY": "k"})
+    with pytest.raises(ImproperlyConfigured):
+        anymail_settings({"ANYMAIL_ESP": "../evil", "ANYMAIL_WEBHOOK_SECRET": "a:b"})
+    configured = anymail_settings(
+        {
+            "ANYMAIL_ESP": "mailgun",
+            "ANYMAIL_MAILGUN_API_KEY": "key",
+            "ANYMAIL_WEBHOOK_SECRET": "hook:secret",
+        }
+    )
+    assert configured["EMAIL_BACKEND"] == "anymail.backends.mailgun.EmailBackend"
+    assert configured["ANYMAIL"] == {"MAILGUN_API_KEY": "key", "WEBHOOK_SECRET": "hook:secret"}
