@@ -270,7 +270,8 @@ def _seed_back_office_work() -> None:
         )
 
 
-DEMO_CAMPAIGN_BODY = """Këtë javë, televizorët dhe frigoriferët që zgjodhët më shpesh kanë çmime më të ulëta.
+DEMO_CAMPAIGN_BODY = """Këtë javë, televizorët dhe frigoriferët që zgjodhët më shpesh
+kanë çmime më të ulëta.
 
 - **Dorëzim falas** në të 61 bashkitë për porositë mbi 20 000 lekë
 - Instalim nga teknikët tanë për pajisjet shtëpiake
