@@ -28,6 +28,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
 from campaigns.rendering import (
     MessageParts,
+    ascii_address,
     campaign_language_for,
     campaign_message_id,
     message_bytes,
@@ -37,6 +38,7 @@ from campaigns.rendering import (
 from campaigns.transport import (
     Envelope,
     Outcome,
+    RecipientDeferred,
     RecipientRefused,
     RejectedAfterCommit,
     TemporaryFailure,
@@ -46,7 +48,14 @@ from campaigns.transport import (
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, ActorKind, Job
 from privacy.registry import qualified
-from subscriptions.models import Channel, Subscriber, Subscription, Suppression, SuppressionReason
+from subscriptions.models import (
+    Channel,
+    Subscriber,
+    Subscription,
+    Suppression,
+    SuppressionReason,
+    Topic,
+)
 from subscriptions.services import preferences_url, suppression_add, unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -67,8 +76,15 @@ def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _retry_after(attempts: int) -> datetime:
+    """Exponential back-off for a temporary refusal: base, 2×base, 4×base … capped."""
+    seconds = settings.MAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timezone.now() + timedelta(seconds=min(seconds, settings.MAIL_RETRY_MAX_SECONDS))
+
+
 def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
-    """Take up to `size` unsent rows for `owner`: queued ones, or claims whose lease ran out.
+    """Take up to `size` unsent rows for `owner`: queued ones that are due, or claims whose
+    lease ran out (their worker died; that counts as an attempt).
 
     On PostgreSQL, SKIP LOCKED lets workers on any number of machines claim side by side
     without waiting on each other; SQLite has one writer at a time and needs no lock hint.
@@ -79,25 +95,36 @@ def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
     table = _table(Delivery)
     sql = (
         # Table names come from the models; every value is a parameter.
-        f"UPDATE {table} SET state = %s, owner = %s, lease_until = %s, "  # noqa: S608
-        "attempts = attempts + 1 "
+        f"UPDATE {table} SET owner = %s, lease_until = %s, "  # noqa: S608
+        "attempts = attempts + CASE WHEN state = %s THEN 1 ELSE 0 END, state = %s "
         f"WHERE id IN (SELECT id FROM {table} WHERE campaign_id = %s AND "
-        f"(state = %s OR (state = %s AND lease_until < %s)) ORDER BY id LIMIT %s{skip_locked}) "
-        f"RETURNING id"
+        "((state = %s AND (retry_at IS NULL OR retry_at <= %s)) "
+        f"OR (state = %s AND lease_until < %s)) ORDER BY id LIMIT %s{skip_locked}) "
+        "RETURNING id"
     )
     params: list[Any] = [
-        DeliveryState.CLAIMED,
         owner,
         lease,
+        DeliveryState.CLAIMED,
+        DeliveryState.CLAIMED,
         campaign_id,
         DeliveryState.QUEUED,
+        now,
         DeliveryState.CLAIMED,
         now,
         size,
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return sorted(row[0] for row in cursor.fetchall())
+    with transaction.atomic():
+        # A row whose workers keep dying on it is given up, not retried for ever.
+        Delivery.objects.filter(
+            campaign_id=campaign_id,
+            state=DeliveryState.CLAIMED,
+            lease_until__lt=now,
+            attempts__gte=settings.CAMPAIGN_MAX_ATTEMPTS,
+        ).update(state=DeliveryState.FAILED, lease_until=None, error="abandoned")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return sorted(row[0] for row in cursor.fetchall())
 
 
 def _commit_sent_sql() -> str:
@@ -119,6 +146,19 @@ def _commit_sent_sql() -> str:
     )
 
 
+def _share_lock_sql() -> str:
+    subscription = _table(Subscription)
+    subscriber = _table(Subscriber)
+    # An unsubscribe updates the subscription row and a suppression locks the subscriber
+    # row first (subscriptions.services): holding both FOR SHARE until the commit means an
+    # opt-out either committed before this message is decided, and is seen, or waits
+    # until the message is recorded sent.
+    return (
+        f"SELECT 1 FROM {subscriber} r LEFT JOIN {subscription} s "  # noqa: S608
+        "ON s.subscriber_id = r.id AND s.topic = %s WHERE r.id = %s FOR SHARE"
+    )
+
+
 class _Sender:
     """One task's sending of claimed rows, sharing the rendered campaign and connection."""
 
@@ -128,6 +168,7 @@ class _Sender:
         self.transport = transport
         self.parts: dict[str, MessageParts] = {}
         self.commit_sql = _commit_sent_sql()
+        self.lock_sql = _share_lock_sql() if connection.vendor == "postgresql" else ""
         self.rate = settings.CAMPAIGN_RATE_PER_WORKER
         self.next_slot = time.monotonic()
 
@@ -138,14 +179,16 @@ class _Sender:
             self.parts[language] = message_parts(rendered, self.campaign)
         return self.parts[language]
 
-    def _commit(self, delivery_id: int) -> bool:
+    def _commit(self, row: Delivery) -> bool:
         with transaction.atomic(), connection.cursor() as cursor:
+            if self.lock_sql:
+                cursor.execute(self.lock_sql, [self.campaign.topic, row.subscriber_id])
             cursor.execute(
                 self.commit_sql,
                 [
                     DeliveryState.SENT,
                     timezone.now(),
-                    delivery_id,
+                    row.pk,
                     self.owner,
                     DeliveryState.CLAIMED,
                     self.campaign.topic,
@@ -156,7 +199,7 @@ class _Sender:
                 return True
             # Not ours any more (a longer-lived claim took it), or no longer wanted.
             Delivery.objects.filter(
-                pk=delivery_id, owner=self.owner, state=DeliveryState.CLAIMED
+                pk=row.pk, owner=self.owner, state=DeliveryState.CLAIMED
             ).update(state=DeliveryState.SKIPPED, lease_until=None)
             return False
 
@@ -172,7 +215,13 @@ class _Sender:
         rows = list(
             Delivery.objects.filter(pk__in=ids, owner=self.owner, state=DeliveryState.CLAIMED)
             .select_related("subscriber")
-            .only("id", "subscriber__public_id", "subscriber__email", "subscriber__language")
+            .only(
+                "id",
+                "attempts",
+                "subscriber__public_id",
+                "subscriber__email",
+                "subscriber__language",
+            )
             .order_by("id")
         )
         orphaned = [row.pk for row in rows if row.subscriber is None]
@@ -200,18 +249,22 @@ class _Sender:
             try:
                 outcome = self._send_one(row, subscriber)
             except TemporaryFailure as exc:
-                # The server or connection is failing: give the rest back and stop here.
-                remaining = [r.pk for r in rows[position:]]
-                result.released += _release(remaining, self.owner, exc.summary)
+                # The server or connection is failing: this row counts a try, the rest were
+                # not tried; give them all back and stop here.
+                _retry_later([row.pk], self.owner, exc.summary, tried=True)
+                untried = [r.pk for r in rows[position + 1 :]]
+                result.released += 1 + _retry_later(untried, self.owner, exc.summary, tried=False)
                 raise
             if outcome is Outcome.SENT:
                 result.sent += 1
             elif outcome is Outcome.WITHDRAWN:
                 result.skipped += 1
-            else:
+            elif outcome is None:
                 result.failed += 1
+            else:
+                result.released += 1
 
-    def _send_one(self, row: Delivery, subscriber: Subscriber) -> Outcome | None:
+    def _envelope(self, row: Delivery, subscriber: Subscriber) -> Envelope:
         parts = self._parts(subscriber.language)
         data = message_bytes(
             parts,
@@ -219,15 +272,28 @@ class _Sender:
             message_id=campaign_message_id(row.pk),
             unsubscribe_url=unsubscribe_url(
                 subscriber.public_id,
-                topic=self.campaign.topic,  # type: ignore[arg-type]
+                topic=Topic(self.campaign.topic),
                 campaign_id=self.campaign.pk,
                 language=parts.language,
             ),
             preferences_url=preferences_url(subscriber),
         )
-        envelope = Envelope(sender=parts.envelope_from, recipient=subscriber.email, data=data)
+        return Envelope(
+            sender=parts.envelope_from, recipient=ascii_address(subscriber.email), data=data
+        )
+
+    def _send_one(self, row: Delivery, subscriber: Subscriber) -> Outcome | str | None:
+        """Send one message: an Outcome, None when it failed for good, "deferred" when the
+        server asked to try this address later."""
+        committed = False
+
+        def commit() -> bool:
+            nonlocal committed
+            committed = self._commit(row)
+            return committed
+
         try:
-            return self.transport.send(envelope, lambda: self._commit(row.pk))
+            return self.transport.send(self._envelope(row, subscriber), commit)
         except RecipientRefused as exc:
             _fail(row.pk, self.owner, f"RCPT {exc.code}", from_state=DeliveryState.CLAIMED)
             suppression_add(
@@ -236,14 +302,26 @@ class _Sender:
                 channel=Channel.BOUNCE,
             )
             return None
+        except RecipientDeferred as exc:
+            _retry_later([row.pk], self.owner, f"RCPT {exc.code}", tried=True)
+            return "deferred"
         except RejectedAfterCommit as exc:
-            if exc.permanent:
-                _fail(row.pk, self.owner, f"DATA {exc.code}", from_state=DeliveryState.SENT)
-                return None
-            # A temporary refusal of the finished message: known undelivered, so it may
-            # be offered again later.
-            _release([row.pk], self.owner, f"DATA {exc.code}", from_state=DeliveryState.SENT)
-            raise TemporaryFailure(f"DATA {exc.code}") from exc
+            # The server refused the finished message. Known undelivered, but the row was
+            # already recorded sent and the campaign may have been closed since: it is
+            # failed rather than queued again.
+            _fail(row.pk, self.owner, f"DATA {exc.code}", from_state=DeliveryState.SENT)
+            return None
+        except TemporaryFailure:
+            raise
+        except Exception as exc:
+            # Anything else (an address the server cannot take, a provider's API error, a
+            # database error): this row must not stop the campaign or loop for ever.
+            logger.exception("campaign message failed", extra={"delivery": row.pk})
+            self.transport.reset()
+            if committed:
+                return None  # recorded sent: never repeated, whatever happened after
+            _fail(row.pk, self.owner, type(exc).__name__, from_state=DeliveryState.CLAIMED)
+            return None
 
 
 def _fail(delivery_id: int, owner: str, error: str, *, from_state: DeliveryState) -> None:
@@ -252,19 +330,30 @@ def _fail(delivery_id: int, owner: str, error: str, *, from_state: DeliveryState
     )
 
 
-def _release(
-    ids: list[int], owner: str, error: str, *, from_state: DeliveryState = DeliveryState.CLAIMED
-) -> int:
-    """Give rows back to the queue (known undelivered), or fail those out of attempts."""
-    Delivery.objects.filter(
-        pk__in=ids,
-        owner=owner,
-        state=from_state,
-        attempts__gte=settings.CAMPAIGN_MAX_ATTEMPTS,
-    ).update(state=DeliveryState.FAILED, lease_until=None, sent_at=None, error=error[:40])
-    return Delivery.objects.filter(pk__in=ids, owner=owner, state=from_state).update(
-        state=DeliveryState.QUEUED, owner="", lease_until=None, sent_at=None, error=error[:40]
-    )
+def _retry_later(ids: list[int], owner: str, error: str, *, tried: bool) -> int:
+    """Give rows back to the queue, known undelivered. A tried row waits with back-off and
+    fails once out of attempts; an untried one is due again at once."""
+    if not ids:
+        return 0
+    mine = Delivery.objects.filter(pk__in=ids, owner=owner, state=DeliveryState.CLAIMED)
+    if not tried:
+        return mine.update(state=DeliveryState.QUEUED, owner="", lease_until=None, retry_at=None)
+    count = 0
+    for row in mine.only("id", "attempts"):
+        attempts = row.attempts + 1
+        if attempts >= settings.CAMPAIGN_MAX_ATTEMPTS:
+            changes: dict[str, Any] = {"state": DeliveryState.FAILED, "lease_until": None}
+        else:
+            changes = {
+                "state": DeliveryState.QUEUED,
+                "owner": "",
+                "lease_until": None,
+                "retry_at": _retry_after(attempts),
+            }
+        count += Delivery.objects.filter(
+            pk=row.pk, owner=owner, state=DeliveryState.CLAIMED
+        ).update(attempts=attempts, error=error[:40], **changes)
+    return count
 
 
 def campaign_drain(campaign_id: int, *, seconds: float | None = None) -> DrainResult:
@@ -307,14 +396,21 @@ def campaign_drain(campaign_id: int, *, seconds: float | None = None) -> DrainRe
 
 
 def next_recovery_at(campaign_id: int) -> datetime | None:
-    """When the last live claim of another worker expires, if any rows are still claimed."""
-    lease = (
-        Delivery.objects.filter(campaign_id=campaign_id, state=DeliveryState.CLAIMED)
-        .order_by("-lease_until")
+    """When a row of this campaign next becomes claimable, if none is claimable now:
+    the earliest expiry of another task's claim, or the earliest retry of a deferred row."""
+    rows = Delivery.objects.filter(campaign_id=campaign_id)
+    times = [
+        rows.filter(state=DeliveryState.CLAIMED)
+        .order_by("lease_until")
         .values_list("lease_until", flat=True)
-        .first()
-    )
-    return lease
+        .first(),
+        rows.filter(state=DeliveryState.QUEUED, retry_at__isnull=False)
+        .order_by("retry_at")
+        .values_list("retry_at", flat=True)
+        .first(),
+    ]
+    known = [moment for moment in times if moment is not None]
+    return min(known) if known else None
 
 
 def campaign_finish_if_done(campaign_id: int) -> bool:

@@ -84,7 +84,10 @@ class Delivery(models.Model):
     )
     owner = models.CharField(max_length=32, blank=True)
     lease_until = models.DateTimeField(null=True)
+    # Tries that reached the mail server or ended with the worker's death; a temporary
+    # refusal waits until `retry_at` (exponential back-off).
     attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True)
     sent_at = models.DateTimeField(null=True)
     error = models.CharField(max_length=40, blank=True)
 

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from campaigns.models import Campaign
 from subscriptions.models import Topic
 
+CRLF = "\r\n"
 UNSUBSCRIBE_SLOT = "@@UNSUBSCRIBE_URL@@"
 PREFERENCES_SLOT = "@@PREFERENCES_URL@@"
 
@@ -125,13 +126,13 @@ class MessageParts:
 def message_parts(rendered: RenderedCampaign, campaign: Campaign) -> MessageParts:
     from_address = settings.DEFAULT_FROM_EMAIL
     name, address = parseaddr(from_address)
-    subject = Header(rendered.subject, "utf-8").encode()
+    subject = Header(rendered.subject, "utf-8").encode(linesep="\r\n")
     with translation.override(rendered.language):
         topic_label = str(Topic(campaign.topic).label)
-    list_id = f"{Header(topic_label, 'utf-8').encode()} <{campaign.topic}.3vfejzo.al>"
+    list_id = f"{Header(topic_label, 'utf-8').encode(linesep=CRLF)} <{campaign.topic}.3vfejzo.al>"
     headers = "\r\n".join(
         [
-            f"From: {formataddr((str(Header(name, 'utf-8').encode()), address))}",
+            f"From: {formataddr((Header(name, 'utf-8').encode(linesep=CRLF), address))}",
             f"Subject: {subject}",
             f"Reply-To: {settings.CONTACT_EMAIL}",
             f"List-Id: {list_id}",

@@ -6,16 +6,23 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
 
-from campaigns.engine import campaign_drain, next_recovery_at
+from campaigns.engine import campaign_drain, campaign_finish_if_done, next_recovery_at
 from campaigns.models import Campaign, CampaignStatus
+from core.daily import periodic_ensure
 
 
 @task()
 def campaign_send_batch(campaign_id: int) -> dict[str, int]:
     """Send part of a campaign, then hand over to a fresh task; never sends a message twice."""
-    result = campaign_drain(campaign_id)
+    try:
+        result = campaign_drain(campaign_id)
+    except Exception:
+        # Whatever broke this task, the campaign must not stall with it: the rows it held
+        # are claimed again when their lease runs out.
+        campaign_schedule_recovery(campaign_id, force=True)
+        raise
     if result.more:
         delay = settings.MAIL_RETRY_BASE_SECONDS if result.server_failing else 0
         campaign_send_batch.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
@@ -34,44 +41,77 @@ def campaign_start_when_due(campaign_id: int) -> bool:
     return campaign_start_scheduled(campaign_id=campaign_id)
 
 
-def campaign_schedule_recovery(campaign_id: int) -> bool:
-    """If rows are still claimed by other tasks, look again when their claims run out.
+def campaign_schedule_recovery(campaign_id: int, *, force: bool = False) -> bool:
+    """If no row is claimable now but some will be (another task's claim expiring, a
+    deferred retry), queue a pass for that moment; finish the campaign if nothing is left.
 
-    Those tasks normally finish the rows themselves; if their worker died, this pass
-    claims them anew. Only one such pass is queued per expiry time.
+    Those tasks normally finish their rows themselves; if their worker died, the pass
+    claims them anew. One pass is queued per moment unless the one queued is overdue
+    (its task was lost) or `force`.
     """
-    lease_end = next_recovery_at(campaign_id)
-    if lease_end is None:
+    if campaign_finish_if_done(campaign_id):
         return False
-    at = lease_end + timedelta(seconds=1)
+    at = next_recovery_at(campaign_id)
+    if at is None:
+        at = timezone.now()
+    at = at + timedelta(seconds=1)
+    now = timezone.now()
     with transaction.atomic():
-        moved = Campaign.objects.filter(
-            Q(recovery_at__isnull=True) | Q(recovery_at__lt=at),
-            pk=campaign_id,
-            status=CampaignStatus.SENDING,
-        ).update(recovery_at=at)
+        due = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING)
+        if not force:
+            due = due.filter(
+                Q(recovery_at__isnull=True) | Q(recovery_at__lt=now) | Q(recovery_at__gt=at)
+            )
+        moved = due.update(recovery_at=at)
         if moved:
             campaign_send_batch.using(run_after=at).enqueue(campaign_id)
     return bool(moved)
 
 
+def _has_live_task(campaign_id: int) -> bool:
+    """Whether a send task for the campaign is waiting, or running on a live worker."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    runs = DBTaskResult.objects.filter(
+        task_path=campaign_send_batch.module_path,
+        args_kwargs={"args": [campaign_id], "kwargs": {}},
+    )
+    # A task runs at most CAMPAIGN_TASK_SECONDS plus one batch; far older, its worker died.
+    alive_since = timezone.now() - timedelta(
+        seconds=settings.CAMPAIGN_TASK_SECONDS + settings.CAMPAIGN_LEASE_SECONDS
+    )
+    return (
+        runs.filter(status=TaskResultStatus.READY).exists()
+        or runs.filter(status=TaskResultStatus.RUNNING, started_at__gte=alive_since).exists()
+    )
+
+
 def campaigns_requeue_stalled() -> int:
-    """Give every sending campaign a task again: now if rows wait, else when claims expire.
+    """Give each sending campaign without a live task one again; finish the ones done.
 
-    A surplus task finds nothing to claim and ends; no message is sent twice.
+    Safe at any time: a surplus task finds nothing to claim and ends, and no message is
+    sent twice. The watchdog task runs this every few minutes.
     """
-    from campaigns.models import Delivery, DeliveryState
-
     count = 0
     for campaign_id in Campaign.objects.filter(status=CampaignStatus.SENDING).values_list(
         "pk", flat=True
     ):
-        waiting = Delivery.objects.filter(
-            campaign_id=campaign_id, state=DeliveryState.QUEUED
-        ).exists()
-        if waiting:
-            campaign_send_batch.enqueue(campaign_id)
-            count += 1
-        elif campaign_schedule_recovery(campaign_id):
-            count += 1
+        if campaign_finish_if_done(campaign_id) or _has_live_task(campaign_id):
+            continue
+        campaign_schedule_recovery(campaign_id, force=True)
+        count += 1
     return count
+
+
+@task(takes_context=True)
+def campaigns_watchdog(context: TaskContext) -> int:
+    """Every few minutes: revive campaigns whose tasks died with their worker."""
+    try:
+        return campaigns_requeue_stalled()
+    finally:
+        periodic_ensure(
+            campaigns_watchdog,
+            run_after=timezone.now() + timedelta(seconds=settings.CAMPAIGN_WATCHDOG_SECONDS),
+            current_run=context.task_result.id,
+        )

@@ -31,6 +31,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils.module_loading import import_string
 
+from mail.services import mailbox_does_not_exist
+
 
 class Outcome(enum.Enum):
     SENT = "sent"
@@ -39,7 +41,15 @@ class Outcome(enum.Enum):
 
 
 class RecipientRefused(Exception):
-    """The server refused the address for good (5xx): never retried, and suppressed."""
+    """The server says the mailbox does not exist (550/551/553, 5.1.x): suppressed."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class RecipientDeferred(Exception):
+    """The server asks to try this one address later (4xx: greylisting, a full mailbox)."""
 
     def __init__(self, code: int) -> None:
         super().__init__(code)
@@ -115,6 +125,10 @@ class SMTPTransport:
                 self._smtp.close()
             self._smtp = None
 
+    def reset(self) -> None:
+        """Forget the connection after an unexpected error; the next message opens a new one."""
+        self._drop()
+
     def _drop(self) -> None:
         # Closing mid-DATA is how a half-written message is abandoned: the server
         # discards a DATA section that never received its final ".".
@@ -128,12 +142,15 @@ class SMTPTransport:
             code, _reply = smtp.mail(envelope.sender)
             if code != 250:
                 raise TemporaryFailure(f"MAIL {code}")
-            code, _reply = smtp.rcpt(envelope.recipient)
-            if code >= 500:
-                smtp.rset()
-                raise RecipientRefused(code)
+            code, reply = smtp.rcpt(envelope.recipient)
             if code not in (250, 251):
                 smtp.rset()
+                if mailbox_does_not_exist(code, reply):
+                    raise RecipientRefused(code)
+                if 400 <= code < 500:
+                    raise RecipientDeferred(code)
+                # Any other refusal (relay denied, policy, 554) is about us or the
+                # server, not the address: pause and try later, suppress nobody.
                 raise TemporaryFailure(f"RCPT {code}")
             code, _reply = smtp.docmd("data")
             if code != 354:
@@ -173,6 +190,10 @@ class BackendTransport:
 
     def close(self) -> None:
         self._connection.close()
+
+    def reset(self) -> None:
+        self._connection.close()
+        self._connection = get_connection(fail_silently=False)
 
     def send(self, envelope: Envelope, commit: Callable[[], bool]) -> Outcome:
         if not commit():

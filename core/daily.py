@@ -1,4 +1,4 @@
-"""Jobs the task worker runs once a day, kept scheduled without cron.
+"""Jobs the task worker runs once a day or every few minutes, kept scheduled without cron.
 
 Each daily task ends by queueing its next run; `jobs_ensure` (run by `make run` and
 after each deploy) queues any daily task that has no run waiting, e.g. after its
@@ -28,7 +28,14 @@ def next_daily_run(now: datetime | None = None) -> datetime:
 
 
 def daily_ensure(task: Any, *, now: datetime | None = None, current_run: Any = None) -> bool:
-    """Queue the task's next daily run unless one is already waiting; True if queued.
+    """Queue the task's next daily run unless one is already waiting; True if queued."""
+    return periodic_ensure(task, run_after=next_daily_run(now), now=now, current_run=current_run)
+
+
+def periodic_ensure(
+    task: Any, *, run_after: datetime, now: datetime | None = None, current_run: Any = None
+) -> bool:
+    """Queue a run of the task at `run_after` unless one is already waiting; True if queued.
 
     A task queueing its own next run passes `current_run` (its result id), which is
     running and must not count as waiting.
@@ -49,7 +56,7 @@ def daily_ensure(task: Any, *, now: datetime | None = None, current_run: Any = N
         )
         if waiting:
             return False
-        task.using(run_after=next_daily_run(now)).enqueue()
+        task.using(run_after=run_after).enqueue()
     return True
 
 
@@ -57,3 +64,10 @@ def daily_tasks() -> list[Any]:
     from subscriptions.tasks import purge_unconfirmed_subscribers
 
     return [purge_unconfirmed_subscribers]
+
+
+def periodic_tasks() -> list[Any]:
+    """Tasks that run every few minutes; `jobs_ensure` queues their first run."""
+    from campaigns.tasks import campaigns_watchdog
+
+    return [campaigns_watchdog]

@@ -41,3 +41,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (an expired page, cookies blocked): say so in the site's own page.
+
+    Django's built-in page carries an inline style the Content-Security-Policy blocks.
+    """
+    return render(request, "403_csrf.html", status=403)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 import smtplib
 import uuid
 from datetime import timedelta
@@ -123,6 +124,21 @@ def _build_email(message: OutboxMessage) -> EmailMultiAlternatives:
     return email
 
 
+_ENHANCED_STATUS = re.compile(rb"^\s*(\d)\.(\d{1,3})\.(\d{1,3})")
+
+
+def mailbox_does_not_exist(code: int, reply: bytes) -> bool:
+    """Whether a refusal says the address is bad, so it is safe never to mail it marketing.
+
+    550/551/553 with an enhanced status of 5.1.x (bad mailbox or domain), or with none;
+    not 554 or 5.7.x, which are about the sender or the server (relay denied, policy).
+    """
+    if code not in (550, 551, 553):
+        return False
+    enhanced = _ENHANCED_STATUS.match(reply or b"")
+    return enhanced is None or enhanced.group(1, 2) == (b"5", b"1")
+
+
 def _is_permanent(exc: Exception) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _msg in exc.recipients.values())
@@ -167,7 +183,9 @@ def _error_summary(exc: Exception) -> str:
 
 def _record_failure(message: OutboxMessage, exc: Exception) -> DeliveryOutcome:
     error = _error_summary(exc)
-    if isinstance(exc, smtplib.SMTPRecipientsRefused) and _is_permanent(exc):
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
+        mailbox_does_not_exist(code, reply) for code, reply in exc.recipients.values()
+    ):
         # The address does not exist: marketing never tries it again (order mail still
         # may, should the customer correct it).
         from subscriptions.models import Channel, SuppressionReason

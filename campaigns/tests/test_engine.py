@@ -331,3 +331,155 @@ def test_the_rate_limit_setting_paces_a_worker(smtp_server, staff_user, settings
     campaign_drain(campaign.pk)
     assert time.monotonic() - started >= 5 / 20
     assert len(smtp_server.messages) == 6
+
+
+def _refusing_server(settings, rule):  # type: ignore[no-untyped-def]
+    """A real SMTP server whose RCPT answer for an address is `rule(address)` (None: accept)."""
+    from config.env import email_settings
+    from core.testing import SMTPServer
+
+    server = SMTPServer().start()
+
+    async def handle_rcpt(server_, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        answer = rule(address)
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    server.handler.handle_RCPT = handle_rcpt  # type: ignore[attr-defined]
+    for name, value in email_settings(server.url).items():
+        setattr(settings, name, value)
+    return server
+
+
+def test_a_greylisted_address_waits_alone_and_the_batch_goes_on(staff_user, settings):
+    server = _refusing_server(
+        settings, lambda a: "451 4.7.1 Greylisted" if a.startswith("gri") else None
+    )
+    try:
+        subscribed_customer(email="gri@example.al")
+        for n in range(3):
+            subscribed_customer(email=f"tjeter{n}@example.al")
+        campaign = CampaignFactory()
+        campaign_start(campaign=campaign, actor=staff_user)
+        campaign_drain(campaign.pk)
+        assert sorted(m.recipients[0] for m in server.messages) == [
+            f"tjeter{n}@example.al" for n in range(3)
+        ]
+        waiting = Delivery.objects.get(state=DeliveryState.QUEUED)
+        assert waiting.attempts == 1 and waiting.retry_at is not None
+        # when the retry is due and the server accepts it
+        Delivery.objects.filter(pk=waiting.pk).update(retry_at=waiting.retry_at.replace(year=2000))
+        server.handler.handle_RCPT = None  # type: ignore[attr-defined]
+        del server.handler.handle_RCPT
+        campaign_drain(campaign.pk)
+        assert len(server.messages) == 4
+        campaign.refresh_from_db()
+        assert campaign.status == CampaignStatus.SENT
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("answer", ["554 5.7.1 Relay access denied", "550 5.7.1 Policy"])
+def test_a_refusal_about_us_not_the_address_suppresses_nobody(staff_user, settings, answer):
+    server = _refusing_server(settings, lambda address: answer)
+    try:
+        subscribed_customer(email="mirë@example.al".replace("ë", "e"))
+        campaign = CampaignFactory()
+        campaign_start(campaign=campaign, actor=staff_user)
+        result = campaign_drain(campaign.pk)
+        assert result.server_failing
+        assert not is_suppressed("mire@example.al")
+        row = Delivery.objects.get()
+        assert row.state == DeliveryState.QUEUED and row.retry_at is not None
+    finally:
+        server.stop()
+
+
+def test_p8_an_address_with_a_non_ascii_domain_is_delivered(smtp_server, staff_user):
+    subscribed_customer(email="blerta@bücher.al")
+    campaign_start(campaign=CampaignFactory(), actor=staff_user)
+    run_tasks()
+    [mail] = smtp_server.messages
+    assert mail.recipients == ["blerta@xn--bcher-kva.al"]
+
+
+def test_a_long_albanian_subject_is_folded_with_crlf_only(staff_user):
+    from campaigns.rendering import message_bytes, message_parts, render_campaign
+
+    campaign = CampaignFactory(subject_sq="Çmime të ulëta për çdo shtëpi shqiptare: " * 3)
+    parts = message_parts(render_campaign(campaign, "sq"), campaign)
+    data = message_bytes(
+        parts,
+        to_address="a@example.al",
+        message_id="<x@3vfejzo.al>",
+        unsubscribe_url="https://3vfejzo.al/u",
+        preferences_url="https://3vfejzo.al/p",
+    )
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+
+
+def test_p13_an_opt_out_committed_at_the_last_moment_stops_the_message(
+    smtp_server, staff_user, monkeypatch
+):
+    """The unsubscribe lands after the message was written to the server, before its end."""
+    from campaigns.engine import _Sender
+
+    late = subscribed_customer(email="vonese@example.al")
+    subscribed_customer(email="pastaj@example.al")
+    original = _Sender._commit
+
+    def unsubscribe_then_commit(self, row):  # type: ignore[no-untyped-def]
+        if row.subscriber_id == late.pk:
+            unsubscribe_all(subscriber=late, channel=Channel.ONE_CLICK, actor=None)
+        return original(self, row)
+
+    monkeypatch.setattr(_Sender, "_commit", unsubscribe_then_commit)
+    campaign_start(campaign=CampaignFactory(), actor=staff_user)
+    run_tasks()
+    # the half-written message was abandoned; the next one went on a fresh connection
+    assert _recipients(smtp_server) == ["pastaj@example.al"]
+    assert Delivery.objects.get(subscriber=late).state == DeliveryState.SKIPPED
+
+
+def test_a_broken_message_fails_alone_and_the_campaign_finishes(
+    smtp_server, staff_user, monkeypatch
+):
+    import campaigns.engine
+
+    broken = subscribed_customer(email="prishur@example.al")
+    subscribed_customer(email="mire@example.al")
+    original = campaigns.engine.message_bytes
+
+    def explode_for_one(parts, *, to_address, **kwargs):  # type: ignore[no-untyped-def]
+        if to_address == broken.email:
+            raise RuntimeError("boom")
+        return original(parts, to_address=to_address, **kwargs)
+
+    monkeypatch.setattr(campaigns.engine, "message_bytes", explode_for_one)
+    campaign = CampaignFactory()
+    campaign_start(campaign=campaign, actor=staff_user)
+    run_tasks()
+    assert _recipients(smtp_server) == ["mire@example.al"]
+    assert Delivery.objects.get(subscriber=broken).state == DeliveryState.FAILED
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.SENT
+
+
+def test_the_watchdog_revives_a_campaign_whose_worker_died(smtp_server, staff_user, settings):
+    from campaigns.tasks import campaigns_requeue_stalled
+    from django_tasks_db.models import DBTaskResult
+
+    subscribed_customer(email="ringjallje@example.al")
+    campaign = CampaignFactory()
+    campaign_start(campaign=campaign, actor=staff_user)
+    # a worker claimed the row and died; its task row is lost with it
+    settings.CAMPAIGN_LEASE_SECONDS = -1
+    claim_batch(campaign.pk, "dead-worker", 10)
+    DBTaskResult.objects.all().delete()
+    assert campaigns_requeue_stalled() == 1
+    run_tasks()
+    assert _recipients(smtp_server) == ["ringjallje@example.al"]
+    assert Delivery.objects.get().attempts == 1  # the dead claim counted as a try

@@ -73,6 +73,8 @@ def test_p8_campaign_to_5000_with_a_killed_worker_reaches_everyone_exactly_once(
     assert set(leaving).isdisjoint(bouncing)
     left_at = world.command("one-click", "--campaign", campaign, *map(str, leaving))["done_at"]
     bounced_at = world.command("suppress", *map(str, bouncing))["done_at"]
+    stopped = {RECIPIENT.format(n): at for n, at in zip(leaving, left_at, strict=True)}
+    stopped |= {RECIPIENT.format(n): at for n, at in zip(bouncing, bounced_at, strict=True)}
     world.start_worker()  # the killed worker comes back
 
     def finished() -> bool:
@@ -83,8 +85,6 @@ def test_p8_campaign_to_5000_with_a_killed_worker_reaches_everyone_exactly_once(
     # then every subscribed recipient got exactly one message …
     with receipts.lock:
         received = {address: list(times) for address, times in receipts.times.items()}
-    stopped = {RECIPIENT.format(n): left_at for n in leaving}
-    stopped |= {RECIPIENT.format(n): bounced_at for n in bouncing}
     for n in range(SUBSCRIBED):
         address = RECIPIENT.format(n)
         times = received.get(address, [])
@@ -101,4 +101,5 @@ def test_p8_campaign_to_5000_with_a_killed_worker_reaches_everyone_exactly_once(
     counts = status["counts"]
     assert counts.get("sent", 0) == sum(len(t) for t in received.values())
     assert counts.get("queued", 0) == counts.get("claimed", 0) == 0
-    assert killed_at < SUBSCRIBED  # the kill really happened mid-send
+    assert killed_at < SUBSCRIBED  # the kill really happened mid-send …
+    assert status["reclaimed"] > 0  # … and the dead worker's claimed recipients were taken over

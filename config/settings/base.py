@@ -27,6 +27,7 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CONTACT_EMAIL = "info@3vfejzo.al"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "3VFejzo <no-reply@3vfejzo.al>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -346,3 +347,5 @@ CAMPAIGN_TASK_SECONDS = 20
 CAMPAIGN_PARALLEL_TASKS = env_int_default("CAMPAIGN_PARALLEL_TASKS", 4)
 CAMPAIGN_RATE_PER_WORKER = env_int_default("CAMPAIGN_RATE_PER_WORKER", 0)
 CAMPAIGN_MAX_ATTEMPTS = 5
+# How often the watchdog revives campaigns whose tasks died with their worker.
+CAMPAIGN_WATCHDOG_SECONDS = 300

@@ -58,3 +58,11 @@ def test_bad_host_gets_the_albanian_400_page(client, settings):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "Kërkesë e pavlefshme" in response.content.decode()
+
+
+def test_a_refused_form_gets_the_sites_own_page_without_inline_style():
+    response = Client(enforce_csrf_checks=True).post("/llogaria/hyr/", {"username": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Formulari nuk u pranua" in page
+    assert "<style" not in page
