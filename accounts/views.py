@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -38,6 +39,7 @@ from subscriptions.forms import TopicsForm, chosen_topics, topic_wishes
 from subscriptions.models import Channel
 from subscriptions.selectors import subscriber_of_user, subscription_history, topic_states
 from subscriptions.services import (
+    SubscriberUnavailable,
     subscriber_for_user,
     subscription_change,
     subscriptions_choose_at_registration,
@@ -154,20 +156,30 @@ def profile(request: HttpRequest) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     topics_posted = posted is not None and posted.get("form") == TOPICS_FORM_NAME
     form = ProfileForm.for_user(user, data=None if topics_posted else posted)
-    subscriber = subscriber_of_user(user)
-    topics_form = TopicsForm.for_states(
-        topic_states(subscriber), data=posted if topics_posted else None
+    # Until the address is verified, the subscription with it may be another person's
+    # (anyone can register with any address): no topics are shown or changed here.
+    subscriber = subscriber_of_user(user) if user.email_verified else None
+    topics_form = (
+        TopicsForm.for_states(topic_states(subscriber), data=posted if topics_posted else None)
+        if user.email_verified
+        else None
     )
-    if topics_posted and topics_form.is_valid():
+    # A topics form posted before the address is verified is refused and changes nothing.
+    status = 403 if topics_posted and topics_form is None else 200
+    if topics_form is not None and topics_posted and topics_form.is_valid():
         wishes = topic_wishes(topics_form.cleaned_data)
         # Nothing ticked and nothing to stop: no row is kept for an address that wants nothing.
         if subscriber is not None or any(wishes.values()):
-            subscription_change(
-                subscriber=subscriber_for_user(user),
-                topics=wishes,
-                channel=Channel.ACCOUNT,
-                actor=user,
-            )
+            try:
+                own = subscriber_for_user(user)
+            except SubscriberUnavailable:
+                messages.error(
+                    request,
+                    _("Zgjedhja juaj nuk u ruajt. Na shkruani në %(email)s dhe e rregullojmë.")
+                    % {"email": settings.CONTACT_EMAIL},
+                )
+                return redirect(f"{reverse('accounts:profile')}#email-et")
+            subscription_change(subscriber=own, topics=wishes, channel=Channel.ACCOUNT, actor=user)
         messages.success(request, _("Zgjedhja juaj për email-et u ruajt. Vlen që tani."))
         return redirect(f"{reverse('accounts:profile')}#email-et")
     if posted is not None and not topics_posted and form.is_valid():
@@ -188,12 +200,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             "addresses": address_list(user=user)[:3],
             "topics_form": topics_form,
             "topics_form_name": TOPICS_FORM_NAME,
-            # Before the address is verified, the history may be another person's: a
-            # visitor row with this address, joined to the account when it was created.
             "history": list(subscription_history(subscriber)[:HISTORY_ROWS])
             if user.email_verified
             else None,
         },
+        status=status,
     )
 
 

@@ -154,7 +154,7 @@ def _share_lock_sql() -> str:
     # opt-out either committed before this message is decided, and is seen, or waits
     # until the message is recorded sent.
     return (
-        f"SELECT 1 FROM {subscriber} r LEFT JOIN {subscription} s "  # noqa: S608
+        f"SELECT 1 FROM {subscriber} r JOIN {subscription} s "  # noqa: S608
         "ON s.subscriber_id = r.id AND s.topic = %s WHERE r.id = %s FOR SHARE"
     )
 

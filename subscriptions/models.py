@@ -85,6 +85,9 @@ class Subscriber(EncryptedModel):
     # Marketing goes only to a confirmed address: a visitor's by the double opt-in link,
     # a customer's when the account's address is verified.
     confirmed_at = models.DateTimeField(_("Konfirmuar më"), null=True, blank=True)
+    # The latest double opt-in mail: at most one a day, and the unconfirmed row is kept
+    # for the link's full validity counted from it.
+    confirmation_sent_at = models.DateTimeField(_("Konfirmimi u dërgua më"), null=True, blank=True)
     created_at = models.DateTimeField(_("Krijuar më"), auto_now_add=True)
 
     class Meta:

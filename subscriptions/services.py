@@ -12,8 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -44,6 +46,29 @@ from subscriptions.tokens import (
 
 class OptOutChannelInvalid(ValueError):
     """A staff-recorded opt-out must say how the person told us (P13)."""
+
+
+class SubscriberUnavailable(PermissionDenied):
+    """The account's address has a subscription the account may not take or change."""
+
+
+class AddressNotVerified(SubscriberUnavailable):
+    """The account has not verified its address, and a row with it exists that is not its own.
+
+    Anyone can register with someone else's address: until the mailbox is proven, that
+    row stays its owner's, unchanged and unseen by the account.
+    """
+
+
+class AddressHeldByAnotherAccount(SubscriberUnavailable):
+    """Another account's subscription holds this address (one address, one row)."""
+
+
+# Suppressions that only the mailbox could have caused and no confirmation can lift:
+# nothing, not even a confirmation request, is mailed to these addresses.
+PERMANENT_SUPPRESSIONS = (SuppressionReason.HARD_BOUNCE, SuppressionReason.COMPLAINT)
+# One double opt-in mail a day at most, however often the address is typed in the footer.
+CONFIRMATION_RESEND_AFTER = timedelta(hours=24)
 
 
 def address_index(email: str) -> str:
@@ -110,31 +135,53 @@ def unsubscribe_url(
 
 
 def subscriber_for_user(user: User) -> Subscriber:
-    """Return the customer's subscriber row, creating it and keeping its address current."""
+    """Return the customer's subscriber row, creating it and keeping its address current.
+
+    A visitor's row with the account's address (a footer sign-up) passes to the account
+    only once the account has verified that address: raise AddressNotVerified before,
+    and AddressHeldByAnotherAccount when another account's row has the address.
+    """
+    index = address_index(user.email)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(user=user).first()
         if subscriber is None:
-            index = address_index(user.email)
-            # A visitor who subscribed in the footer and registers later is the same person.
-            subscriber = Subscriber.objects.select_for_update().filter(email_index=index).first()
-            if subscriber is None or (subscriber.user_id and subscriber.user_id != user.pk):
-                return Subscriber.objects.create(
-                    user=user, email=user.email, language=user.language
-                )
-            _link_visitor(subscriber, user=user)
-        if subscriber.email_index != address_index(user.email):
+            return _subscriber_claim(user, index=index)
+        if subscriber.email_index != index:
+            if Subscriber.objects.filter(email_index=index).exclude(pk=subscriber.pk).exists():
+                raise AddressHeldByAnotherAccount
             subscriber.email = user.email
             subscriber.save(update_fields=["email", "email_index"])
         return subscriber
 
 
+def _subscriber_claim(user: User, *, index: str) -> Subscriber:
+    """Create the account's row, or take over a visitor's row with the same address."""
+    holder = Subscriber.objects.select_for_update().filter(email_index=index).first()
+    if holder is None:
+        try:
+            with transaction.atomic():
+                return Subscriber.objects.create(
+                    user=user, email=user.email, language=user.language
+                )
+        except IntegrityError:
+            # A footer sign-up with this address, or this account's own row, was
+            # committed in between: decide again on that row.
+            holder = Subscriber.objects.select_for_update().get(email_index=index)
+    if holder.user_id == user.pk:
+        return holder
+    if holder.user_id is not None:
+        raise AddressHeldByAnotherAccount
+    if not user.email_verified:
+        raise AddressNotVerified
+    _link_visitor(holder, user=user)
+    return holder
+
+
 def _link_visitor(subscriber: Subscriber, *, user: User) -> None:
-    """Give a visitor's row to the account with the same address.
+    """Give a visitor's row to the verified account with the same address.
 
     Only what the mailbox owner confirmed passes to the account: topics nobody confirmed
-    (anyone can type an address in the footer) are switched off, and an account that
-    has not verified the address yet does not inherit the row's confirmation, so the
-    choices made with it wait for that verification.
+    (anyone can type an address in the footer) are switched off.
     """
     if subscriber.confirmed_at is None:
         unconfirmed = Subscription.objects.filter(subscriber=subscriber, active=True)
@@ -147,9 +194,7 @@ def _link_visitor(subscriber: Subscriber, *, user: User) -> None:
             actor=None,
         )
     subscriber.user = user
-    if not user.email_verified:
-        subscriber.confirmed_at = None
-    subscriber.save(update_fields=["user", "confirmed_at"])
+    subscriber.save(update_fields=["user"])
 
 
 def subscription_change(
@@ -189,19 +234,37 @@ def subscription_change(
                 campaign_id=campaign_id,
             )
             changed.append(topic)
-        if any(topics.values()) and channel in (Channel.PREFERENCE_PAGE, Channel.ACCOUNT):
+        if any(topics.values()) and _asked_from_own_mailbox(subscriber, channel=channel):
             # The person asked for mail again themselves, from their own mailbox's link
-            # or their account: a past "unsubscribe from all" no longer stands.
+            # or their verified account: a past "unsubscribe from all" no longer stands.
             _unsuppress(subscriber, reasons=[SuppressionReason.UNSUBSCRIBED], channel=channel)
     return changed
 
 
+def _asked_from_own_mailbox(subscriber: Subscriber, *, channel: Channel) -> bool:
+    """Whether a change on this channel proves the mailbox: its link, or a verified account."""
+    if channel == Channel.PREFERENCE_PAGE:
+        return True
+    if channel == Channel.ACCOUNT:
+        return subscriber.user is not None and subscriber.user.email_verified
+    return False
+
+
 def subscriptions_choose_at_registration(*, user: User, topics: Iterable[Topic]) -> None:
-    """Record the boxes ticked at registration (none are ticked by default)."""
+    """Record the boxes ticked at registration (none are ticked by default).
+
+    When the address already has a row the new account may not take (see
+    `subscriber_for_user`), the ticks are a wish as if typed in the footer: the mailbox
+    is asked, and they switch on only if its owner confirms them.
+    """
     chosen = list(topics)
     if not chosen:
         return
-    subscriber = subscriber_for_user(user)
+    try:
+        subscriber = subscriber_for_user(user)
+    except SubscriberUnavailable:
+        footer_subscribe(email=user.email, topics=chosen, language=user.language)
+        return
     subscription_change(
         subscriber=subscriber,
         topics=dict.fromkeys(chosen, True),
@@ -214,11 +277,16 @@ def footer_subscribe(*, email: str, topics: Iterable[Topic], language: str) -> N
     """Start a double opt-in: record the wish, mail a confirmation link, send nothing else.
 
     The answer is the same whether the address is new, known or suppressed, so the form
-    tells nobody which addresses are on the list.
+    tells nobody which addresses are on the list. Typing an address again mails it at
+    most once a day, and an address that bounced or complained is never mailed.
     """
     chosen = list(topics) or [Topic.NEWSLETTER]
+    index = address_index(email)
     with transaction.atomic():
-        index = address_index(email)
+        suppression = Suppression.objects.filter(address_index=index).first()
+        if suppression is not None and suppression.reason in PERMANENT_SUPPRESSIONS:
+            # Confirming could never lift it: keep no row and mail nothing.
+            return
         subscriber = Subscriber.objects.select_for_update().filter(email_index=index).first()
         if subscriber is None:
             try:
@@ -227,8 +295,8 @@ def footer_subscribe(*, email: str, topics: Iterable[Topic], language: str) -> N
                         email=normalise_email(email), language=language
                     )
             except IntegrityError:
-                subscriber = Subscriber.objects.get(email_index=index)
-        suppressed = is_suppressed_index(subscriber.email_index)
+                subscriber = Subscriber.objects.select_for_update().get(email_index=index)
+        suppressed = suppression is not None
         # Anyone can type any address here. The wish is recorded only where it cannot
         # reach the mailbox before its owner confirms it with the link: a visitor's row
         # not confirmed yet, or one on the suppression list. An account's row, or a
@@ -241,20 +309,32 @@ def footer_subscribe(*, email: str, topics: Iterable[Topic], language: str) -> N
                 actor=None,
             )
         if subscriber.confirmed_at is None or suppressed:
-            with translation.override(subscriber.language):
-                path = reverse(
-                    "subscriptions:confirm", args=[confirmation_token(subscriber.public_id)]
-                )
-            mail_enqueue(
-                kind=MailKind.SUBSCRIPTION_CONFIRM,
-                to_address=subscriber.email,
-                language=subscriber.language,
-                context={
-                    "confirm_url": _absolute(path),
-                    "topics": [Topic(topic).label for topic in chosen],
-                    "valid_days": settings.SUBSCRIPTION_UNCONFIRMED_DAYS,
-                },
-            )
+            _confirmation_send(subscriber, topics=chosen)
+
+
+def _confirmation_send(subscriber: Subscriber, *, topics: list[Topic]) -> None:
+    """Mail the double opt-in link unless one went to this subscriber in the last day.
+
+    The caller holds the row's lock, so two sign-ups at once mail one link.
+    """
+    now = timezone.now()
+    sent_at = subscriber.confirmation_sent_at
+    if sent_at is not None and now - sent_at < CONFIRMATION_RESEND_AFTER:
+        return
+    subscriber.confirmation_sent_at = now
+    subscriber.save(update_fields=["confirmation_sent_at"])
+    with translation.override(subscriber.language):
+        path = reverse("subscriptions:confirm", args=[confirmation_token(subscriber.public_id)])
+    mail_enqueue(
+        kind=MailKind.SUBSCRIPTION_CONFIRM,
+        to_address=subscriber.email,
+        language=subscriber.language,
+        context={
+            "confirm_url": _absolute(path),
+            "topics": [Topic(topic).label for topic in topics],
+            "valid_days": settings.SUBSCRIPTION_UNCONFIRMED_DAYS,
+        },
+    )
 
 
 def subscription_confirm(*, token: str) -> Subscriber | None:
@@ -317,6 +397,9 @@ def unsubscribe_all(
 ) -> None:
     """Stop every topic and put the address on the suppression list (a global unsubscribe)."""
     with transaction.atomic():
+        # The subscriber row before the subscription rows, the order the campaign engine
+        # takes them in, so this and a message being committed as sent cannot deadlock.
+        _address_lock(subscriber.email_index)
         subscription_change(
             subscriber=subscriber,
             topics=dict.fromkeys(Topic, False),
@@ -385,6 +468,16 @@ def is_suppressed(email: str) -> bool:
     return is_suppressed_index(address_index(email))
 
 
+def _address_lock(index: str) -> Subscriber | None:
+    """Lock the subscriber row with this address, if any, until the transaction ends.
+
+    The campaign engine holds the row FOR SHARE while it commits a message as sent, so
+    a suppression either waits for that commit or is seen by it. FOR NO KEY UPDATE
+    conflicts with FOR SHARE but lets rows that refer to the subscriber be inserted.
+    """
+    return Subscriber.objects.select_for_update(no_key=True).filter(email_index=index).first()
+
+
 def _suppress_index(
     index: str,
     *,
@@ -396,19 +489,25 @@ def _suppress_index(
 ) -> bool:
     created = False
     with transaction.atomic():
+        locked = _address_lock(index)
         _row, created = Suppression.objects.get_or_create(
             address_index=index, defaults={"reason": reason}
         )
         if created:
-            _event(subscriber, action=SubscriptionAction.SUPPRESSED, channel=channel, actor=actor)
+            _event(
+                subscriber or locked,
+                action=SubscriptionAction.SUPPRESSED,
+                channel=channel,
+                actor=actor,
+            )
     return created
 
 
 def suppression_add(*, email: str, reason: SuppressionReason, channel: Channel) -> bool:
     """Never mail this address marketing again (hard bounce, complaint); True if new."""
-    index = address_index(email)
-    subscriber = Subscriber.objects.filter(email_index=index).first()
-    return _suppress_index(index, reason=reason, subscriber=subscriber, channel=channel, actor=None)
+    return _suppress_index(
+        address_index(email), reason=reason, subscriber=None, channel=channel, actor=None
+    )
 
 
 def _unsuppress(
@@ -422,15 +521,35 @@ def _unsuppress(
 
 
 def unconfirmed_purge(*, now: Any | None = None, dry_run: bool = False) -> int:
-    """Delete visitor sign-ups never confirmed within the allowed days; return how many."""
+    """Delete visitor rows that hold an address for no sending; return how many.
+
+    Two kinds, both without an account, after SUBSCRIPTION_UNCONFIRMED_DAYS:
+
+    - sign-ups never confirmed, counted from the latest confirmation mail, so whoever
+      asks again gets the link's full validity;
+    - confirmed rows with no topic on for that long: the person unsubscribed from
+      everything, and an address kept for no mail is kept for no purpose. What must
+      outlive the row does not live on it: the suppression entry is a keyed hash of the
+      address, and the history of consent and its withdrawal stays, its subscriber
+      emptied.
+    """
     cutoff = (now or timezone.now()) - timedelta(days=settings.SUBSCRIPTION_UNCONFIRMED_DAYS)
-    stale = Subscriber.objects.filter(
-        confirmed_at__isnull=True, user__isnull=True, created_at__lt=cutoff
+    receives_or_changed = Subscription.objects.filter(subscriber=OuterRef("pk")).filter(
+        Q(active=True) | Q(changed_at__gte=cutoff)
+    )
+    never_confirmed = Q(confirmed_at__isnull=True, asked_at__lt=cutoff)
+    unsubscribed = Q(confirmed_at__lt=cutoff) & ~Exists(receives_or_changed)
+    stale = (
+        Subscriber.objects.alias(asked_at=Coalesce("confirmation_sent_at", "created_at"))
+        .filter(user__isnull=True)
+        .filter(never_confirmed | unsubscribed)
     )
     if dry_run:
         return stale.count()
-    ids = list(stale.values_list("pk", flat=True))
-    Subscriber.objects.filter(pk__in=ids).delete()
+    with transaction.atomic():
+        # Locked, so a sign-up for one of these addresses waits and then starts afresh.
+        ids = list(stale.select_for_update().values_list("pk", flat=True))
+        Subscriber.objects.filter(pk__in=ids).delete()
     return len(ids)
 
 

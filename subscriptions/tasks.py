@@ -8,7 +8,12 @@ from subscriptions.services import unconfirmed_purge
 
 @task(takes_context=True)
 def purge_unconfirmed_subscribers(context: TaskContext) -> int:
-    """Daily: delete footer sign-ups never confirmed within a week; then queue tomorrow's run."""
-    deleted = unconfirmed_purge()
-    daily_ensure(purge_unconfirmed_subscribers, current_run=context.task_result.id)
-    return deleted
+    """Daily: delete visitor rows kept for no mail (see unconfirmed_purge); queue tomorrow's run.
+
+    Tomorrow's run is queued even when this one fails, so one bad day does not end the
+    schedule.
+    """
+    try:
+        return unconfirmed_purge()
+    finally:
+        daily_ensure(purge_unconfirmed_subscribers, current_run=context.task_result.id)

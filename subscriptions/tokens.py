@@ -3,7 +3,10 @@
 A token names a subscriber by its random `public_id`, never by address or key, and is
 signed with the site's secret (salted HMAC, constant-time check, django.core.signing).
 Preference and unsubscribe links do not expire: RFC 8058 asks that the link in an old
-message still works, and the worst a leaked link can do is stop marketing mail.
+message still works. A leaked unsubscribe link can only stop marketing mail, but
+whoever holds a preference link can change the topics, switching mail on as well as
+off. A global unsubscribe is lifted there only when someone ticks a topic and saves,
+never by opening the link, and the page shows the address masked, never in full.
 The double opt-in link expires with the unconfirmed sign-up it confirms.
 """
 

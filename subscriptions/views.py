@@ -55,7 +55,9 @@ NO_ANALYTICS: dict[str, Any] = {"ga_measurement_id": ""}
 def _private(response: HttpResponse) -> HttpResponse:
     """Keep a token page out of caches, search engines and other sites' referrers."""
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": the browser would then send `Origin: null` with the page's own
+    # form, and Django's CSRF check refuses it. Same-origin keeps the token on this site.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -10,10 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tests.factories import UnverifiedUserFactory
+from accounts.tests.factories import UnverifiedUserFactory, UserFactory
 from mail.models import MailKind, OutboxMessage
-from subscriptions.models import Channel, Subscriber, Subscription, SubscriptionEvent, Topic
-from subscriptions.services import audience_filter
+from subscriptions.models import (
+    Channel,
+    Subscriber,
+    Subscription,
+    SubscriptionEvent,
+    Suppression,
+    Topic,
+)
+from subscriptions.services import audience_filter, is_suppressed, unsubscribe_all
+from subscriptions.tests.factories import ConfirmedSubscriberFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +191,94 @@ def test_p8_a_strangers_footer_wish_for_this_address_is_not_shown_or_kept(
 def test_p8_saving_no_topics_keeps_no_row_for_the_address(customer_client, customer):
     customer_client.post(PROFILE, {"form": "subscriptions"})
     assert not Subscriber.objects.exists()
+
+
+# An account that has not verified its address cannot take or change that address's
+# subscription: anyone can register with anyone's address.
+
+VERIFY_FIRST = "Verifikoni adresën e email-it që të zgjidhni email-et që merrni"
+
+
+def _state() -> tuple[object, ...]:
+    """Every subscription row, event and suppression, to assert that nothing changed."""
+    return (
+        sorted(Subscriber.objects.values_list("pk", "user_id", "confirmed_at"), key=str),
+        sorted(Subscription.objects.values_list("subscriber_id", "topic", "active")),
+        SubscriptionEvent.objects.count(),
+        sorted(Suppression.objects.values_list("address_index", "reason")),
+    )
+
+
+def test_p8_registering_with_a_confirmed_visitors_address_leaves_their_subscription_alone(client):
+    # given the mailbox owner's confirmed newsletter
+    owner = ConfirmedSubscriberFactory(email="besa@example.al", topics=[Topic.NEWSLETTER])
+    before = _state()
+    # when a stranger registers with that address and ticks offers
+    response = client.post(REGISTER, _form(email="besa@example.al", topics=[Topic.OFFERS]))
+    # then the account exists, and the owner's subscription is as it was
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert _state() == before
+    assert owner.pk in _audience(Topic.NEWSLETTER)
+    assert not Subscriber.objects.filter(user=user).exists()
+
+
+def test_p8_an_unverified_account_sees_no_topics_and_changes_none(client):
+    # given the owner's confirmed row, unsubscribed from everything
+    owner = ConfirmedSubscriberFactory(email="besa@example.al", topics=[Topic.OFFERS])
+    unsubscribe_all(subscriber=owner, channel=Channel.PREFERENCE_PAGE, actor=None)
+    user = UnverifiedUserFactory(email="besa@example.al")
+    client.force_login(user)
+    before = _state()
+    # when the stranger opens the account page
+    html = client.get(PROFILE).content.decode()
+    # then it asks for verification and shows none of the owner's choices
+    assert VERIFY_FIRST in html
+    assert 'name="topics"' not in html
+    assert "Historiku shfaqet pasi të verifikoni" in html
+    # and a crafted post is refused and changes nothing, the suppression included
+    response = client.post(PROFILE, {"form": "subscriptions", "topics": [Topic.OFFERS]})
+    assert response.status_code == 403
+    assert VERIFY_FIRST in response.content.decode()
+    assert _state() == before
+    assert is_suppressed("besa@example.al")
+
+
+def test_p8_an_unverified_account_chooses_its_topics_once_verified(client):
+    client.post(REGISTER, _form(topics=[Topic.OFFERS]))
+    user = User.objects.get()
+    html = client.get(PROFILE).content.decode()
+    assert VERIFY_FIRST in html and 'name="topics"' not in html
+    User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now())
+    html = client.get(PROFILE).content.decode()
+    assert VERIFY_FIRST not in html
+    assert re.search(r'value="offers"[^>]*checked', html)
+
+
+def test_p8_registering_over_an_unconfirmed_footer_row_asks_the_mailbox(client):
+    # given a footer sign-up nobody confirmed, then a registration with the address
+    footer = SubscriberFactory(email="arta.hoxha@example.al", topics=[Topic.NEWSLETTER])
+    response = client.post(REGISTER, _form(topics=[Topic.OFFERS]))
+    assert response.status_code == 302
+    # the ticks wait for the mailbox, as a footer sign-up does
+    footer.refresh_from_db()
+    assert footer.user is None
+    assert OutboxMessage.objects.filter(kind=MailKind.SUBSCRIPTION_CONFIRM).count() == 1
+    assert footer.pk not in _audience(Topic.OFFERS)
+
+
+def test_p8_a_verified_account_whose_address_another_account_holds_changes_nothing(
+    customer_client, customer
+):
+    # given another account's row that still has this customer's address
+    other = UserFactory(email=customer.email.replace("@", ".vjeter@"))
+    Subscriber.objects.create(user=other, email=customer.email)
+    before = _state()
+    # when the customer saves topics
+    response = customer_client.post(
+        PROFILE, {"form": "subscriptions", "topics": [Topic.OFFERS]}, follow=True
+    )
+    # then it is explained, not a server error, and nothing changed
+    assert response.status_code == 200
+    assert "Zgjedhja juaj nuk u ruajt" in response.content.decode()
+    assert _state() == before

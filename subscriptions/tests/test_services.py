@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
-from anymail.signals import AnymailTrackingEvent, EventType, tracking
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from accounts.tests.factories import UnverifiedUserFactory, UserFactory
@@ -21,6 +22,8 @@ from subscriptions.models import (
     Topic,
 )
 from subscriptions.services import (
+    AddressHeldByAnotherAccount,
+    AddressNotVerified,
     OptOutChannelInvalid,
     audience_filter,
     footer_subscribe,
@@ -32,6 +35,7 @@ from subscriptions.services import (
     subscriptions_choose_at_registration,
     suppression_add,
     unconfirmed_purge,
+    unsubscribe_all,
 )
 from subscriptions.tests.factories import (
     ConfirmedSubscriberFactory,
@@ -95,6 +99,55 @@ def test_p8_a_stranger_cannot_subscribe_a_customer_from_the_footer():
     assert subscriber.pk not in _audience(Topic.OFFERS)
 
 
+def test_p8_footer_mails_an_address_at_most_one_confirmation_a_day():
+    # given an address typed in the footer again and again
+    for _ in range(3):
+        footer_subscribe(email="drita@example.al", topics=[], language="sq")
+    # then one link went out
+    subscriber = Subscriber.objects.get()
+    assert _confirmations() == 1
+    assert subscriber.confirmation_sent_at is not None
+    # and a day later asking again mails a fresh one, once
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        confirmation_sent_at=timezone.now() - timedelta(hours=25)
+    )
+    for _ in range(2):
+        footer_subscribe(email="drita@example.al", topics=[], language="sq")
+    assert _confirmations() == 2
+
+
+def test_p13_footer_asks_an_address_that_unsubscribed_from_all_at_most_once_a_day():
+    subscriber = ConfirmedSubscriberFactory(topics=[Topic.NEWSLETTER])
+    unsubscribe_all(subscriber=subscriber, channel=Channel.PREFERENCE_PAGE, actor=None)
+    for _ in range(3):
+        footer_subscribe(email=subscriber.email, topics=[Topic.OFFERS], language="sq")
+    assert _confirmations() == 1
+    assert is_suppressed(subscriber.email)
+
+
+@pytest.mark.parametrize("reason", [SuppressionReason.HARD_BOUNCE, SuppressionReason.COMPLAINT])
+@pytest.mark.parametrize("known", [False, True], ids=["unknown", "known"])
+def test_p13_footer_never_mails_an_address_that_bounced_or_complained(reason, known):
+    if known:
+        ConfirmedSubscriberFactory(email="gent@example.al", topics=[Topic.NEWSLETTER])
+    suppression_add(email="gent@example.al", reason=reason, channel=Channel.BOUNCE)
+    before = (
+        sorted(Subscriber.objects.values_list("pk", "confirmation_sent_at")),
+        sorted(Subscription.objects.values_list("subscriber", "topic", "active")),
+        SubscriptionEvent.objects.count(),
+    )
+    for _ in range(2):
+        footer_subscribe(email="Gent@Example.al", topics=[Topic.OFFERS], language="sq")
+    assert not OutboxMessage.objects.exists()
+    assert Suppression.objects.get().reason == reason
+    after = (
+        sorted(Subscriber.objects.values_list("pk", "confirmation_sent_at")),
+        sorted(Subscription.objects.values_list("subscriber", "topic", "active")),
+        SubscriptionEvent.objects.count(),
+    )
+    assert after == before
+
+
 def test_p8_an_unconfirmed_footer_wish_does_not_pass_to_an_account_with_that_address():
     # a stranger typed the address; the owner registers later and ticks only the newsletter
     footer_subscribe(email="arta@example.al", topics=[Topic.OFFERS], language="sq")
@@ -106,18 +159,106 @@ def test_p8_an_unconfirmed_footer_wish_does_not_pass_to_an_account_with_that_add
     assert subscriber.pk not in _audience(Topic.OFFERS)
 
 
+def _row_state(subscriber: Subscriber) -> tuple[object, ...]:
+    """Everything about a row an account could change, to assert that nothing did."""
+    subscriber.refresh_from_db()
+    return (
+        subscriber.user_id,
+        subscriber.email,
+        subscriber.confirmed_at,
+        sorted(Subscription.objects.filter(subscriber=subscriber).values_list("topic", "active")),
+        SubscriptionEvent.objects.filter(subscriber=subscriber).count(),
+        sorted(Suppression.objects.values_list("address_index", "reason")),
+    )
+
+
 def test_p8_an_unverified_account_does_not_inherit_a_confirmed_visitor_row():
+    # given the mailbox owner's confirmed newsletter
     visitor = ConfirmedSubscriberFactory(email="besa@example.al", topics=[Topic.NEWSLETTER])
-    # someone registers with that address and ticks offers, without verifying it
+    before = _row_state(visitor)
+    # when someone registers with that address and ticks offers, without verifying it
     user = UnverifiedUserFactory(email="besa@example.al")
     subscriptions_choose_at_registration(user=user, topics=[Topic.OFFERS])
-    visitor.refresh_from_db()
-    assert visitor.user == user
-    assert visitor.pk not in _audience(Topic.OFFERS)
-    # once the mailbox owner verifies the account, its choices hold
+    # then the owner's row is neither linked nor changed, and still gets the newsletter
+    assert _row_state(visitor) == before
+    assert visitor.pk in _audience(Topic.NEWSLETTER)
+    assert not Subscriber.objects.filter(user=user).exists()
+    # a confirmed row is not asked again: no mail reaches the owner
+    assert _confirmations() == 0
+    # and verifying the account later does not switch the stranger's ticks on
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email_verified_at"])
+    assert visitor.pk not in _audience(Topic.OFFERS)
+
+
+def test_p8_subscriber_for_user_refuses_an_unverified_account_a_visitors_row():
+    visitor = SubscriberFactory(email="besa@example.al", topics=[Topic.NEWSLETTER])
+    before = _row_state(visitor)
+    user = UnverifiedUserFactory(email="besa@example.al")
+    with pytest.raises(AddressNotVerified):
+        subscriber_for_user(user)
+    assert _row_state(visitor) == before
+    assert Subscriber.objects.count() == 1
+
+
+@pytest.mark.parametrize("verified", [True, False])
+def test_p8_subscriber_for_user_refuses_another_accounts_row_without_an_integrity_error(
+    verified,
+):
+    # given an account whose row still has the address staff since changed on the account
+    owner = UserFactory(email="vjeter@example.al")
+    row = subscriber_for_user(owner)
+    owner.email = "e-re@example.al"
+    owner.save()
+    before = _row_state(row)
+    # when a new account has the old address
+    newcomer = UserFactory(
+        email="vjeter@example.al", email_verified_at=timezone.now() if verified else None
+    )
+    # then it is refused by name, and the owner's row is left alone
+    with pytest.raises(AddressHeldByAnotherAccount):
+        subscriber_for_user(newcomer)
+    assert _row_state(row) == before
+    assert not Subscriber.objects.filter(user=newcomer).exists()
+
+
+def test_p8_a_verified_account_takes_over_a_confirmed_visitor_row():
+    visitor = ConfirmedSubscriberFactory(email="besa@example.al", topics=[Topic.NEWSLETTER])
+    confirmed_at = visitor.confirmed_at
+    user = UserFactory(email="besa@example.al")
+    subscriptions_choose_at_registration(user=user, topics=[Topic.OFFERS])
+    visitor.refresh_from_db()
+    assert (visitor.user, visitor.confirmed_at) == (user, confirmed_at)
+    assert _active(visitor) == {Topic.NEWSLETTER, Topic.OFFERS}
     assert visitor.pk in _audience(Topic.OFFERS)
+
+
+def test_p8_an_unverified_registration_over_an_unconfirmed_row_asks_the_mailbox_first():
+    # given someone typed the address in the footer a while ago, unconfirmed
+    visitor = SubscriberFactory(email="besa@example.al", topics=[Topic.NEWSLETTER])
+    # when an unverified account registers with it and ticks offers
+    user = UnverifiedUserFactory(email="besa@example.al")
+    subscriptions_choose_at_registration(user=user, topics=[Topic.OFFERS])
+    # then it is a footer wish: recorded, mailed for confirmation, not sent marketing
+    visitor.refresh_from_db()
+    assert visitor.user is None
+    assert _active(visitor) == {Topic.NEWSLETTER, Topic.OFFERS}
+    assert _confirmations() == 1
+    assert visitor.pk not in _audience(Topic.OFFERS)
+    # and the topics switch on only when the mailbox confirms
+    subscription_confirm(token=confirmation_token(visitor.public_id))
+    assert visitor.pk in _audience(Topic.OFFERS)
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_p13_only_a_verified_account_lifts_an_unsubscribe_from_all(verified):
+    user = UserFactory(email_verified_at=timezone.now() if verified else None)
+    subscriber = subscriber_for_user(user)
+    unsubscribe_all(subscriber=subscriber, channel=Channel.ONE_CLICK, actor=None)
+    subscription_change(
+        subscriber=subscriber, topics={Topic.OFFERS: True}, channel=Channel.ACCOUNT, actor=user
+    )
+    assert is_suppressed(user.email) is not verified
 
 
 def test_p8_registration_with_no_box_ticked_creates_nothing():
@@ -149,6 +290,58 @@ def test_p8_unconfirmed_purge_deletes_only_week_old_unconfirmed_visitors():
     }
     assert not Subscription.objects.filter(subscriber_id=old_visitor.pk).exists()
     # running it again deletes nothing more
+    assert unconfirmed_purge() == 0
+
+
+def test_p8_purge_counts_the_week_from_the_latest_confirmation_mail():
+    # given a sign-up of six days ago, never confirmed
+    footer_subscribe(email="drita@example.al", topics=[], language="sq")
+    six_days_ago = timezone.now() - timedelta(days=6)
+    Subscriber.objects.update(created_at=six_days_ago, confirmation_sent_at=six_days_ago)
+    # when the person asks again today
+    footer_subscribe(email="drita@example.al", topics=[], language="sq")
+    assert _confirmations() == 2
+    # then the row waits a full week for the new link
+    assert unconfirmed_purge(now=timezone.now() + timedelta(days=3)) == 0
+    assert Subscriber.objects.exists()
+    assert unconfirmed_purge(now=timezone.now() + timedelta(days=8)) == 1
+    assert not Subscriber.objects.exists()
+
+
+def test_p8_purge_deletes_visitors_who_have_received_nothing_for_a_week():
+    now = timezone.now()
+    # given a visitor who unsubscribed from everything nine days ago
+    gone = ConfirmedSubscriberFactory(email="ikur@example.al", topics=[Topic.NEWSLETTER])
+    unsubscribe_all(subscriber=gone, channel=Channel.ONE_CLICK, actor=None)
+    history = set(SubscriptionEvent.objects.filter(subscriber=gone).values_list("pk", flat=True))
+    # and one who did two days ago, one who still reads, and a customer with nothing on
+    recent = ConfirmedSubscriberFactory(topics=[Topic.NEWSLETTER])
+    unsubscribe_all(subscriber=recent, channel=Channel.ONE_CLICK, actor=None)
+    reading = ConfirmedSubscriberFactory(topics=[Topic.OFFERS])
+    customer = CustomerSubscriberFactory(topics=[Topic.OFFERS])
+    subscription_change(
+        subscriber=customer, topics={Topic.OFFERS: False}, channel=Channel.ACCOUNT, actor=None
+    )
+    long_ago = now - timedelta(days=9)
+    Subscriber.objects.update(created_at=long_ago, confirmed_at=long_ago)
+    Subscription.objects.update(changed_at=long_ago)
+    Subscription.objects.filter(subscriber=recent).update(changed_at=now - timedelta(days=2))
+    # when
+    assert unconfirmed_purge(dry_run=True) == 1
+    assert unconfirmed_purge() == 1
+    # then only the visitor who wants nothing for a week is gone
+    assert set(Subscriber.objects.values_list("pk", flat=True)) == {
+        recent.pk,
+        reading.pk,
+        customer.pk,
+    }
+    # the address is still never mailed, and the history of the withdrawal stays
+    assert is_suppressed("ikur@example.al")
+    assert history
+    assert (
+        set(SubscriptionEvent.objects.filter(subscriber=None).values_list("pk", flat=True))
+        == history
+    )
     assert unconfirmed_purge() == 0
 
 
@@ -188,36 +381,37 @@ def test_p13_suppression_add_is_idempotent_and_recorded_once():
     )
 
 
-@pytest.mark.parametrize(
-    ("event_type", "reason"),
-    [
-        (EventType.BOUNCED, SuppressionReason.HARD_BOUNCE),
-        (EventType.REJECTED, SuppressionReason.HARD_BOUNCE),
-        (EventType.COMPLAINED, SuppressionReason.COMPLAINT),
-    ],
-)
-def test_p13_provider_bounce_or_complaint_suppresses_the_address(event_type, reason):
+@pytest.mark.parametrize("operation", ["suppression_add", "unsubscribe_all"])
+def test_p13_suppression_locks_the_subscriber_row_before_writing_the_entry(operation):
+    # The campaign engine holds the subscriber row FOR SHARE while it commits a message
+    # as sent; test_concurrency shows the wait on PostgreSQL, this the order anywhere.
     subscriber = ConfirmedSubscriberFactory(email="gent@example.al", topics=[Topic.OFFERS])
-    tracking.send(
-        sender=object,
-        event=AnymailTrackingEvent(event_type=event_type, recipient="Gent@Example.al"),
-        esp_name="Test",
-    )
-    assert is_suppressed("gent@example.al")
-    assert Suppression.objects.get().reason == reason
-    assert SubscriptionEvent.objects.filter(
-        subscriber=subscriber, action=SubscriptionAction.SUPPRESSED
-    ).exists()
+    steps: list[str] = []
+    manager = Subscriber.objects
+    real_lock = manager.select_for_update
 
+    def lock(**kwargs):  # type: ignore[no-untyped-def]
+        steps.append("lock subscriber")
+        return real_lock(**kwargs)
 
-@pytest.mark.parametrize("event_type", [EventType.DEFERRED, EventType.DELIVERED, EventType.OPENED])
-def test_p13_provider_events_that_say_nothing_about_the_address_suppress_nothing(event_type):
-    tracking.send(
-        sender=object,
-        event=AnymailTrackingEvent(event_type=event_type, recipient="gent@example.al"),
-        esp_name="Test",
-    )
-    assert not Suppression.objects.exists()
+    def written(**kwargs):  # type: ignore[no-untyped-def]
+        steps.append("write suppression")
+
+    post_save.connect(written, sender=Suppression, dispatch_uid="test-order")
+    try:
+        with mock.patch.object(manager, "select_for_update", side_effect=lock):
+            if operation == "suppression_add":
+                suppression_add(
+                    email=subscriber.email,
+                    reason=SuppressionReason.HARD_BOUNCE,
+                    channel=Channel.BOUNCE,
+                )
+            else:
+                unsubscribe_all(subscriber=subscriber, channel=Channel.ONE_CLICK, actor=None)
+    finally:
+        post_save.disconnect(dispatch_uid="test-order", sender=Suppression)
+    assert "write suppression" in steps
+    assert "lock subscriber" in steps[: steps.index("write suppression")]
 
 
 # Staff-recorded opt-outs and choices.
@@ -275,3 +469,20 @@ def test_p8_the_daily_purge_deletes_week_old_unconfirmed_sign_ups_and_queues_tom
     assert DBTaskResult.objects.filter(
         task_path=purge_unconfirmed_subscribers.module_path, status="READY"
     ).exists()
+
+
+@pytest.mark.django_db
+def test_p8_the_daily_purge_queues_tomorrow_even_when_a_run_fails():
+    from django_tasks_db.models import DBTaskResult
+
+    from core.testing import run_tasks
+    from subscriptions.tasks import purge_unconfirmed_subscribers
+
+    with mock.patch(
+        "subscriptions.tasks.unconfirmed_purge", side_effect=RuntimeError("database gone")
+    ):
+        purge_unconfirmed_subscribers.enqueue()
+        run_tasks()
+    runs = DBTaskResult.objects.filter(task_path=purge_unconfirmed_subscribers.module_path)
+    assert runs.filter(status="FAILED").count() == 1
+    assert runs.filter(status="READY").count() == 1

@@ -72,7 +72,7 @@ def _confirm_url(subscriber: Subscriber) -> str:
 
 def _private_headers(response) -> None:  # type: ignore[no-untyped-def]
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
 
 
@@ -127,6 +127,23 @@ def test_p8_footer_answers_the_same_for_new_known_and_suppressed_addresses(clien
         page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", followed.content.decode())
         answers.append((response.status_code, response["Location"], page))
     assert answers[0] == answers[1] == answers[2]
+
+
+def test_p8_footer_answers_the_same_each_time_and_mails_once_a_day(client):
+    suppression_add(
+        email="e-kthyer@example.al",
+        reason=SuppressionReason.HARD_BOUNCE,
+        channel=Channel.BOUNCE,
+    )
+    answers = set()
+    for email in (ADDRESS, ADDRESS, ADDRESS, "e-kthyer@example.al"):
+        response = client.post(SUBSCRIBE, {"email": email})
+        followed = client.get(response["Location"])
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", followed.content.decode())
+        answers.add((response.status_code, response["Location"], page))
+    assert len(answers) == 1
+    # one link to the address typed three times; none to the one that bounced
+    assert [mail.to_address for mail in OutboxMessage.objects.all()] == [ADDRESS.lower()]
 
 
 @pytest.mark.parametrize(

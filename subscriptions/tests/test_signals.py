@@ -1,0 +1,154 @@
+"""P13: provider events suppress an address only when they prove it bad or say the owner asked."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+from anymail.signals import AnymailTrackingEvent, EventType, RejectReason, tracking
+from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
+from anymail.webhooks.brevo import BrevoTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
+
+from subscriptions.models import (
+    Subscriber,
+    SubscriptionAction,
+    SubscriptionEvent,
+    Suppression,
+    SuppressionReason,
+    Topic,
+)
+from subscriptions.services import audience_filter, is_suppressed
+from subscriptions.tests.factories import ConfirmedSubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+RECIPIENT = "Gent@Example.al"
+
+
+def _send(event: AnymailTrackingEvent, esp_name: str = "Test") -> None:
+    tracking.send(sender=object, event=event, esp_name=esp_name)
+
+
+def _postmark(bounce_type: str) -> AnymailTrackingEvent:
+    with warnings.catch_warnings():  # the view warns that no webhook secret is set
+        warnings.simplefilter("ignore")
+        view = PostmarkTrackingWebhookView()
+    return view.esp_to_anymail_event(
+        {"RecordType": "Bounce", "Type": bounce_type, "Email": RECIPIENT}
+    )
+
+
+def _brevo(event: str) -> AnymailTrackingEvent:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        view = BrevoTrackingWebhookView()
+    return view.esp_to_anymail_event({"event": event, "email": RECIPIENT})
+
+
+def _ses(bounce_type: str) -> AnymailTrackingEvent:
+    ses_event: dict[str, Any] = {
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": bounce_type,
+            "bounceSubType": "General",
+            "bouncedRecipients": [{"emailAddress": RECIPIENT}],
+        },
+        "mail": {},
+    }
+    # Parsing needs no AWS client; the view's constructor would ask for boto3.
+    view = AmazonSESTrackingWebhookView.__new__(AmazonSESTrackingWebhookView)
+    [event] = view.esp_to_anymail_events(ses_event, {})
+    return event
+
+
+# What each provider's webhook turns into, as anymail parses it.
+SOFT_BOUNCES = {
+    "ses-transient": ("Amazon SES", lambda: _ses("Transient")),
+    "ses-undetermined": ("Amazon SES", lambda: _ses("Undetermined")),
+    "postmark-soft": ("Postmark", lambda: _postmark("SoftBounce")),
+    "brevo-soft": ("Brevo", lambda: _brevo("soft_bounce")),
+}
+HARD_BOUNCES = {
+    "ses-permanent": ("Amazon SES", lambda: _ses("Permanent")),
+    "postmark-hard": ("Postmark", lambda: _postmark("HardBounce")),
+    "brevo-hard": ("Brevo", lambda: _brevo("hard_bounce")),
+    "brevo-invalid": ("Brevo", lambda: _brevo("invalid_email")),
+}
+
+
+def _audience(topic: Topic) -> set[int]:
+    return set(Subscriber.objects.filter(audience_filter(topic)).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("case", SOFT_BOUNCES)
+def test_p13_a_providers_soft_bounce_suppresses_nothing(case):
+    subscriber = ConfirmedSubscriberFactory(email="gent@example.al", topics=[Topic.OFFERS])
+    esp_name, parse = SOFT_BOUNCES[case]
+    event = parse()
+    assert event.event_type == EventType.BOUNCED  # anymail does not call it deferred
+    _send(event, esp_name)
+    assert not Suppression.objects.exists()
+    assert subscriber.pk in _audience(Topic.OFFERS)
+
+
+@pytest.mark.parametrize("case", HARD_BOUNCES)
+def test_p13_a_providers_hard_bounce_suppresses_the_address(case):
+    subscriber = ConfirmedSubscriberFactory(email="gent@example.al", topics=[Topic.OFFERS])
+    esp_name, parse = HARD_BOUNCES[case]
+    _send(parse(), esp_name)
+    assert Suppression.objects.get().reason == SuppressionReason.HARD_BOUNCE
+    assert SubscriptionEvent.objects.filter(
+        subscriber=subscriber, action=SubscriptionAction.SUPPRESSED
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("event_type", "reject_reason", "reason"),
+    [
+        (EventType.BOUNCED, RejectReason.BOUNCED, SuppressionReason.HARD_BOUNCE),
+        (EventType.BOUNCED, RejectReason.INVALID, SuppressionReason.HARD_BOUNCE),
+        (EventType.REJECTED, RejectReason.INVALID, SuppressionReason.HARD_BOUNCE),
+        (EventType.REJECTED, RejectReason.BOUNCED, SuppressionReason.HARD_BOUNCE),
+        (EventType.COMPLAINED, None, SuppressionReason.COMPLAINT),
+        (EventType.COMPLAINED, RejectReason.SPAM, SuppressionReason.COMPLAINT),
+        (EventType.UNSUBSCRIBED, None, SuppressionReason.UNSUBSCRIBED),
+    ],
+)
+def test_p13_a_permanent_bounce_complaint_or_unsubscribe_suppresses(
+    event_type, reject_reason, reason
+):
+    subscriber = ConfirmedSubscriberFactory(email="gent@example.al", topics=[Topic.OFFERS])
+    _send(
+        AnymailTrackingEvent(
+            event_type=event_type, recipient=RECIPIENT, reject_reason=reject_reason
+        )
+    )
+    assert is_suppressed("gent@example.al")
+    assert Suppression.objects.get().reason == reason
+    assert SubscriptionEvent.objects.filter(
+        subscriber=subscriber, action=SubscriptionAction.SUPPRESSED
+    ).exists()
+
+
+@pytest.mark.parametrize("event_type", [EventType.BOUNCED, EventType.REJECTED])
+@pytest.mark.parametrize(
+    "reject_reason",
+    [None, RejectReason.OTHER, RejectReason.TIMED_OUT, RejectReason.BLOCKED],
+)
+def test_p13_a_bounce_or_rejection_without_a_permanent_reason_suppresses_nothing(
+    event_type, reject_reason
+):
+    _send(
+        AnymailTrackingEvent(
+            event_type=event_type, recipient=RECIPIENT, reject_reason=reject_reason
+        )
+    )
+    assert not Suppression.objects.exists()
+
+
+@pytest.mark.parametrize("event_type", [EventType.DEFERRED, EventType.DELIVERED, EventType.OPENED])
+def test_p13_provider_events_that_say_nothing_about_the_address_suppress_nothing(event_type):
+    _send(AnymailTrackingEvent(event_type=event_type, recipient=RECIPIENT))
+    assert not Suppression.objects.exists()
