@@ -59,9 +59,7 @@ class Retention(models.TextChoices):
     CASE_LIFETIME = "case_lifetime", _("Sa të jetë i hapur rasti, pastaj afati i ruajtjes")
     SECURITY_PERIOD = "security_period", _("Periudha e sigurisë")
     CONSENT_PROOF = "consent_proof", _("Sa të vlejë pëlqimi, pastaj afati i provës")
-    SUBSCRIPTION_LIFETIME = "subscription_lifetime", _(
-        "Sa të jetë abonuar; pa konfirmim, 7 ditë"
-    )
+    SUBSCRIPTION_LIFETIME = "subscription_lifetime", _("Sa të jetë abonuar; pa konfirmim, 7 ditë")
     SUPPRESSION = "suppression", _("Sa kohë duhet për të mos i dërguar më marketing")
 
 

@@ -469,8 +469,9 @@ def test_a_broken_message_fails_alone_and_the_campaign_finishes(
 
 
 def test_the_watchdog_revives_a_campaign_whose_worker_died(smtp_server, staff_user, settings):
-    from campaigns.tasks import campaigns_requeue_stalled
     from django_tasks_db.models import DBTaskResult
+
+    from campaigns.tasks import campaigns_requeue_stalled
 
     subscribed_customer(email="ringjallje@example.al")
     campaign = CampaignFactory()
