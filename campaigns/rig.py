@@ -33,6 +33,17 @@ RECIPIENT = "r{:06d}@example.al"
 # --- the parent side ---------------------------------------------------------------
 
 
+def _die_with_parent() -> None:
+    """Runs in a worker before exec: SIGKILL it if the test or benchmark process dies,
+    so an interrupted run leaves no worker behind polling a deleted database (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 @dataclass
 class Receipts:
     """What the sink received: per recipient, the wall-clock time of each message."""
@@ -175,6 +186,7 @@ class Rig:
             ],
             cwd=BASE_DIR,
             env=self.env,
+            preexec_fn=_die_with_parent,  # only a prctl call between fork and exec
         )
         self.workers.append(worker)
         return worker
