@@ -452,7 +452,7 @@ def test_p13_english_one_click_address_works(client):
     assert _active(subscriber) == set()
 
 
-def test_p13_one_click_honoured_for_a_customer_mid_campaign(client, customer):
+def test_p13_one_click_takes_a_customer_out_of_the_audience_at_once(client, customer):
     from subscriptions.services import subscriber_for_user, subscription_change
 
     subscriber = subscriber_for_user(customer)

@@ -8,8 +8,8 @@ from subscriptions.services import unconfirmed_purge
 
 class Command(BaseCommand):
     help = (
-        "Delete newsletter sign-ups never confirmed within SUBSCRIPTION_UNCONFIRMED_DAYS. "
-        "The task worker also runs this daily."
+        "Delete visitors' newsletter sign-ups never confirmed, or with every topic off, for "
+        "SUBSCRIPTION_UNCONFIRMED_DAYS. The task worker also runs this daily."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -19,4 +19,6 @@ class Command(BaseCommand):
         count = unconfirmed_purge(dry_run=options["dry_run"])
         verb = "would be deleted" if options["dry_run"] else "deleted"
         days = settings.SUBSCRIPTION_UNCONFIRMED_DAYS
-        self.stdout.write(f"{count} sign-up(s) unconfirmed after {days} days {verb}.")
+        self.stdout.write(
+            f"{count} sign-up(s) unconfirmed or with no topic for {days} days {verb}."
+        )
