@@ -114,7 +114,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ]
     fieldsets = [
         (None, {"fields": ["topic", "name"]}),
-        (_("Shqip"), {"fields": ["subject_sq", "body_sq"]}),
+        (_("Në shqip"), {"fields": ["subject_sq", "body_sq"]}),
         (_("Anglisht (opsionale)"), {"fields": ["subject_en", "body_en"]}),
         (_("Produktet"), {"fields": ["products"]}),
         (
