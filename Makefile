@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test install lint typecheck messages bench bench-privacy worker clean
+.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign worker clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench: install
 # Encryption, access record and key rotation costs; BENCH_ARGS=--quick for a short run.
 bench-privacy: install
 	$(PY) bench/privacy.py $(BENCH_ARGS)
+
+# Campaign send rate (1 and 2 workers) and worker memory; BENCH_ARGS=--quick for a short run.
+bench-campaign: install
+	$(PY) bench/campaign.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

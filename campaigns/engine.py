@@ -220,6 +220,9 @@ class _Sender:
                 "attempts",
                 "subscriber__public_id",
                 "subscriber__email",
+                # Opening the sealed address needs its row's seal id; without it each
+                # message would cost one more query to load it.
+                "subscriber__seal_id",
                 "subscriber__language",
             )
             .order_by("id")

@@ -484,3 +484,26 @@ def test_the_watchdog_revives_a_campaign_whose_worker_died(smtp_server, staff_us
     run_tasks()
     assert _recipients(smtp_server) == ["ringjallje@example.al"]
     assert Delivery.objects.get().attempts == 1  # the dead claim counted as a try
+
+
+def test_the_queries_per_message_do_not_grow_with_the_batch(smtp_server, staff_user, settings):
+    """A message costs its commit statements only; loading and opening its row are per batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(more_recipients: int) -> int:
+        for n in range(more_recipients):
+            subscribed_customer(email=f"q{more_recipients}-{n}@example.al")
+        campaign = CampaignFactory()
+        campaign_start(campaign=campaign, actor=staff_user)
+        with CaptureQueriesContext(connection) as captured:
+            campaign_drain(campaign.pk)
+        campaign.delete()
+        return len(captured)
+
+    small = queries_for(2)  # a campaign to 2 recipients
+    large = queries_for(10)  # then one to the same 2 and 10 more
+    per_message = (large - small) / 10
+    # The commit point only: a savepoint pair (the test runs inside a transaction) around
+    # the UPDATE, and on PostgreSQL the share lock before it.
+    assert per_message == 3 + (connection.vendor == "postgresql"), per_message
