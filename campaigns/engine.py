@@ -60,6 +60,11 @@ from subscriptions.services import preferences_url, suppression_add, unsubscribe
 
 logger = logging.getLogger(__name__)
 
+# Refusals of this many addresses in a row mean the server, not the addresses, is at fault.
+REFUSALS_BEFORE_PAUSE = 5
+# A claimed batch's lease is renewed after this many messages.
+LEASE_RENEWAL_EVERY = 25
+
 
 @dataclass
 class DrainResult:
@@ -84,7 +89,7 @@ def _retry_after(attempts: int) -> datetime:
 
 def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
     """Take up to `size` unsent rows for `owner`: queued ones that are due, or claims whose
-    lease ran out (their worker died; that counts as an attempt).
+    lease ran out (their worker died).
 
     On PostgreSQL, SKIP LOCKED lets workers on any number of machines claim side by side
     without waiting on each other; SQLite has one writer at a time and needs no lock hint.
@@ -95,8 +100,7 @@ def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
     table = _table(Delivery)
     sql = (
         # Table names come from the models; every value is a parameter.
-        f"UPDATE {table} SET owner = %s, lease_until = %s, "  # noqa: S608
-        "attempts = attempts + CASE WHEN state = %s THEN 1 ELSE 0 END, state = %s "
+        f"UPDATE {table} SET owner = %s, lease_until = %s, state = %s "  # noqa: S608
         f"WHERE id IN (SELECT id FROM {table} WHERE campaign_id = %s AND "
         "((state = %s AND (retry_at IS NULL OR retry_at <= %s)) "
         f"OR (state = %s AND lease_until < %s)) ORDER BY id LIMIT %s{skip_locked}) "
@@ -106,7 +110,6 @@ def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
         owner,
         lease,
         DeliveryState.CLAIMED,
-        DeliveryState.CLAIMED,
         campaign_id,
         DeliveryState.QUEUED,
         now,
@@ -114,7 +117,16 @@ def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
         now,
         size,
     ]
+    # A dead worker sends in id order, so of its claimed rows only the first was being
+    # tried when it died: that one is charged a try, the rest were never touched.
+    charge_dead_tries = (
+        f"UPDATE {table} SET attempts = attempts + 1 WHERE id IN "  # noqa: S608
+        f"(SELECT MIN(id) FROM {table} WHERE campaign_id = %s AND state = %s "
+        "AND lease_until < %s GROUP BY owner)"
+    )
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(charge_dead_tries, [campaign_id, DeliveryState.CLAIMED, now])
         # A row whose workers keep dying on it is given up, not retried for ever.
         Delivery.objects.filter(
             campaign_id=campaign_id,
@@ -171,6 +183,7 @@ class _Sender:
         self.lock_sql = _share_lock_sql() if connection.vendor == "postgresql" else ""
         self.rate = settings.CAMPAIGN_RATE_PER_WORKER
         self.next_slot = time.monotonic()
+        self.refusals_in_a_row = 0
 
     def _parts(self, language: str) -> MessageParts:
         language = campaign_language_for(self.campaign, language)
@@ -249,14 +262,15 @@ class _Sender:
             if subscriber is None:
                 continue
             self._pace()
+            if position and position % LEASE_RENEWAL_EVERY == 0:
+                _renew_lease([r.pk for r in rows[position:]], self.owner)
             try:
                 outcome = self._send_one(row, subscriber)
             except TemporaryFailure as exc:
-                # The server or connection is failing: this row counts a try, the rest were
-                # not tried; give them all back and stop here.
-                _retry_later([row.pk], self.owner, exc.summary, tried=True)
-                untried = [r.pk for r in rows[position + 1 :]]
-                result.released += 1 + _retry_later(untried, self.owner, exc.summary, tried=False)
+                # The server or connection is failing, or refusing address after address:
+                # give back this row and the rest, none charged a try, and stop here.
+                untried = [r.pk for r in rows[position:]]
+                result.released += _retry_later(untried, self.owner, exc.summary, tried=False)
                 raise
             if outcome is Outcome.SENT:
                 result.sent += 1
@@ -296,16 +310,23 @@ class _Sender:
             return committed
 
         try:
-            return self.transport.send(self._envelope(row, subscriber), commit)
-        except RecipientRefused as exc:
-            _fail(row.pk, self.owner, f"RCPT {exc.code}", from_state=DeliveryState.CLAIMED)
-            suppression_add(
-                email=subscriber.email,
-                reason=SuppressionReason.HARD_BOUNCE,
-                channel=Channel.BOUNCE,
-            )
-            return None
-        except RecipientDeferred as exc:
+            outcome = self.transport.send(self._envelope(row, subscriber), commit)
+            self.refusals_in_a_row = 0
+            return outcome
+        except (RecipientRefused, RecipientDeferred) as exc:
+            self.refusals_in_a_row += 1
+            if self.refusals_in_a_row >= REFUSALS_BEFORE_PAUSE:
+                # Address after address refused: the server (a quota, a block, a bad relay)
+                # is the problem, not the people. Suppress nobody more; pause.
+                raise TemporaryFailure(f"RCPT {exc.code} x{self.refusals_in_a_row}") from exc
+            if isinstance(exc, RecipientRefused):
+                _fail(row.pk, self.owner, f"RCPT {exc.code}", from_state=DeliveryState.CLAIMED)
+                suppression_add(
+                    email=subscriber.email,
+                    reason=SuppressionReason.HARD_BOUNCE,
+                    channel=Channel.BOUNCE,
+                )
+                return None
             _retry_later([row.pk], self.owner, f"RCPT {exc.code}", tried=True)
             return "deferred"
         except RejectedAfterCommit as exc:
@@ -325,6 +346,14 @@ class _Sender:
                 return None  # recorded sent: never repeated, whatever happened after
             _fail(row.pk, self.owner, type(exc).__name__, from_state=DeliveryState.CLAIMED)
             return None
+
+
+def _renew_lease(ids: list[int], owner: str) -> None:
+    """Keep a slow batch (a rate limit, a slow server) from being taken over mid-way."""
+    lease = timezone.now() + timedelta(seconds=settings.CAMPAIGN_LEASE_SECONDS)
+    Delivery.objects.filter(pk__in=ids, owner=owner, state=DeliveryState.CLAIMED).update(
+        lease_until=lease
+    )
 
 
 def _fail(delivery_id: int, owner: str, error: str, *, from_state: DeliveryState) -> None:
@@ -371,13 +400,18 @@ def campaign_drain(campaign_id: int, *, seconds: float | None = None) -> DrainRe
     budget = settings.CAMPAIGN_TASK_SECONDS if seconds is None else seconds
     deadline = time.monotonic() + budget
     owner = uuid.uuid4().hex
+    batch_size = settings.CAMPAIGN_BATCH_SIZE
+    if settings.CAMPAIGN_RATE_PER_WORKER > 0:
+        # A rate-limited batch must still end well inside its lease.
+        fits = settings.CAMPAIGN_RATE_PER_WORKER * settings.CAMPAIGN_LEASE_SECONDS // 2
+        batch_size = max(1, min(batch_size, fits))
     transport = open_transport()
     sender = _Sender(campaign, owner, transport)
     try:
         while True:
             if not Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).exists():
                 return result
-            ids = claim_batch(campaign_id, owner, settings.CAMPAIGN_BATCH_SIZE)
+            ids = claim_batch(campaign_id, owner, batch_size)
             if not ids:
                 break
             try:

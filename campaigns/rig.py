@@ -61,6 +61,25 @@ class Receipts:
 class CountingHandler:
     def __init__(self, receipts: Receipts) -> None:
         self.receipts = receipts
+        # While set, every RCPT waits for an answer: each sending worker then sits in the
+        # middle of a message, claims held and nothing committed, like a slow server.
+        self.hold_recipients = threading.Event()
+        self.waiting = 0
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        import asyncio
+
+        if self.hold_recipients.is_set():
+            self.waiting += 1
+            try:
+                while self.hold_recipients.is_set():
+                    await asyncio.sleep(0.01)
+            finally:
+                self.waiting -= 1
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         now = time.time()
@@ -88,9 +107,8 @@ class Sink:
 
         self.receipts = Receipts()
         self.port = free_port()
-        self.controller = Controller(
-            CountingHandler(self.receipts), hostname="127.0.0.1", port=self.port
-        )
+        self.handler = CountingHandler(self.receipts)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     @property
     def url(self) -> str:

@@ -127,7 +127,7 @@ def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
     The audience is copied with one INSERT … SELECT, so a campaign of any size starts in
     one statement, and opt-outs from here on are checked again for every message.
     """
-    from campaigns.tasks import campaign_send_batch
+    from campaigns.tasks import campaign_send_batch, watchdog_ensure
 
     with transaction.atomic():
         locked = _editable(campaign)
@@ -148,6 +148,7 @@ def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
         batches = -(-recipients // settings.CAMPAIGN_BATCH_SIZE)
         for _ in range(min(settings.CAMPAIGN_PARALLEL_TASKS, batches)):
             campaign_send_batch.enqueue(locked.pk)
+        watchdog_ensure()
     return recipients
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -21,8 +21,13 @@ def campaign_send_batch(campaign_id: int) -> dict[str, int]:
     except Exception:
         # Whatever broke this task, the campaign must not stall with it: the rows it held
         # are claimed again when their lease runs out.
-        campaign_schedule_recovery(campaign_id, force=True)
+        campaign_schedule_recovery(
+            campaign_id,
+            force=True,
+            not_before=timezone.now() + timedelta(seconds=settings.MAIL_RETRY_BASE_SECONDS),
+        )
         raise
+    watchdog_ensure()
     if result.more:
         delay = settings.MAIL_RETRY_BASE_SECONDS if result.server_failing else 0
         campaign_send_batch.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
@@ -41,7 +46,9 @@ def campaign_start_when_due(campaign_id: int) -> bool:
     return campaign_start_scheduled(campaign_id=campaign_id)
 
 
-def campaign_schedule_recovery(campaign_id: int, *, force: bool = False) -> bool:
+def campaign_schedule_recovery(
+    campaign_id: int, *, force: bool = False, not_before: datetime | None = None
+) -> bool:
     """If no row is claimable now but some will be (another task's claim expiring, a
     deferred retry), queue a pass for that moment; finish the campaign if nothing is left.
 
@@ -55,6 +62,8 @@ def campaign_schedule_recovery(campaign_id: int, *, force: bool = False) -> bool
     if at is None:
         at = timezone.now()
     at = at + timedelta(seconds=1)
+    if not_before is not None:
+        at = max(at, not_before)
     now = timezone.now()
     with transaction.atomic():
         due = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING)
@@ -110,8 +119,16 @@ def campaigns_watchdog(context: TaskContext) -> int:
     try:
         return campaigns_requeue_stalled()
     finally:
-        periodic_ensure(
-            campaigns_watchdog,
-            run_after=timezone.now() + timedelta(seconds=settings.CAMPAIGN_WATCHDOG_SECONDS),
-            current_run=context.task_result.id,
-        )
+        watchdog_ensure(current_run=context.task_result.id)
+
+
+def watchdog_ensure(*, current_run: object = None) -> bool:
+    """Keep the watchdog's next run queued; every send task calls this too, so a watchdog
+    that died with its worker is back as soon as any campaign work happens."""
+    interval = timedelta(seconds=settings.CAMPAIGN_WATCHDOG_SECONDS)
+    return periodic_ensure(
+        campaigns_watchdog,
+        run_after=timezone.now() + interval,
+        current_run=current_run,
+        dead_after=2 * interval,
+    )

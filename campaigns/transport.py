@@ -49,7 +49,9 @@ class RecipientRefused(Exception):
 
 
 class RecipientDeferred(Exception):
-    """The server asks to try this one address later (4xx: greylisting, a full mailbox)."""
+    """The server will not take this address now: a 4xx (greylisting, a full mailbox) or a
+    refusal that does not say the mailbox is bad (5.2.x disabled, 5.7.x policy). Tried
+    again later, a few times, and never suppressed."""
 
     def __init__(self, code: int) -> None:
         super().__init__(code)
@@ -57,7 +59,11 @@ class RecipientDeferred(Exception):
 
 
 class TemporaryFailure(Exception):
-    """The server or the connection failed before the commit: the message may go again."""
+    """The server or the connection failed before the commit: the message may go again.
+
+    Not the recipient's fault (no connection, a refused login or sender, a failing DATA):
+    the row is given back without counting a try against it.
+    """
 
     def __init__(self, summary: str) -> None:
         super().__init__(summary)
@@ -147,11 +153,7 @@ class SMTPTransport:
                 smtp.rset()
                 if mailbox_does_not_exist(code, reply):
                     raise RecipientRefused(code)
-                if 400 <= code < 500:
-                    raise RecipientDeferred(code)
-                # Any other refusal (relay denied, policy, 554) is about us or the
-                # server, not the address: pause and try later, suppress nobody.
-                raise TemporaryFailure(f"RCPT {code}")
+                raise RecipientDeferred(code)
             code, _reply = smtp.docmd("data")
             if code != 354:
                 smtp.rset()

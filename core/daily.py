@@ -33,12 +33,19 @@ def daily_ensure(task: Any, *, now: datetime | None = None, current_run: Any = N
 
 
 def periodic_ensure(
-    task: Any, *, run_after: datetime, now: datetime | None = None, current_run: Any = None
+    task: Any,
+    *,
+    run_after: datetime,
+    now: datetime | None = None,
+    current_run: Any = None,
+    dead_after: timedelta = RUN_IS_DEAD_AFTER,
 ) -> bool:
     """Queue a run of the task at `run_after` unless one is already waiting; True if queued.
 
-    A task queueing its own next run passes `current_run` (its result id), which is
-    running and must not count as waiting.
+    A run marked running for longer than `dead_after` belonged to a worker that died
+    (django-tasks-db never clears it). A task queueing its own next run passes
+    `current_run` (its result id): only runs started after it count as carrying on, so
+    of two runs overlapping, exactly the later one queues the next.
     """
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -46,13 +53,15 @@ def periodic_ensure(
     now = now or timezone.now()
     with transaction.atomic():
         runs = DBTaskResult.objects.filter(task_path=task.module_path)
+        live_since = now - dead_after
         if current_run is not None:
+            started = runs.filter(pk=current_run).values_list("started_at", flat=True).first()
             runs = runs.exclude(pk=current_run)
+            if started is not None:
+                live_since = max(live_since, started)
         waiting = (
             runs.filter(status=TaskResultStatus.READY).exists()
-            or runs.filter(
-                status=TaskResultStatus.RUNNING, started_at__gte=now - RUN_IS_DEAD_AFTER
-            ).exists()
+            or runs.filter(status=TaskResultStatus.RUNNING, started_at__gt=live_since).exists()
         )
         if waiting:
             return False

@@ -130,13 +130,14 @@ _ENHANCED_STATUS = re.compile(rb"^\s*(\d)\.(\d{1,3})\.(\d{1,3})")
 def mailbox_does_not_exist(code: int, reply: bytes) -> bool:
     """Whether a refusal says the address is bad, so it is safe never to mail it marketing.
 
-    550/551/553 with an enhanced status of 5.1.x (bad mailbox or domain), or with none;
-    not 554 or 5.7.x, which are about the sender or the server (relay denied, policy).
+    Only 550/551/553 with an enhanced status of 5.1.x (bad mailbox or domain). A bare 550
+    is also what misconfigured relays say for "relay not permitted" or a blocklist hit,
+    and suppressing on it could put a whole list on the do-not-mail list at once.
     """
     if code not in (550, 551, 553):
         return False
     enhanced = _ENHANCED_STATUS.match(reply or b"")
-    return enhanced is None or enhanced.group(1, 2) == (b"5", b"1")
+    return enhanced is not None and enhanced.group(1, 2) == (b"5", b"1")
 
 
 def _is_permanent(exc: Exception) -> bool:

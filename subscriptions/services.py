@@ -447,7 +447,20 @@ def opt_out_record(
                 note=note,
             )
             return
-        subscriber = subscriber_for_user(person) if isinstance(person, User) else person
+        if isinstance(person, User):
+            try:
+                subscriber = subscriber_for_user(person)
+            except SubscriberUnavailable:
+                # The address's row is a visitor's (or another account's) that this account
+                # may not take over; the person's wish still stands for the address.
+                held = Subscriber.objects.filter(email_index=address_index(person.email)).first()
+                if held is None:
+                    return opt_out_record(
+                        person=person.email, channel=channel, note=note, actor=actor
+                    )
+                subscriber = held
+        else:
+            subscriber = person
         if set(chosen) == set(Topic):
             unsubscribe_all(subscriber=subscriber, channel=channel, actor=actor, note=note)
         else:

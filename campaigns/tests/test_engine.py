@@ -381,18 +381,26 @@ def test_a_greylisted_address_waits_alone_and_the_batch_goes_on(staff_user, sett
         server.stop()
 
 
-@pytest.mark.parametrize("answer", ["554 5.7.1 Relay access denied", "550 5.7.1 Policy"])
+@pytest.mark.parametrize(
+    "answer", ["554 5.7.1 Relay access denied", "550 5.7.1 Policy", "550 Relay not permitted"]
+)
 def test_a_refusal_about_us_not_the_address_suppresses_nobody(staff_user, settings, answer):
+    from campaigns.engine import REFUSALS_BEFORE_PAUSE
+
     server = _refusing_server(settings, lambda address: answer)
     try:
-        subscribed_customer(email="mirë@example.al".replace("ë", "e"))
+        for n in range(REFUSALS_BEFORE_PAUSE + 2):
+            subscribed_customer(email=f"mire{n}@example.al")
         campaign = CampaignFactory()
         campaign_start(campaign=campaign, actor=staff_user)
         result = campaign_drain(campaign.pk)
+        # address after address refused: the server is at fault; the send pauses
         assert result.server_failing
-        assert not is_suppressed("mire@example.al")
-        row = Delivery.objects.get()
-        assert row.state == DeliveryState.QUEUED and row.retry_at is not None
+        assert not any(is_suppressed(f"mire{n}@example.al") for n in range(7))
+        rows = list(Delivery.objects.order_by("pk").values_list("state", "attempts"))
+        tried = REFUSALS_BEFORE_PAUSE - 1
+        assert rows[:tried] == [(DeliveryState.QUEUED, 1)] * tried  # each waits to retry
+        assert rows[tried:] == [(DeliveryState.QUEUED, 0)] * 3  # never charged a try
     finally:
         server.stop()
 

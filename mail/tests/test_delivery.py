@@ -194,3 +194,20 @@ def test_p8_a_hard_bounce_of_an_order_mail_suppresses_marketing_to_the_address(c
     finally:
         server.stop()
     assert is_suppressed(customer.email)
+
+
+@pytest.mark.parametrize(
+    ("code", "reply", "bad_mailbox"),
+    [
+        (550, b"5.1.1 <a@example.al>: Recipient address rejected: User unknown", True),
+        (553, b"5.1.3 Bad recipient address syntax", True),
+        (550, b"Relay not permitted", False),
+        (550, b"5.7.1 JunkMail rejected - listed at an RBL", False),
+        (554, b"5.1.1 No such user", False),
+        (552, b"5.2.2 Mailbox full", False),
+    ],
+)
+def test_p13_only_a_bad_mailbox_answer_suppresses(code, reply, bad_mailbox):
+    from mail.services import mailbox_does_not_exist
+
+    assert mailbox_does_not_exist(code, reply) is bad_mailbox

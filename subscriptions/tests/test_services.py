@@ -486,3 +486,22 @@ def test_p8_the_daily_purge_queues_tomorrow_even_when_a_run_fails():
     runs = DBTaskResult.objects.filter(task_path=purge_unconfirmed_subscribers.module_path)
     assert runs.filter(status="FAILED").count() == 1
     assert runs.filter(status="READY").count() == 1
+
+
+@pytest.mark.django_db
+def test_p13_a_phone_opt_out_reaches_a_visitor_row_an_unverified_account_shares():
+    from staff.roles import Role
+    from staff.tests.factories import StaffFactory
+
+    care_staff = StaffFactory(role=Role.CUSTOMER_CARE, trained=True)
+    # given a confirmed visitor, and later an unverified account opened with that address
+    visitor = ConfirmedSubscriberFactory(email="ndare@example.al")
+    subscription_change(
+        subscriber=visitor, topics={Topic.OFFERS: True}, channel=Channel.FOOTER_FORM, actor=None
+    )
+    account = UnverifiedUserFactory(email="ndare@example.al")
+    # when the person phones and staff find them by the account
+    opt_out_record(person=account, channel=Channel.PHONE, note="", actor=care_staff)
+    # then the address gets no more marketing
+    assert not Subscription.objects.get(subscriber=visitor, topic=Topic.OFFERS).active
+    assert is_suppressed("ndare@example.al")
