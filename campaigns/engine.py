@@ -184,6 +184,7 @@ class _Sender:
         self.rate = settings.CAMPAIGN_RATE_PER_WORKER
         self.next_slot = time.monotonic()
         self.refusals_in_a_row = 0
+        self.pending_commit = False
 
     def _parts(self, language: str) -> MessageParts:
         language = campaign_language_for(self.campaign, language)
@@ -193,28 +194,82 @@ class _Sender:
         return self.parts[language]
 
     def _commit(self, row: Delivery) -> bool:
+        if self.lock_sql and not connection.in_atomic_block:
+            return self._commit_pipelined(row)
         with transaction.atomic(), connection.cursor() as cursor:
             if self.lock_sql:
                 cursor.execute(self.lock_sql, [self.campaign.topic, row.subscriber_id])
-            cursor.execute(
-                self.commit_sql,
-                [
-                    DeliveryState.SENT,
-                    timezone.now(),
-                    row.pk,
-                    self.owner,
-                    DeliveryState.CLAIMED,
-                    self.campaign.topic,
-                    CampaignStatus.SENDING,
-                ],
-            )
+            cursor.execute(self.commit_sql, self._commit_params(row))
             if cursor.rowcount == 1:
                 return True
-            # Not ours any more (a longer-lived claim took it), or no longer wanted.
-            Delivery.objects.filter(
-                pk=row.pk, owner=self.owner, state=DeliveryState.CLAIMED
-            ).update(state=DeliveryState.SKIPPED, lease_until=None)
+            self._withdraw(row)
             return False
+
+    def _commit_params(self, row: Delivery) -> list[Any]:
+        return [
+            DeliveryState.SENT,
+            timezone.now(),
+            row.pk,
+            self.owner,
+            DeliveryState.CLAIMED,
+            self.campaign.topic,
+            CampaignStatus.SENDING,
+        ]
+
+    def _withdraw(self, row: Delivery) -> None:
+        # Not ours any more (a longer-lived claim took it), or no longer wanted.
+        Delivery.objects.filter(pk=row.pk, owner=self.owner, state=DeliveryState.CLAIMED).update(
+            state=DeliveryState.SKIPPED, lease_until=None
+        )
+
+    def _commit_pipelined(self, row: Delivery) -> bool:
+        """PostgreSQL, in a worker: decide in a transaction, then send its COMMIT without
+        waiting for the answer, so the final "." follows it at once (see `_settle`).
+
+        A worker that dies waiting for a COMMIT's answer has still committed it; had it
+        waited, the message would be recorded sent and never finished. Sent back to
+        back, the COMMIT and the "." are two writes apart.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN")
+            try:
+                cursor.execute(self.lock_sql, [self.campaign.topic, row.subscriber_id])
+                cursor.execute(self.commit_sql, self._commit_params(row))
+                decided = cursor.rowcount == 1
+                if not decided:
+                    self._withdraw(row)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            if not decided:
+                cursor.execute("COMMIT")
+                return False
+        pgconn = connection.connection.pgconn  # type: ignore[union-attr]
+        pgconn.send_query(b"COMMIT")
+        while pgconn.flush():
+            pass
+        self.pending_commit = True
+        return True
+
+    def settle(self) -> None:
+        """Read the answer to a COMMIT sent ahead of the final "."."""
+        if not self.pending_commit:
+            return
+        self.pending_commit = False
+        from psycopg import pq
+
+        pgconn = connection.connection.pgconn  # type: ignore[union-attr]
+        failed = None
+        try:
+            while (result := pgconn.get_result()) is not None:
+                if result.status != pq.ExecStatus.COMMAND_OK:
+                    failed = result.error_message.decode(errors="replace")
+        except Exception as exc:  # the connection itself broke
+            failed = type(exc).__name__
+        if failed:
+            # Delivered but not recorded: the row's lease will offer it again. Loud,
+            # because that is the one way this engine could send a message twice.
+            logger.error("campaign commit failed after the message was sent: %s", failed)
 
     def _pace(self) -> None:
         if self.rate <= 0:
@@ -310,7 +365,7 @@ class _Sender:
             return committed
 
         try:
-            outcome = self.transport.send(self._envelope(row, subscriber), commit)
+            outcome = self.transport.send(self._envelope(row, subscriber), commit, self.settle)
             self.refusals_in_a_row = 0
             return outcome
         except (RecipientRefused, RecipientDeferred) as exc:
@@ -341,6 +396,7 @@ class _Sender:
             # Anything else (an address the server cannot take, a provider's API error, a
             # database error): this row must not stop the campaign or loop for ever.
             logger.exception("campaign message failed", extra={"delivery": row.pk})
+            self.settle()
             self.transport.reset()
             if committed:
                 return None  # recorded sent: never repeated, whatever happened after

@@ -79,6 +79,10 @@ class RejectedAfterCommit(Exception):
         self.permanent = code >= 500
 
 
+def _nothing() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Envelope:
     sender: str
@@ -142,7 +146,10 @@ class SMTPTransport:
             self._smtp.close()
             self._smtp = None
 
-    def send(self, envelope: Envelope, commit: Callable[[], bool]) -> Outcome:
+    def send(
+        self, envelope: Envelope, commit: Callable[[], bool], settle: Callable[[], None] = _nothing
+    ) -> Outcome:
+        """Send one message; `commit` decides, `settle` runs right after the final "." went."""
         try:
             smtp = self._connection()
             code, _reply = smtp.mail(envelope.sender)
@@ -169,7 +176,10 @@ class SMTPTransport:
             self._drop()
             return Outcome.WITHDRAWN
         try:
-            smtp.send(b".\r\n")
+            try:
+                smtp.send(b".\r\n")
+            finally:
+                settle()
             code, _reply = smtp.getreply()
         except (smtplib.SMTPException, OSError):
             # The "." may or may not have arrived: the send stays recorded, never repeated.
@@ -197,9 +207,12 @@ class BackendTransport:
         self._connection.close()
         self._connection = get_connection(fail_silently=False)
 
-    def send(self, envelope: Envelope, commit: Callable[[], bool]) -> Outcome:
+    def send(
+        self, envelope: Envelope, commit: Callable[[], bool], settle: Callable[[], None] = _nothing
+    ) -> Outcome:
         if not commit():
             return Outcome.WITHDRAWN
+        settle()
         self._connection.send_messages([email_message_from_bytes(envelope)])
         return Outcome.SENT
 

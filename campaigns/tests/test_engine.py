@@ -515,3 +515,40 @@ def test_the_queries_per_message_do_not_grow_with_the_batch(smtp_server, staff_u
     # The commit point only: a savepoint pair (the test runs inside a transaction) around
     # the UPDATE, and on PostgreSQL the share lock before it.
     assert per_message == 3 + (connection.vendor == "postgresql"), per_message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_outside_a_transaction_commits_each_message_ahead_of_its_end(
+    smtp_server, settings, monkeypatch
+):
+    """On PostgreSQL a worker sends each COMMIT ahead of the final "." (pipelined)."""
+    from django.db import connection
+
+    from campaigns.engine import _Sender
+    from staff.roles import Role
+    from staff.tests.factories import StaffFactory
+
+    decided = []
+    original = _Sender._commit_pipelined
+
+    def spy(self, row):  # type: ignore[no-untyped-def]
+        decided.append(original(self, row))
+        return decided[-1]
+
+    monkeypatch.setattr(_Sender, "_commit_pipelined", spy)
+
+    staff = StaffFactory(role=Role.MARKETING, trained=True)
+    leaving = subscribed_customer(email="del@example.al")
+    for n in range(4):
+        subscribed_customer(email=f"mbetet{n}@example.al")
+    campaign = CampaignFactory()
+    campaign_start(campaign=campaign, actor=staff)
+    unsubscribe_all(subscriber=leaving, channel=Channel.ONE_CLICK, actor=None)
+    result = campaign_drain(campaign.pk)
+    assert (result.sent, result.skipped) == (4, 1)
+    assert _recipients(smtp_server) == [f"mbetet{n}@example.al" for n in range(4)]
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 4
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.SENT
+    if connection.vendor == "postgresql":
+        assert sorted(decided) == [False, True, True, True, True]
