@@ -292,6 +292,11 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "progress_url": self._url("progress", campaign),
         }
 
+    def _done(self, request: HttpRequest, campaign: Campaign, text: str) -> None:
+        """Tell the staff member, and keep it in the campaign's admin history."""
+        self.log_change(request, campaign, text)
+        messages.success(request, text)
+
     def _back(self, campaign: Campaign) -> HttpResponseRedirect:
         return HttpResponseRedirect(self._url("change", campaign))
 
@@ -446,13 +451,9 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except CampaignNotEditable:
                 self._not_editable(request, campaign)
                 return self._back(campaign)
-            self.log_change(
+            self._done(
                 request,
                 campaign,
-                gettext("Dërgimi nisi: %(count)s mesazhe në radhë.") % {"count": recipients},
-            )
-            messages.success(
-                request,
                 gettext("Dërgimi nisi: %(count)s mesazhe në radhë.") % {"count": recipients},
             )
             return HttpResponseRedirect(self._url("progress", campaign))
