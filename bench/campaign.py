@@ -359,11 +359,22 @@ class RunFailed(Exception):
 
 
 class BenchRig(Rig):
-    """The rig, with the workers' output going to a log file instead of our terminal."""
+    """The rig with production lease and task times, the workers' output going to a log
+    file instead of our terminal."""
 
-    def __init__(self, *args: Any, log_path: Path, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, workdir: Path, *, email_url: str, database_url: str | None, log_path: Path
+    ) -> None:
+        super().__init__(
+            workdir,
+            email_url=email_url,
+            database_url=database_url,
+            lease_seconds=LEASE_SECONDS,
+            task_seconds=TASK_SECONDS,
+        )
         self.log_path = log_path
+        # The workers' INFO lines (a task started, a task finished) are noise here.
+        self.env["LOG_LEVEL"] = os.environ.get("LOG_LEVEL", "WARNING")
 
     def start_worker(self) -> subprocess.Popen[bytes]:
         # The worker inherits our stdout and stderr: point them at the log while it starts.
@@ -457,16 +468,7 @@ def run_case(
     say(f"{label}: {recipients:,} recipients, {workers} worker(s), fresh database")
     log_offset = log_path.stat().st_size if log_path.exists() else 0
     with tempfile.TemporaryDirectory(prefix="fejzo-bench-campaign-") as tmp, SinkProcess() as sink:
-        rig = BenchRig(
-            Path(tmp),
-            email_url=sink.url,
-            database_url=server_url,
-            lease_seconds=LEASE_SECONDS,
-            task_seconds=TASK_SECONDS,
-            log_path=log_path,
-        )
-        # The workers' INFO lines (a task started, a task finished) are noise here.
-        rig.env["LOG_LEVEL"] = os.environ.get("LOG_LEVEL", "WARNING")
+        rig = BenchRig(Path(tmp), email_url=sink.url, database_url=server_url, log_path=log_path)
         try:
             began = time.perf_counter()
             rig.create()
@@ -650,15 +652,7 @@ def profile_child(args: argparse.Namespace) -> int:
 def run_profile(*, recipients: int, server_url: str | None, log_path: Path) -> None:
     say(f"profile: campaign_drain of {recipients:,} recipients in one process, cProfile")
     with tempfile.TemporaryDirectory(prefix="fejzo-bench-campaign-") as tmp, SinkProcess() as sink:
-        rig = BenchRig(
-            Path(tmp),
-            email_url=sink.url,
-            database_url=server_url,
-            lease_seconds=LEASE_SECONDS,
-            task_seconds=TASK_SECONDS,
-            log_path=log_path,
-        )
-        rig.env["LOG_LEVEL"] = os.environ.get("LOG_LEVEL", "WARNING")
+        rig = BenchRig(Path(tmp), email_url=sink.url, database_url=server_url, log_path=log_path)
         try:
             rig.create()
             rig.command("seed", "--subscribers", str(recipients))

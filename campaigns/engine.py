@@ -45,6 +45,7 @@ from campaigns.transport import (
     Transport,
     open_transport,
 )
+from mail.services import retry_delay
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, ActorKind, Job
 from privacy.registry import qualified
@@ -79,12 +80,6 @@ class DrainResult:
 
 def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
-
-
-def _retry_after(attempts: int) -> datetime:
-    """Exponential back-off for a temporary refusal: base, 2×base, 4×base … capped."""
-    seconds = settings.MAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
-    return timezone.now() + timedelta(seconds=min(seconds, settings.MAIL_RETRY_MAX_SECONDS))
 
 
 def claim_batch(campaign_id: int, owner: str, size: int) -> list[int]:
@@ -436,7 +431,7 @@ def _retry_later(ids: list[int], owner: str, error: str, *, tried: bool) -> int:
                 "state": DeliveryState.QUEUED,
                 "owner": "",
                 "lease_until": None,
-                "retry_at": _retry_after(attempts),
+                "retry_at": timezone.now() + retry_delay(attempts),
             }
         count += Delivery.objects.filter(
             pk=row.pk, owner=owner, state=DeliveryState.CLAIMED

@@ -94,10 +94,6 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
     return RenderedCampaign(language=language, subject=subject, text=text, html=inlined)
 
 
-def product_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
@@ -153,6 +149,13 @@ def message_parts(rendered: RenderedCampaign, campaign: Campaign) -> MessagePart
     )
 
 
+def fill_links(text: str, *, unsubscribe_url: str, preferences_url: str) -> str:
+    """Put one recipient's own links into the slots the campaign was rendered with."""
+    return text.replace(UNSUBSCRIBE_SLOT, unsubscribe_url).replace(
+        PREFERENCES_SLOT, preferences_url
+    )
+
+
 def ascii_address(address: str) -> str:
     """The address with its domain in IDNA form, as headers and SMTP without SMTPUTF8 need."""
     local, _at, domain = address.rpartition("@")
@@ -172,12 +175,8 @@ def message_bytes(
 ) -> bytes:
     """Assemble one recipient's multipart/alternative message (text and HTML, base64)."""
     boundary = f"=_fejzo_{message_id.strip('<>').split('@')[0]}"
-    text = parts.text.replace(UNSUBSCRIBE_SLOT, unsubscribe_url).replace(
-        PREFERENCES_SLOT, preferences_url
-    )
-    html = parts.html.replace(UNSUBSCRIBE_SLOT, unsubscribe_url).replace(
-        PREFERENCES_SLOT, preferences_url
-    )
+    text = fill_links(parts.text, unsubscribe_url=unsubscribe_url, preferences_url=preferences_url)
+    html = fill_links(parts.html, unsubscribe_url=unsubscribe_url, preferences_url=preferences_url)
     head = (
         f"To: {ascii_address(to_address)}\r\n"
         f"Date: {format_datetime(timezone.now())}\r\n"

@@ -15,6 +15,7 @@ from campaigns.engine import _table
 from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
 from campaigns.rendering import (
     RenderedCampaign,
+    fill_links,
     message_bytes,
     message_parts,
     new_test_message_id,
@@ -56,12 +57,8 @@ def campaign_preview(campaign: Campaign, language: str) -> RenderedCampaign:
     return RenderedCampaign(
         language=rendered.language,
         subject=rendered.subject,
-        text=rendered.text.replace("@@UNSUBSCRIBE_URL@@", unsubscribe).replace(
-            "@@PREFERENCES_URL@@", preferences
-        ),
-        html=rendered.html.replace("@@UNSUBSCRIBE_URL@@", unsubscribe).replace(
-            "@@PREFERENCES_URL@@", preferences
-        ),
+        text=fill_links(rendered.text, unsubscribe_url=unsubscribe, preferences_url=preferences),
+        html=fill_links(rendered.html, unsubscribe_url=unsubscribe, preferences_url=preferences),
     )
 
 

@@ -76,7 +76,7 @@ def address_index(email: str) -> str:
     return blind_index(normalise_email(email), purpose=ADDRESS_INDEX_PURPOSE)
 
 
-def _actor_label(actor: Any | None, channel: Channel) -> str:
+def _actor_label(actor: Any | None) -> str:
     if actor is None:
         return ""
     if getattr(actor, "is_staff", False):
@@ -100,7 +100,7 @@ def _event(
         action=action,
         channel=channel,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_actor_label(actor, channel),
+        actor_label=_actor_label(actor),
         note=note,
         campaign_id=campaign_id,
     )
