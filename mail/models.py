@@ -17,6 +17,14 @@ class MailKind(models.TextChoices):
     ORDER_STATUS = "order_status", _("Ndryshim statusi i porosisë")
     BREAK_GLASS = "break_glass", _("Njoftim për hapje të jashtëzakonshme")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Konfirmim abonimi")
+    EMAIL_CHANGE_CONFIRM = "email_change_confirm", _("Konfirmim i adresës së re")
+    EMAIL_CHANGE_NOTICE = "email_change_notice", _("Njoftim për ndryshimin e adresës")
+    DATA_EXPORT_READY = "data_export_ready", _("Të dhënat për shkarkim janë gati")
+    ERASURE_CONFIRM = "erasure_confirm", _("Konfirmim i kërkesës për fshirje")
+    ERASURE_EXTENDED = "erasure_extended", _("Zgjatje e afatit të kërkesës për fshirje")
+    ERASURE_REPORT = "erasure_report", _("Çfarë u fshi dhe çfarë u mbajt")
+    ERASURE_DUE_REMINDER = "erasure_due_reminder", _("Kujtesë për afatin e një kërkese")
+    INACTIVITY_WARNING = "inactivity_warning", _("Paralajmërim për llogari joaktive")
 
 
 class OutboxStatus(models.TextChoices):
@@ -56,6 +64,9 @@ class OutboxMessage(EncryptedModel):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Written to a person whose data is being erased: the row goes once delivered or
+    # given up, so the outbox keeps nothing of them.
+    forget_when_done = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("mesazh në dalje")

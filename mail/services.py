@@ -54,11 +54,13 @@ def mail_enqueue(
     language: str,
     context: dict[str, Any],
     recipient: User | None = None,
+    forget_when_done: bool = False,
 ) -> OutboxMessage:
     """Write a message to the outbox and queue its delivery in the caller's transaction.
 
     If the caller's transaction rolls back, neither the message nor its task exist;
-    if it commits, both do. Nothing is sent from here.
+    if it commits, both do. Nothing is sent from here. With `forget_when_done` the
+    row is deleted once delivered or given up (mail to a person being erased).
     """
     subject, text, html = _render(kind, context, language)
     now = timezone.now()
@@ -73,6 +75,7 @@ def mail_enqueue(
             language=language,
             next_attempt_at=now,
             created_at=now,
+            forget_when_done=forget_when_done,
         )
         _schedule_delivery(message)
     return message
@@ -165,9 +168,13 @@ def outbox_deliver(*, message_id: uuid.UUID) -> DeliveryOutcome:
         get_connection(fail_silently=False).send_messages([_build_email(message)])
     except (smtplib.SMTPException, OSError) as exc:
         return _record_failure(message, exc)
-    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
-    )
+    sending = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING)
+    if message.forget_when_done:
+        sending.delete()
+    else:
+        sending.update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+        )
     logger.info("mail sent", extra={"outbox_id": str(message.pk), "kind": message.kind})
     return DeliveryOutcome.SENT
 
@@ -196,9 +203,11 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> DeliveryOutcome:
             email=message.to_address, reason=SuppressionReason.HARD_BOUNCE, channel=Channel.BOUNCE
         )
     if _is_permanent(exc) or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxStatus.FAILED, claimed_until=None, last_error=error
-        )
+        given_up = OutboxMessage.objects.filter(pk=message.pk)
+        if message.forget_when_done:
+            given_up.delete()
+        else:
+            given_up.update(status=OutboxStatus.FAILED, claimed_until=None, last_error=error)
         logger.warning("mail failed for good", extra={"outbox_id": str(message.pk)})
         return DeliveryOutcome.FAILED
     message.status = OutboxStatus.PENDING

@@ -1,12 +1,21 @@
 """Personal data in the access record itself, and in third-party apps' tables."""
 
-from privacy.models import AccessEntry
+from privacy.models import (
+    AccessEntry,
+    DataExport,
+    ErasedSubject,
+    ErasureEvent,
+    ErasureRequest,
+    InactivityWarning,
+    LegalHold,
+)
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 
 declare(
     AccessEntry,
     # The address is the staff member's, recorded for the customer's protection.
     subject="actor",
+    subject_is_staff=True,
     fields=[
         PersonalField(
             "ip_address",
@@ -22,6 +31,27 @@ declare(
         "reason": "Written by staff to justify a break-glass reveal; no values of the customer.",
     },
 )
+
+# The rights a person used, and what the shop did about them: part of their download,
+# kept after erasure as the proof the request was handled (they hold ids, not values).
+declare(
+    DataExport,
+    subject="user",
+    fields=[],
+    # The file is the person's data; erasure and expiry delete the row, its key and file.
+    erase_rows=True,
+    row_retention=Retention.EXPORT_LINK,
+)
+declare(ErasureRequest, subject="subject", fields=[])
+declare(ErasureEvent, subject="request__subject", fields=[])
+declare(LegalHold, subject="subject", fields=[])
+declare(
+    ErasedSubject,
+    subject="user",
+    fields=[],
+    not_personal={"pseudonym": "Random letters that stand for an erased account."},
+)
+declare(InactivityWarning, subject="user", fields=[])
 
 
 def _sign_in_attempts() -> None:

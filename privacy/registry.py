@@ -61,6 +61,8 @@ class Retention(models.TextChoices):
     CONSENT_PROOF = "consent_proof", _("Sa të vlejë pëlqimi, pastaj afati i provës")
     SUBSCRIPTION_LIFETIME = "subscription_lifetime", _("Sa të jetë abonuar; pa konfirmim, 7 ditë")
     SUPPRESSION = "suppression", _("Sa kohë duhet për të mos i dërguar më marketing")
+    CART = "cart", _("Derisa shporta të braktiset")
+    EXPORT_LINK = "export_link", _("Sa vlen lidhja e shkarkimit")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,12 @@ class ModelDeclaration:
     not_personal: dict[str, str]
     # How to find the person a row is about, as a path of field names ("" for the person).
     subject_path: str | None
+    # Whether erasing the person deletes these rows outright rather than field by field.
+    erase_rows: bool = False
+    # How long rows live when the model has no personal field to say it.
+    row_retention: Retention | None = None
+    # The person the rows are about is a staff member (their own actions), not a customer.
+    subject_is_staff: bool = False
 
     @property
     def label(self) -> str:
@@ -116,19 +124,29 @@ class Registry:
         fields: list[PersonalField],
         not_personal: dict[str, str] | None = None,
         subject: str | None = None,
+        erase_rows: bool | None = None,
+        row_retention: Retention | None = None,
+        subject_is_staff: bool = False,
     ) -> None:
         """Declare a model's personal fields, and say why look-alike fields are not personal.
 
         `subject` is the path from a row to the person it is about: "" when the row is
         the person, "customer" when it has a `customer` foreign key, None when unknown.
+        Erasing a person deletes their rows outright when every field is erased by
+        deletion, or when `erase_rows` says so; otherwise field by field.
         """
         if model in self.declarations:
             raise ValueError(f"{model._meta.label} is declared twice; keep one declaration.")
+        if erase_rows is None:
+            erase_rows = bool(fields) and all(entry.erasure == Erasure.DELETE for entry in fields)
         self.declarations[model] = ModelDeclaration(
             model=model,
             fields={entry.name: entry for entry in fields},
             not_personal=dict(not_personal or {}),
             subject_path=subject,
+            erase_rows=erase_rows,
+            row_retention=row_retention,
+            subject_is_staff=subject_is_staff,
         )
 
     def __iter__(self) -> Iterator[ModelDeclaration]:
@@ -140,6 +158,18 @@ class Registry:
     def fields_of(self, model: type[models.Model]) -> dict[str, PersonalField]:
         declaration = self.of(model)
         return declaration.fields if declaration else {}
+
+    def about_people(self) -> Iterator[ModelDeclaration]:
+        """Yield the declarations whose rows are about one person: what erasure walks."""
+        for declaration in self:
+            if declaration.subject_path is not None:
+                yield declaration
+
+    def about_customers(self) -> Iterator[ModelDeclaration]:
+        """Yield the declarations whose rows are about one customer: what a download holds."""
+        for declaration in self.about_people():
+            if not declaration.subject_is_staff:
+                yield declaration
 
     def encrypted_fields(self) -> Iterator[tuple[type[models.Model], PersonalField]]:
         for declaration in self:

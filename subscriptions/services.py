@@ -576,3 +576,32 @@ def audience_filter(topic: Topic) -> Q:
         & (Q(confirmed_at__isnull=False) | Q(user__email_verified_at__isnull=False))
         & ~Q(user__is_active=False)
     )
+
+
+def suppression_keep_for_erasure(*, user_ids: Iterable[int]) -> int:
+    """Put the addresses of these people's subscriptions on the suppression list.
+
+    Erasing a person deletes their subscription; the keyed hash is what remains, so an
+    address that asked to be forgotten is not mailed marketing again (P12, P13).
+    Return how many hashes were added.
+    """
+    indexes = list(
+        Subscriber.objects.select_for_update(no_key=True)
+        .filter(user_id__in=list(user_ids))
+        .exclude(email_index="")
+        .values_list("email_index", flat=True)
+    )
+    known = set(
+        Suppression.objects.filter(address_index__in=indexes).values_list(
+            "address_index", flat=True
+        )
+    )
+    Suppression.objects.bulk_create(
+        [
+            Suppression(address_index=index, reason=SuppressionReason.UNSUBSCRIBED)
+            for index in indexes
+            if index not in known
+        ],
+        ignore_conflicts=True,
+    )
+    return len(set(indexes) - known)
