@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
@@ -29,3 +32,24 @@ def client_ip_address(request: HttpRequest) -> str | None:
     except ValueError:
         return remote
     return candidate
+
+
+def private_response(response: HttpResponse) -> HttpResponse:
+    """Keep a page whose address carries a token out of caches, search engines and referrers.
+
+    Not "no-referrer": the browser would then send `Origin: null` with the page's own
+    form, and Django's CSRF check refuses it. Same-origin keeps the token on this site.
+    """
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def token_page(
+    request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """Render a page reached by a link with a token: private, and without Google's script (P7)."""
+    return private_response(
+        render(request, template, {"ga_measurement_id": "", **(context or {})}, status=status)
+    )

@@ -45,6 +45,8 @@ AUTOMATIC_HOLD_REVIEW = timedelta(days=30)
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ERASED_MAIL_DOMAIN = "erased.invalid"
 CHUNK = 500
+# Masks whose anonymised value is a stand-in, not an empty field.
+ANONYMISED_NOT_EMPTY = (Mask.NAME, Mask.EMAIL, Mask.HIDDEN)
 
 
 class Outcome(enum.StrEnum):
@@ -301,20 +303,74 @@ def _erase_fields(
         model._default_manager.bulk_update(changed, erased, batch_size=CHUNK)
 
 
-def _rows_about(declaration: ModelDeclaration, user_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+def _rows(declaration: ModelDeclaration, rows: models.QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """Return (pk, subject id, order id, [seal id]) for each row, the engine's view of it."""
     model = declaration.model
-    lookup = _lookup(declaration)
-    columns = ["pk", lookup, "order_id" if _has_order(model) else "pk"]
+    with_order = _has_order(model)
+    columns = ["pk", _lookup(declaration), "order_id" if with_order else "pk"]
     encrypted = any(entry.encrypted for entry in declaration.fields.values())
     if encrypted and not declaration.erase_rows:
         columns.append("seal_id")
-    rows = model._default_manager.filter(**{f"{lookup}__in": user_ids}).values_list(*columns)
-    if _has_order(model):
-        return list(rows)
+    found = rows.values_list(*columns)
+    if with_order:
+        return list(found)
     # Only an Order row is its own order; any other row without an order has none.
     return [
-        (pk, subject, pk if model is Order else None, *rest) for pk, subject, _pk, *rest in rows
+        (pk, subject, pk if model is Order else None, *rest) for pk, subject, _pk, *rest in found
     ]
+
+
+def _rows_about(declaration: ModelDeclaration, user_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    manager = declaration.model._default_manager
+    return _rows(declaration, manager.filter(**{f"{_lookup(declaration)}__in": user_ids}))
+
+
+def erase_rows_matching(rows: models.QuerySet[Any]) -> int:
+    """Erase these rows as the registry says (retention's end), except held ones.
+
+    The people stay; only these rows' personal fields go, or the rows themselves.
+    Return how many rows were erased.
+    """
+    declaration = registry.of(rows.model)
+    if declaration is None or declaration.subject_path is None:
+        raise ValueError(f"{rows.model._meta.label} is not declared about people.")
+    erased = 0
+    with transaction.atomic():
+        found = _rows(declaration, rows)
+        for start in range(0, len(found), CHUNK):
+            chunk = found[start : start + CHUNK]
+            subjects = sorted({row[1] for row in chunk if row[1] is not None})
+            holds = active_holds(subjects)
+            tally = Tally()
+            if declaration.erase_rows:
+                erased += len(_erase_rows(declaration, chunk, holds=holds, tally=tally))
+                continue
+            pseudonyms = {subject: new_pseudonym() for subject in subjects}
+            pseudonyms.update(
+                ErasedSubject.objects.filter(user_id__in=subjects).values_list(
+                    "user_id", "pseudonym"
+                )
+            )
+            _erase_fields(declaration, chunk, holds=holds, pseudonyms=pseudonyms, tally=tally)
+            erased += sum(
+                1
+                for row in chunk
+                if holds.covering(declaration.model, subject_id=row[1], pk=row[0], order_id=row[2])
+                is None
+            )
+    return erased
+
+
+def erasable_left(declaration: ModelDeclaration) -> models.Q:
+    """Match rows that still hold a value erasure empties (so erased rows are not redone)."""
+    condition = models.Q()
+    for name, entry in declaration.fields.items():
+        emptied = entry.erasure == Erasure.DELETE or (
+            entry.erasure == Erasure.ANONYMISE and entry.mask not in ANONYMISED_NOT_EMPTY
+        )
+        if emptied and not entry.index_of:
+            condition |= ~models.Q(**{name: ""})
+    return condition
 
 
 def _sessions_end(user_ids: Sequence[int]) -> int:

@@ -1,9 +1,14 @@
 from django.urls import path
 
 from privacy import views
+from privacy.views import erasure
 
 app_name = "privacy"
 
 urlpatterns = [
     path("llogaria/qasjet/", views.access_log, name="access_log"),
+    path("llogaria/fshirja/", erasure.erasure_request, name="erasure_request"),
+    path(
+        "llogaria/fshirja/konfirmo/<str:token>/", erasure.erasure_confirm, name="erasure_confirm"
+    ),
 ]

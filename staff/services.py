@@ -35,27 +35,36 @@ def staff_has_role(user: object, role: Role) -> bool:
     return bool(groups is not None and groups.filter(name=role.value).exists())
 
 
-def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
-    """Mail every data-protection officer about a break-glass reveal, in this transaction."""
+def dpo_recipients(*, exclude_id: int | None = None) -> list[tuple[str, str, Any]]:
+    """Return (address, language, account) for every data-protection officer.
+
+    With no officer appointed (or the only one excluded), the address that always
+    reaches someone stands in.
+    """
     from accounts.models import User
-    from mail.models import MailKind
-    from mail.services import mail_enqueue
 
     officers = list(
         User.objects.filter(
             is_active=True, is_staff=True, groups__name=Role.DATA_PROTECTION_OFFICER.value
         )
-        .exclude(pk=entry.actor_id or 0)
+        .exclude(pk=exclude_id or 0)
         .distinct()
     )
+    return [(officer.email, officer.language, officer) for officer in officers] or [
+        (settings.FEJZO_DPO_FALLBACK_EMAIL, "sq", None)
+    ]
+
+
+def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
+    """Mail every data-protection officer about a break-glass reveal, in this transaction."""
+    from mail.models import MailKind
+    from mail.services import mail_enqueue
+
     roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
     path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
     context = {"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"}
-    # No other officer to tell (none appointed, or the officer broke the glass): the
-    # notice goes to the address that always reaches someone.
-    recipients: list[tuple[str, str, Any]] = [
-        (officer.email, officer.language, officer) for officer in officers
-    ] or [(settings.FEJZO_DPO_FALLBACK_EMAIL, "sq", None)]
+    # The officer who broke the glass is not the one to tell.
+    recipients = dpo_recipients(exclude_id=entry.actor_id)
     for to_address, language, recipient in recipients:
         mail_enqueue(
             kind=MailKind.BREAK_GLASS,

@@ -157,6 +157,7 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 EMAIL_VERIFICATION_TIMEOUT = 60 * 60 * 24 * 3
+EMAIL_CHANGE_TIMEOUT = 60 * 60 * 24 * 3
 
 LANGUAGE_CODE = "sq"
 LANGUAGES = [("sq", _("Shqip")), ("en", _("English"))]
@@ -349,3 +350,28 @@ CAMPAIGN_RATE_PER_WORKER = env_int_default("CAMPAIGN_RATE_PER_WORKER", 0)
 CAMPAIGN_MAX_ATTEMPTS = 5
 # How often the watchdog revives campaigns whose tasks died with their worker.
 CAMPAIGN_WATCHDOG_SECONDS = 300
+
+# Privacy rights (P12). An erasure request is answered within a month of receipt,
+# extendable once by two; its confirmation link lasts a week; the data-protection
+# officer is mailed this many days before a due date.
+ERASURE_RESPONSE_MONTHS = 1
+ERASURE_EXTENSION_MONTHS = 2
+ERASURE_CONFIRMATION_DAYS = 7
+ERASURE_REMINDER_DAYS = env_int_default("ERASURE_REMINDER_DAYS", 7)
+# Retention: how long each kind of data lives (the table in docs/retention.md is
+# generated from these). Nothing is kept forever.
+ACCOUNTING_RETENTION_YEARS = env_int_default("ACCOUNTING_RETENTION_YEARS", 10)
+ACCOUNT_INACTIVE_YEARS = env_int_default("ACCOUNT_INACTIVE_YEARS", 3)
+ACCOUNT_INACTIVE_WARNING_DAYS = 30
+CANCELLED_ORDER_RETENTION_MONTHS = env_int_default("CANCELLED_ORDER_RETENTION_MONTHS", 12)
+OUTBOX_RETENTION_DAYS = env_int_default("OUTBOX_RETENTION_DAYS", 90)
+SUPPORT_CASE_RETENTION_YEARS = env_int_default("SUPPORT_CASE_RETENTION_YEARS", 2)
+SECURITY_LOG_RETENTION_DAYS = env_int_default("SECURITY_LOG_RETENTION_DAYS", 90)
+CONSENT_PROOF_RETENTION_YEARS = env_int_default("CONSENT_PROOF_RETENTION_YEARS", 3)
+SUPPRESSION_RETENTION_YEARS = env_int_default("SUPPRESSION_RETENTION_YEARS", 10)
+CART_RETENTION_DAYS = env_int_default("CART_RETENTION_DAYS", 90)
+
+# Downloads of a customer's data (P12): the encrypted ZIPs live here, and the link
+# mailed for each works this many days; the file is deleted once it has expired.
+DATA_EXPORT_DIR = Path(env_str("DATA_EXPORT_DIR", str(VAR_DIR / "exports")))
+DATA_EXPORT_LINK_DAYS = env_int_default("DATA_EXPORT_LINK_DAYS", 7)

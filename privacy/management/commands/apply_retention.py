@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from privacy.registry import Retention
+from privacy.retention import SCHEDULES, retention_apply
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase what has outlived its retention period, schedule by schedule, as the "
+        "personal-data registry declares (P12). Safe to run at any time and again; the "
+        "task worker runs it daily."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count what would be erased; change nothing."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        show = not options["no_progress"]
+        accounts = tqdm(
+            desc=str(Retention.ACCOUNT_LIFETIME.label),
+            unit="accounts",
+            file=sys.stderr,
+            disable=not show,
+        )
+
+        def progress(retention: Retention, count: int) -> None:
+            accounts.update(count)
+
+        outcomes = retention_apply(dry_run=options["dry_run"], progress=progress)
+        accounts.close()
+        verb = "would be erased" if options["dry_run"] else "erased"
+        width = max(len(str(SCHEDULES[o.schedule].retention.label)) for o in outcomes)
+        for outcome in outcomes:
+            label = str(SCHEDULES[outcome.schedule].retention.label)
+            period = SCHEDULES[outcome.schedule].period()
+            self.stdout.write(
+                f"{label:<{width}}  {period:>10}  {outcome.selected:>7} due  "
+                f"{outcome.done if not options['dry_run'] else outcome.selected:>7} {verb}"
+            )
+        total = sum(o.selected if options["dry_run"] else o.done for o in outcomes)
+        self.stdout.write(self.style.SUCCESS(f"Retention: {total} {verb}."))

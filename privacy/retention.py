@@ -1,0 +1,350 @@
+"""Retention that runs itself (P12): every kind of retention the registry names has a schedule.
+
+Each `Retention` value declared on a field or a model has exactly one schedule here:
+its period (a setting), what it selects and what happens at the end. Ends go through
+the erasure engine, so a field is erased, anonymised or kept exactly as the registry
+declares, and legal holds are respected. `manage.py apply_retention` and the daily
+task run them all; a test fails when a retention kind has no schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from privacy.registry import Retention, registry
+
+BATCH = 500
+YEAR = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    schedule: Retention
+    selected: int
+    done: int
+
+
+@dataclass(frozen=True)
+class Schedule:
+    retention: Retention
+    period: Callable[[], str]
+    ending: Any  # a lazy text: what happens when the period ends
+    apply: Callable[..., tuple[int, int]]
+
+
+def _years(setting: str) -> Callable[[], str]:
+    return lambda: _("%(n)s vjet") % {"n": getattr(settings, setting)}
+
+
+def _days(setting: str) -> Callable[[], str]:
+    return lambda: _("%(n)s ditë") % {"n": getattr(settings, setting)}
+
+
+def _rows_erased(rows: QuerySet[Any], *, dry_run: bool) -> tuple[int, int]:
+    from privacy.erasure import erase_rows_matching
+
+    selected = rows.count()
+    if dry_run or not selected:
+        return selected, 0
+    return selected, erase_rows_matching(rows)
+
+
+def _deleted(rows: QuerySet[Any], *, dry_run: bool) -> tuple[int, int]:
+    selected = rows.count()
+    if dry_run or not selected:
+        return selected, 0
+    deleted, _detail = rows.delete()
+    return selected, selected if deleted else 0
+
+
+# --- Accounts: warned a month before, then erased ---------------------------------------
+
+
+def _last_seen() -> Any:
+    return Coalesce("last_login", "date_joined")
+
+
+def _customers() -> QuerySet[Any]:
+    from accounts.models import User
+
+    return User.objects.filter(is_staff=False, erasure__isnull=True).alias(seen=_last_seen())
+
+
+def inactive_accounts_warn(*, now: datetime, dry_run: bool) -> int:
+    """Mail customers whose account reaches the inactivity limit within the warning period."""
+    from mail.models import MailKind
+    from mail.services import mail_enqueue
+    from privacy.models import InactivityWarning
+
+    limit = YEAR * settings.ACCOUNT_INACTIVE_YEARS
+    warn_before = timedelta(days=settings.ACCOUNT_INACTIVE_WARNING_DAYS)
+    due = (
+        _customers()
+        .filter(is_active=True, seen__lt=now - limit + warn_before)
+        .exclude(inactivity_warning__last_seen_at=F("seen"))
+        .annotate(last_seen=_last_seen())
+    )
+    if dry_run:
+        return due.count()
+    warned = 0
+    for user in due.iterator(chunk_size=BATCH):
+        with transaction.atomic():
+            InactivityWarning.objects.update_or_create(
+                user=user, defaults={"last_seen_at": user.last_seen, "warned_at": now}
+            )
+            with translation.override(user.language):
+                login_url = f"{settings.SITE_URL}{reverse('accounts:login')}"
+            mail_enqueue(
+                kind=MailKind.INACTIVITY_WARNING,
+                to_address=user.email,
+                language=user.language,
+                recipient=user,
+                context={
+                    "first_name": user.first_name,
+                    "years": settings.ACCOUNT_INACTIVE_YEARS,
+                    "erase_on": max(user.last_seen + limit, now + warn_before),
+                    "login_url": login_url,
+                },
+            )
+        warned += 1
+    return warned
+
+
+def inactive_accounts(*, now: datetime) -> QuerySet[Any]:
+    """Customers inactive past the limit who were warned long enough ago and did not return."""
+    limit = YEAR * settings.ACCOUNT_INACTIVE_YEARS
+    warned_by = now - timedelta(days=settings.ACCOUNT_INACTIVE_WARNING_DAYS)
+    return _customers().filter(
+        seen__lt=now - limit,
+        inactivity_warning__warned_at__lte=warned_by,
+        inactivity_warning__last_seen_at=F("seen"),
+    )
+
+
+def inactive_accounts_erase(
+    *, now: datetime, dry_run: bool, progress: Callable[[int], None] | None = None
+) -> tuple[int, int]:
+    from privacy.erasure import ErasureCause, erase_people
+
+    warned = inactive_accounts_warn(now=now, dry_run=dry_run)
+    ids = list(inactive_accounts(now=now).order_by("pk").values_list("pk", flat=True))
+    if dry_run:
+        return len(ids) + warned, 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        erase_people(batch, cause=ErasureCause.RETENTION)
+        if progress:
+            progress(len(batch))
+    return len(ids) + warned, len(ids)
+
+
+# --- Orders: anonymised after the accounting period; cancelled ones sooner --------------
+
+
+def orders_anonymise(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from orders.models import Order, OrderStatus
+    from privacy.erasure import erasable_left
+
+    declaration = registry.of(Order)
+    assert declaration is not None
+    cancelled_before = now - timedelta(days=30 * settings.CANCELLED_ORDER_RETENTION_MONTHS)
+    ended = Order.objects.filter(erasable_left(declaration)).filter(
+        Q(placed_at__lt=now - YEAR * settings.ACCOUNTING_RETENTION_YEARS)
+        | Q(status=OrderStatus.CANCELLED, placed_at__lt=cancelled_before)
+    )
+    return _rows_erased(ended, dry_run=dry_run)
+
+
+def _outbox(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from mail.models import OutboxMessage, OutboxStatus
+
+    done = OutboxMessage.objects.filter(
+        status__in=(OutboxStatus.SENT, OutboxStatus.FAILED),
+        created_at__lt=now - timedelta(days=settings.OUTBOX_RETENTION_DAYS),
+    )
+    return _rows_erased(done, dry_run=dry_run)
+
+
+def _support_cases(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from support.models import CaseStatus, SupportCase
+
+    closed = SupportCase.objects.filter(
+        status=CaseStatus.CLOSED,
+        closed_at__lt=now - YEAR * settings.SUPPORT_CASE_RETENTION_YEARS,
+    )
+    return _rows_erased(closed, dry_run=dry_run)
+
+
+def _sign_in_attempts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    cutoff = now - timedelta(days=settings.SECURITY_LOG_RETENTION_DAYS)
+    selected = done = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        found, deleted = _deleted(
+            model.objects.filter(attempt_time__lt=cutoff),  # type: ignore[attr-defined]
+            dry_run=dry_run,
+        )
+        selected, done = selected + found, done + deleted
+    return selected, done
+
+
+def _consent_ledger(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from consent.models import ConsentDecision
+
+    cutoff = now - YEAR * settings.CONSENT_PROOF_RETENTION_YEARS
+    return _deleted(ConsentDecision.objects.filter(decided_at__lt=cutoff), dry_run=dry_run)
+
+
+def _unconfirmed_subscribers(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from subscriptions.services import unconfirmed_purge
+
+    selected = unconfirmed_purge(now=now, dry_run=True)
+    if dry_run or not selected:
+        return selected, 0
+    return selected, unconfirmed_purge(now=now)
+
+
+def _suppressions(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from subscriptions.models import Suppression
+
+    cutoff = now - YEAR * settings.SUPPRESSION_RETENTION_YEARS
+    return _deleted(Suppression.objects.filter(created_at__lt=cutoff), dry_run=dry_run)
+
+
+def _carts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from cart.models import Cart
+
+    cutoff = now - timedelta(days=settings.CART_RETENTION_DAYS)
+    return _deleted(Cart.objects.filter(updated_at__lt=cutoff), dry_run=dry_run)
+
+
+def _exports(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from privacy.models import DataExport
+
+    expired = DataExport.objects.filter(expires_at__lt=now)
+    return _rows_erased(expired, dry_run=dry_run)
+
+
+def _accounts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    return inactive_accounts_erase(now=now, dry_run=dry_run)
+
+
+SCHEDULES: dict[Retention, Schedule] = {
+    schedule.retention: schedule
+    for schedule in (
+        Schedule(
+            Retention.ACCOUNT_LIFETIME,
+            _years("ACCOUNT_INACTIVE_YEARS"),
+            _(
+                "Llogaria pa asnjë hyrje për kaq kohë fshihet, me paralajmërim me email "
+                "një muaj më parë."
+            ),
+            _accounts,
+        ),
+        Schedule(
+            Retention.ACCOUNTING_PERIOD,
+            _years("ACCOUNTING_RETENTION_YEARS"),
+            _(
+                "Porositë anonimizohen; porositë e anuluara pas CANCELLED_ORDER_RETENTION_MONTHS "
+                "muajsh. Regjistri i qasjeve mbahet i plotë (zinxhir i pandryshueshëm)."
+            ),
+            orders_anonymise,
+        ),
+        Schedule(
+            Retention.UNTIL_DELIVERED,
+            _days("OUTBOX_RETENTION_DAYS"),
+            _("Email-et e dërguara ose të dështuara fshihen nga dalja."),
+            _outbox,
+        ),
+        Schedule(
+            Retention.CASE_LIFETIME,
+            _years("SUPPORT_CASE_RETENTION_YEARS"),
+            _("Rastet e mbyllura fshihen, përveç atyre nën bllokim ligjor."),
+            _support_cases,
+        ),
+        Schedule(
+            Retention.SECURITY_PERIOD,
+            _days("SECURITY_LOG_RETENTION_DAYS"),
+            _("Përpjekjet për hyrje fshihen."),
+            _sign_in_attempts,
+        ),
+        Schedule(
+            Retention.CONSENT_PROOF,
+            _years("CONSENT_PROOF_RETENTION_YEARS"),
+            _("Vendimet për cookies fshihen nga regjistri i pëlqimeve."),
+            _consent_ledger,
+        ),
+        Schedule(
+            Retention.SUBSCRIPTION_LIFETIME,
+            _days("SUBSCRIPTION_UNCONFIRMED_DAYS"),
+            _("Abonimet e pakonfirmuara dhe adresat pa asnjë temë fshihen."),
+            _unconfirmed_subscribers,
+        ),
+        Schedule(
+            Retention.SUPPRESSION,
+            _years("SUPPRESSION_RETENTION_YEARS"),
+            _("Gjurma e koduar e adresës fshihet nga lista e bllokimit."),
+            _suppressions,
+        ),
+        Schedule(
+            Retention.CART,
+            _days("CART_RETENTION_DAYS"),
+            _("Shporta e paprekur për kaq kohë fshihet."),
+            _carts,
+        ),
+        Schedule(
+            Retention.EXPORT_LINK,
+            _days("DATA_EXPORT_LINK_DAYS"),
+            _("Skedari i shkarkimit dhe çelësi i tij fshihen kur skadon lidhja."),
+            _exports,
+        ),
+    )
+}
+
+
+def retention_kinds_in_use() -> Iterator[Retention]:
+    """Yield every retention kind a declared field or model lives by."""
+    seen: set[Retention] = set()
+    for declaration in registry:
+        kinds = [entry.retention for entry in declaration.fields.values()]
+        if declaration.row_retention:
+            kinds.append(declaration.row_retention)
+        for kind in kinds:
+            if kind not in seen:
+                seen.add(kind)
+                yield kind
+
+
+def retention_apply(
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    progress: Callable[[Retention, int], None] | None = None,
+) -> list[Outcome]:
+    """Run every schedule once; return what each selected and what it erased."""
+    now = now or timezone.now()
+    outcomes = []
+    for retention, schedule in SCHEDULES.items():
+        if retention == Retention.ACCOUNT_LIFETIME:
+            selected, done = inactive_accounts_erase(
+                now=now,
+                dry_run=dry_run,
+                progress=partial(progress, retention) if progress else None,
+            )
+        else:
+            selected, done = schedule.apply(now=now, dry_run=dry_run)
+        outcomes.append(Outcome(retention, selected, done))
+    return outcomes
