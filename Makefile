@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign worker clean
+.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign worker clean bench-retention
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,7 @@ bench-campaign: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
+
+# apply_retention erasing 10,000 inactive accounts, in accounts/s; BENCH_ARGS="--accounts 1000" for a short run.
+bench-retention: install
+	$(PY) bench/retention.py $(BENCH_ARGS)

@@ -133,6 +133,25 @@ class ProfileForm(forms.Form):
         )
 
 
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("Email-i i ri"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Do t'i dërgojmë një lidhje; email-i ndryshon vetëm pasi ta konfirmoni."),
+    )
+    password = forms.CharField(
+        label=_("Fjalëkalimi aktual"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Për siguri: fjalëkalimi me të cilin hyni tani."),
+    )
+
+    def clean_new_email(self) -> str:
+        return normalise_email(self.cleaned_data["new_email"])
+
+
 def municipality_field(*, required: bool = True) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Qyteti / bashkia"),

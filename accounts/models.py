@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -149,3 +151,34 @@ class Address(EncryptedModel):
             "id": self.pk,
             "municipality": self.get_municipality_display(),
         }
+
+
+class EmailChange(EncryptedModel):
+    """A customer's request to sign in with another address, waiting for that mailbox's yes.
+
+    The link mailed to the new address carries a random token; only its SHA-256 is
+    kept here, so a copy of the database confirms nothing.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = EncryptedEmailField(_("Email-i i ri"), max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # A keyed hash of the password as it was when the change was asked: changing the
+    # password (what the old address is told to do if it was not them) voids the link.
+    password_state = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("Kërkuar më"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("Konfirmuar më"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ndryshim email-i")
+        verbose_name_plural = _("ndryshimet e email-it")
+
+    def __str__(self) -> str:
+        return gettext("Ndryshim email-i #%(id)s") % {"id": self.pk}
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(seconds=settings.EMAIL_CHANGE_TIMEOUT)
+
+    def is_expired(self, *, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

@@ -1,6 +1,6 @@
 """What the accounts app holds about people (P3): the registry reads this and nothing else."""
 
-from accounts.models import Address, User
+from accounts.models import Address, EmailChange, User
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 
 ACCOUNT = (Purpose.REGISTRATION, Purpose.COMMUNICATION, Purpose.PRODUCTS_AND_SERVICES)
@@ -101,4 +101,26 @@ declare(
             Erasure.DELETE,
         ),
     ],
+)
+
+# A pending change holds the new address until its mailbox confirms it. A newer request
+# replaces the older ones, and a confirmed row only repeats the account's own address.
+declare(
+    EmailChange,
+    subject="user",
+    fields=[
+        PersonalField(
+            "new_email",
+            Category.CONTACT,
+            ACCOUNT,
+            Mask.EMAIL,
+            Retention.ACCOUNT_LIFETIME,
+            Erasure.DELETE,
+            encrypted=True,
+        ),
+    ],
+    not_personal={
+        "token_hash": "SHA-256 of a random link token, not derived from the person.",
+        "password_state": "A keyed hash of the password hash, to void the link when it changes.",
+    },
 )

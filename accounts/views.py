@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,32 +11,47 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import (
     AddressForm,
     EmailAuthenticationForm,
+    EmailChangeForm,
     OutboxPasswordResetForm,
     ProfileForm,
     RegistrationForm,
 )
 from accounts.models import Language, User
-from accounts.selectors import address_get, address_list
+from accounts.selectors import (
+    address_get,
+    address_list,
+    email_change_for_token,
+    email_change_pending,
+)
 from accounts.services import (
+    EmailChangeLinkExpired,
+    EmailChangeLinkInvalid,
+    EmailChangeRefused,
+    EmailUnchanged,
+    PasswordIncorrect,
     PolicyVersionOutdated,
     address_delete,
     address_save,
     customer_register,
+    email_change_confirm,
+    email_change_request,
     email_verification_send,
     email_verify,
     profile_update,
 )
 from policy.models import DocumentKind
 from policy.selectors import policy_current_version
+from privacy.masking import mask_email
 from subscriptions.forms import TopicsForm, chosen_topics, topic_wishes
 from subscriptions.models import Channel
 from subscriptions.selectors import subscriber_of_user, subscription_history, topic_states
@@ -145,6 +162,18 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
 
 
+def _with_orders_note(message: str, orders_updated: int) -> str:
+    """Add to a saved-correction message how many unshipped orders took it too (P12)."""
+    if not orders_updated:
+        return message
+    note = ngettext(
+        "U përditësua edhe %(count)d porosi që nuk është nisur ende.",
+        "U përditësuan edhe %(count)d porosi që nuk janë nisur ende.",
+        orders_updated,
+    ) % {"count": orders_updated}
+    return f"{message} {note}"
+
+
 # The profile page holds two forms; this hidden field says which one was sent.
 TOPICS_FORM_NAME = "subscriptions"
 HISTORY_ROWS = 50
@@ -183,14 +212,16 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Zgjedhja juaj për email-et u ruajt. Vlen që tani."))
         return redirect(f"{reverse('accounts:profile')}#email-et")
     if posted is not None and not topics_posted and form.is_valid():
-        profile_update(
+        saved = profile_update(
             user=user,
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
             phone_e164=form.cleaned_data["phone"],
             language=form.cleaned_data["language"],
         )
-        messages.success(request, _("Të dhënat u ruajtën."))
+        messages.success(
+            request, _with_orders_note(_("Të dhënat u ruajtën."), saved.orders_updated)
+        )
         return redirect("accounts:profile")
     return render(
         request,
@@ -198,6 +229,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "addresses": address_list(user=user)[:3],
+            "email_form": EmailChangeForm(),
+            "email_change": email_change_pending(user=user),
             "topics_form": topics_form,
             "topics_form_name": TOPICS_FORM_NAME,
             "history": list(subscription_history(subscriber)[:HISTORY_ROWS])
@@ -220,7 +253,7 @@ def address_edit(request: HttpRequest, address_id: int | None = None) -> HttpRes
     address = address_get(user=user, address_id=address_id) if address_id is not None else None
     form = AddressForm.for_address(address, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        address_save(
+        saved = address_save(
             user=user,
             address=address,
             municipality=form.cleaned_data["municipality"],
@@ -228,7 +261,7 @@ def address_edit(request: HttpRequest, address_id: int | None = None) -> HttpRes
             courier_notes=form.cleaned_data["courier_notes"],
             make_default=form.cleaned_data["make_default"],
         )
-        messages.success(request, _("Adresa u ruajt."))
+        messages.success(request, _with_orders_note(_("Adresa u ruajt."), saved.orders_updated))
         return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:addresses"))))
     return render(
         request,
@@ -246,6 +279,83 @@ def address_remove(request: HttpRequest, address_id: int) -> HttpResponse:
         messages.success(request, _("Adresa u fshi."))
         return redirect("accounts:addresses")
     return render(request, "accounts/address_confirm_delete.html", {"address": address})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_email(request: HttpRequest) -> HttpResponse:
+    """Take a new address and the current password; mail the new address a link (P12)."""
+    user = signed_in_user(request)
+    form = EmailChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            email_change_request(
+                user=user,
+                new_email=form.cleaned_data["new_email"],
+                password=form.cleaned_data["password"],
+            )
+        except PasswordIncorrect as refused:
+            form.add_error("password", str(refused))
+        except EmailUnchanged as refused:
+            form.add_error("new_email", str(refused))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Ju dërguam një lidhje në adresën e re. Email-i i llogarisë ndryshon "
+                    "vetëm pasi ta hapni dhe të shtypni «Konfirmo adresën e re»."
+                ),
+            )
+            return redirect(f"{reverse('accounts:profile')}#email")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+def _token_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render a page whose address carries a token: not cached, not indexed, no analytics."""
+    response = render(request, template, {"ga_measurement_id": "", **context}, status=status)
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
+    """Show the change a mailed link names with a button; only the button's POST changes it.
+
+    Mail scanners follow links, so a GET changes nothing. No sign-in is needed: the
+    token is the authority. Only the account's owner, signed in, sees the new address
+    in full; anyone else holding the link sees it masked.
+    """
+    if request.method == "POST":
+        try:
+            user = email_change_confirm(token=token)
+        except EmailChangeRefused as refused:
+            return _token_page(
+                request, "accounts/email_change_failed.html", {"reason": str(refused)}, status=400
+            )
+        if request.user.pk == user.pk:
+            messages.success(
+                request, _("Email-i i llogarisë u ndryshua. Nga tani hyni me adresën e re.")
+            )
+            return redirect(f"{reverse('accounts:profile')}#email")
+        return _token_page(
+            request, "accounts/email_change_done.html", {"new_email": mask_email(user.email)}
+        )
+    change = email_change_for_token(token=token)
+    if change is None or change.is_expired():
+        reason = EmailChangeLinkInvalid() if change is None else EmailChangeLinkExpired()
+        return _token_page(
+            request, "accounts/email_change_failed.html", {"reason": str(reason)}, status=400
+        )
+    owner = request.user.pk == change.user_id
+    return _token_page(
+        request,
+        "accounts/email_change_confirm.html",
+        {"new_email": change.new_email if owner else mask_email(change.new_email)},
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

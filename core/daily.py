@@ -70,9 +70,10 @@ def periodic_ensure(
 
 
 def daily_tasks() -> list[Any]:
+    from privacy.tasks import privacy_daily
     from subscriptions.tasks import purge_unconfirmed_subscribers
 
-    return [purge_unconfirmed_subscribers]
+    return [purge_unconfirmed_subscribers, privacy_daily]
 
 
 def periodic_tasks() -> list[Any]:

@@ -270,6 +270,98 @@ def order_cancel_by_customer(*, order: Order, customer: User) -> Order:
     )
 
 
+# Orders the courier has not taken yet: what the customer corrects still reaches them.
+UNSHIPPED_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who an order is delivered to, as the customer's profile holds it."""
+
+    name: str
+    phone_e164: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an order is delivered, as an address in the customer's book holds it."""
+
+    municipality: str
+    street: str
+    courier_notes: str
+
+
+def _recipient_changes(order: Order, *, old: Recipient, new: Recipient) -> dict[str, str]:
+    changes = {}
+    if order.delivery_name == old.name:
+        changes["delivery_name"] = new.name
+    if order.delivery_phone == old.phone_e164:
+        changes["delivery_phone"] = new.phone_e164
+    return changes
+
+
+def _place_changes(order: Order, *, old: Place, new: Place) -> dict[str, str]:
+    if (order.delivery_municipality, order.delivery_street) != (old.municipality, old.street):
+        return {}
+    changes = {"delivery_municipality": new.municipality, "delivery_street": new.street}
+    # Checkout copies the address's courier notes unless other notes were typed.
+    if order.delivery_notes == old.courier_notes:
+        changes["delivery_notes"] = new.courier_notes
+    return changes
+
+
+def _corrected_fields(
+    order: Order, *, old: Recipient | Place, new: Recipient | Place
+) -> dict[str, str]:
+    """Return the delivery fields of this order that still hold the old value, with the new one.
+
+    A field the customer gave differently at checkout (another phone, another
+    address) is their choice for that order and stays as it is.
+    """
+    if isinstance(old, Recipient) and isinstance(new, Recipient):
+        changes = _recipient_changes(order, old=old, new=new)
+    elif isinstance(old, Place) and isinstance(new, Place):
+        changes = _place_changes(order, old=old, new=new)
+    else:
+        raise TypeError("A correction compares a Recipient with a Recipient, a Place with a Place.")
+    return {name: value for name, value in changes.items() if getattr(order, name) != value}
+
+
+@transaction.atomic
+def orders_apply_correction(
+    *, customer: User, old: Recipient | Place, new: Recipient | Place, actor: User | None
+) -> int:
+    """Carry a customer's correction to their unshipped orders; return how many changed (P12).
+
+    Only orders placed or confirmed, not yet with the courier, and only where the
+    order still holds the old value. Encrypted values cannot be compared in the
+    database, so the customer's few open orders are locked and compared here; the
+    lock also keeps an order from leaving for delivery half-corrected.
+    """
+    if old == new:
+        return 0
+    orders = Order.objects.select_for_update().filter(
+        customer=customer, status__in=UNSHIPPED_STATUSES
+    )
+    updated = 0
+    for order in orders.order_by("pk"):
+        changes = _corrected_fields(order, old=old, new=new)
+        if not changes:
+            continue
+        for name, value in changes.items():
+            setattr(order, name, value)
+        order.save(update_fields=[*changes, "updated_at"])
+        personal_change_record(
+            actor=actor,
+            subject_id=customer.pk,
+            model=Order,
+            names=list(changes),
+            reference=order.number,
+        )
+        updated += 1
+    return updated
+
+
 @dataclass(frozen=True)
 class NewAddress:
     municipality: str

@@ -77,3 +77,35 @@ def role_matrix_markdown() -> str:
             )
         lines.append(f"| {role.value} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def retention_markdown() -> str:
+    """Return each retention schedule: its period, what it covers, what happens at its end."""
+    from privacy.retention import SCHEDULES
+
+    covered: dict[str, list[str]] = {kind.value: [] for kind in SCHEDULES}
+    for declaration in sorted(registry, key=lambda d: d.label):
+        for name, entry in declaration.fields.items():
+            covered[entry.retention.value].append(f"`{declaration.label}.{name}`")
+        if declaration.row_retention:
+            covered[declaration.row_retention.value].append(f"`{declaration.label}` (rows)")
+    with translation.override("en"):
+        lines = [
+            "# Retention schedules (P12)",
+            "",
+            "Generated from the registry and `privacy/retention.py` by "
+            "`manage.py privacy_docs`; a test fails when this file is out of date. "
+            "`manage.py apply_retention` (and the task worker, daily) applies them; "
+            "every period is a setting, and no kind of data is kept forever. The end "
+            "of a period erases each field as the registry declares (delete, anonymise "
+            "or keep for the law) and skips what a legal hold covers.",
+            "",
+            "| retention | default period | at the end | fields and tables |",
+            "|---|---|---|---|",
+        ]
+        for kind, schedule in SCHEDULES.items():
+            lines.append(
+                f"| {kind.value} | {schedule.period()} | {schedule.ending} "
+                f"| {', '.join(covered[kind.value]) or '—'} |"
+            )
+    return "\n".join(lines) + "\n"

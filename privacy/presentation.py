@@ -43,6 +43,7 @@ PURPOSES: dict[str, StrPromise] = {
     AccessBasis.BACKGROUND_JOB: gettext_lazy("Punë automatike e shërbimit"),
     AccessBasis.EXPORT: gettext_lazy("Eksporti i të dhënave tuaja"),
     AccessBasis.MAINTENANCE: gettext_lazy("Mirëmbajtja e sigurisë"),
+    AccessBasis.DATA_REQUEST: gettext_lazy("Kërkesa juaj për të dhënat tuaja"),
 }
 
 AUTOMATED = pgettext_lazy("access log", "Proces automatik")

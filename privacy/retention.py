@@ -21,7 +21,6 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import Retention, registry
 
@@ -39,17 +38,14 @@ class Outcome:
 @dataclass(frozen=True)
 class Schedule:
     retention: Retention
-    period: Callable[[], str]
-    ending: Any  # a lazy text: what happens when the period ends
+    setting: str
+    unit: str  # "years" or "days"
+    # What happens at the end, for the operators' table in docs/retention.md.
+    ending: str
     apply: Callable[..., tuple[int, int]]
 
-
-def _years(setting: str) -> Callable[[], str]:
-    return lambda: _("%(n)s vjet") % {"n": getattr(settings, setting)}
-
-
-def _days(setting: str) -> Callable[[], str]:
-    return lambda: _("%(n)s ditë") % {"n": getattr(settings, setting)}
+    def period(self) -> str:
+        return f"{getattr(settings, self.setting)} {self.unit} (`{self.setting}`)"
 
 
 def _rows_erased(rows: QuerySet[Any], *, dry_run: bool) -> tuple[int, int]:
@@ -247,68 +243,75 @@ SCHEDULES: dict[Retention, Schedule] = {
     for schedule in (
         Schedule(
             Retention.ACCOUNT_LIFETIME,
-            _years("ACCOUNT_INACTIVE_YEARS"),
-            _(
-                "Llogaria pa asnjë hyrje për kaq kohë fshihet, me paralajmërim me email "
-                "një muaj më parë."
-            ),
+            "ACCOUNT_INACTIVE_YEARS",
+            "years",
+            "Customer accounts with no sign-in for this long are erased; the customer is "
+            "mailed ACCOUNT_INACTIVE_WARNING_DAYS before, and one sign-in keeps the account.",
             _accounts,
         ),
         Schedule(
             Retention.ACCOUNTING_PERIOD,
-            _years("ACCOUNTING_RETENTION_YEARS"),
-            _(
-                "Porositë anonimizohen; porositë e anuluara pas CANCELLED_ORDER_RETENTION_MONTHS "
-                "muajsh. Regjistri i qasjeve mbahet i plotë (zinxhir i pandryshueshëm)."
-            ),
+            "ACCOUNTING_RETENTION_YEARS",
+            "years",
+            "Orders are anonymised (totals and products stay); cancelled orders after "
+            "CANCELLED_ORDER_RETENTION_MONTHS. The access record is an append-only hash "
+            "chain and is not pruned yet (see CHANGELOG).",
             orders_anonymise,
         ),
         Schedule(
             Retention.UNTIL_DELIVERED,
-            _days("OUTBOX_RETENTION_DAYS"),
-            _("Email-et e dërguara ose të dështuara fshihen nga dalja."),
+            "OUTBOX_RETENTION_DAYS",
+            "days",
+            "Sent or failed mail is deleted from the outbox.",
             _outbox,
         ),
         Schedule(
             Retention.CASE_LIFETIME,
-            _years("SUPPORT_CASE_RETENTION_YEARS"),
-            _("Rastet e mbyllura fshihen, përveç atyre nën bllokim ligjor."),
+            "SUPPORT_CASE_RETENTION_YEARS",
+            "years",
+            "Closed support cases are deleted, unless a legal hold covers them.",
             _support_cases,
         ),
         Schedule(
             Retention.SECURITY_PERIOD,
-            _days("SECURITY_LOG_RETENTION_DAYS"),
-            _("Përpjekjet për hyrje fshihen."),
+            "SECURITY_LOG_RETENTION_DAYS",
+            "days",
+            "Sign-in attempts and lockout logs are deleted.",
             _sign_in_attempts,
         ),
         Schedule(
             Retention.CONSENT_PROOF,
-            _years("CONSENT_PROOF_RETENTION_YEARS"),
-            _("Vendimet për cookies fshihen nga regjistri i pëlqimeve."),
+            "CONSENT_PROOF_RETENTION_YEARS",
+            "years",
+            "Cookie decisions are deleted from the consent ledger.",
             _consent_ledger,
         ),
         Schedule(
             Retention.SUBSCRIPTION_LIFETIME,
-            _days("SUBSCRIPTION_UNCONFIRMED_DAYS"),
-            _("Abonimet e pakonfirmuara dhe adresat pa asnjë temë fshihen."),
+            "SUBSCRIPTION_UNCONFIRMED_DAYS",
+            "days",
+            "Unconfirmed sign-ups and visitor addresses with no topic left are deleted.",
             _unconfirmed_subscribers,
         ),
         Schedule(
             Retention.SUPPRESSION,
-            _years("SUPPRESSION_RETENTION_YEARS"),
-            _("Gjurma e koduar e adresës fshihet nga lista e bllokimit."),
+            "SUPPRESSION_RETENTION_YEARS",
+            "years",
+            "The keyed hash is removed from the suppression list.",
             _suppressions,
         ),
         Schedule(
             Retention.CART,
-            _days("CART_RETENTION_DAYS"),
-            _("Shporta e paprekur për kaq kohë fshihet."),
+            "CART_RETENTION_DAYS",
+            "days",
+            "Carts untouched for this long are deleted.",
             _carts,
         ),
         Schedule(
             Retention.EXPORT_LINK,
-            _days("DATA_EXPORT_LINK_DAYS"),
-            _("Skedari i shkarkimit dhe çelësi i tij fshihen kur skadon lidhja."),
+            "DATA_EXPORT_LINK_DAYS",
+            "days",
+            "The download file and its key are deleted when the link expires.",
             _exports,
         ),
     )

@@ -32,6 +32,16 @@ CAMPAIGN_SEND = [
     "campaigns.change_campaign",
     "campaigns.send_campaign",
 ]
+# P12: the erasure queue. Executing and extending need `handle`; holds are placed (add)
+# and lifted (change) from it.
+ERASURE_HANDLE = [
+    "privacy.view_erasurerequest",
+    "privacy.handle_erasurerequest",
+    "privacy.register_erasurerequest",
+    "privacy.view_legalhold",
+    "privacy.add_legalhold",
+    "privacy.change_legalhold",
+]
 SUPPORT_HANDLE = [
     "support.view_supportcase",
     "support.add_supportcase",
@@ -49,6 +59,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         # P13: take an opt-out by phone or in person; see whom it concerns, masked.
         "subscriptions.view_subscriber",
         "subscriptions.record_optout",
+        # P12: register an erasure request told by phone, in person or by email; the
+        # queue itself is the data-protection officer's.
+        "privacy.register_erasurerequest",
     ],
     Role.SALES: [
         *CATALOG_EDIT,
@@ -68,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "mail.view_outboxmessage",
         *SUPPORT_HANDLE,
         "privacy.view_accessentry",
+        *ERASURE_HANDLE,
         "staff.view_trainingrecord",
         "consent.view_consentdecision",
         "consent.export_consentdecision",
@@ -89,6 +103,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "mail.view_outboxmessage",
         "auth.view_group",
         "privacy.view_accessentry",
+        # Sees the erasure deadlines, as the access record; executes nothing (P12).
+        "privacy.view_erasurerequest",
+        "privacy.view_legalhold",
         "staff.view_trainingrecord",
         "staff.add_trainingrecord",
         "staff.change_trainingrecord",

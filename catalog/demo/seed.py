@@ -17,6 +17,7 @@ from accounts.models import Address, User
 from catalog.demo import appliances, electronics
 from catalog.demo.base import SEED, DemoProduct
 from catalog.demo.categories import CATEGORIES, CATEGORY_BY_SLUG
+from catalog.demo.fully_used import seed_fully_used_customer
 from catalog.demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF, DemoStaff
 from catalog.models import Brand, Category, Product
 from catalog.services import catalog_revision_bump
@@ -329,5 +330,6 @@ def demo_seed() -> SeedReport:
     )
     _seed_back_office_work()
     _seed_marketing()
+    seed_fully_used_customer()
     logger.info("Demo data seeded: %s products created, %s updated", created, updated)
     return report

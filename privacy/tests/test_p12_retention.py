@@ -125,3 +125,32 @@ def test_p12_the_command_prints_a_summary(customer: User) -> None:
     assert "Retention:" in text
     for schedule in SCHEDULES.values():
         assert str(schedule.retention.label) in text
+
+
+def test_p12_the_retention_table_in_docs_is_generated_from_the_registry() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from privacy.docs import retention_markdown
+
+    committed = (Path(settings.BASE_DIR) / "docs" / "retention.md").read_text()
+    assert committed == retention_markdown(), "docs/retention.md is out of date: run privacy_docs"
+
+
+def test_p12_the_worker_runs_retention_daily_and_queues_the_next_run(customer: User) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from core.daily import daily_tasks
+    from core.testing import run_tasks
+    from privacy.tasks import privacy_daily
+
+    assert privacy_daily in daily_tasks()
+    _long_ago(customer)
+    privacy_daily.enqueue()
+
+    run_tasks()
+
+    assert OutboxMessage.objects.filter(kind=MailKind.INACTIVITY_WARNING).exists()
+    waiting = DBTaskResult.objects.filter(task_path=privacy_daily.module_path, status="READY")
+    assert waiting.count() == 1

@@ -6,13 +6,19 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from privacy.docs import data_map_markdown, role_matrix_markdown
+from privacy.docs import data_map_markdown, retention_markdown, role_matrix_markdown
 
-DOCUMENTS = {"data-map.md": data_map_markdown, "role-matrix.md": role_matrix_markdown}
+DOCUMENTS = {
+    "data-map.md": data_map_markdown,
+    "role-matrix.md": role_matrix_markdown,
+    "retention.md": retention_markdown,
+}
 
 
 class Command(BaseCommand):
-    help = "Write docs/data-map.md and docs/role-matrix.md from the registry and the role matrix."
+    help = (
+        "Write docs/data-map.md, role-matrix.md and retention.md from the code that enforces them."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         docs = Path(settings.BASE_DIR) / "docs"

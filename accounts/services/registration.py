@@ -1,4 +1,4 @@
-"""Account writes: registration, verification, profile and address book."""
+"""Account writes: registration and email verification."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Address, User, normalise_email
+from accounts.models import User, normalise_email
 from accounts.tokens import check_email_verification_token, make_email_verification_token
 from mail.models import MailKind
 from mail.services import mail_enqueue
@@ -23,7 +23,8 @@ class PolicyVersionOutdated(Exception):
     """The person agreed to a version that is no longer the one in force."""
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
+    """Return a path on this site as the address a mail can link to."""
     return f"{settings.SITE_URL}{path}"
 
 
@@ -36,7 +37,7 @@ def email_verification_url(user: User) -> str:
                 "token": make_email_verification_token(user),
             },
         )
-    return _absolute(path)
+    return absolute_url(path)
 
 
 def email_verification_send(*, user: User) -> None:
@@ -121,72 +122,3 @@ def email_verify(*, user: User, token: str) -> bool:
         email_verified_at=timezone.now()
     )
     return True
-
-
-def profile_update(
-    *, user: User, first_name: str, last_name: str, phone_e164: str, language: str
-) -> User:
-    user.first_name = first_name.strip()
-    user.last_name = last_name.strip()
-    user.phone = phone_e164
-    user.language = language
-    written = ["first_name", "last_name", "phone", "language"]
-    with transaction.atomic():
-        user.save(update_fields=written)
-        personal_change_record(actor=user, subject_id=user.pk, model=User, names=written)
-    return user
-
-
-def check_address_owner(*, user: User, address: Address) -> None:
-    """Refuse another customer's address as if it did not exist (a 404, never a 403)."""
-    if address.user_id != user.pk:
-        raise Address.DoesNotExist
-
-
-@transaction.atomic
-def address_save(
-    *,
-    user: User,
-    address: Address | None,
-    municipality: str,
-    street: str,
-    courier_notes: str,
-    make_default: bool,
-) -> Address:
-    """Create or change an address in the user's own book; the first one becomes the default."""
-    if address is not None:
-        check_address_owner(user=user, address=address)
-    target = address or Address(user=user)
-    target.municipality = municipality
-    target.street = street.strip()
-    target.courier_notes = courier_notes.strip()
-    has_default = user.addresses.filter(is_default=True).exclude(pk=target.pk).exists()
-    target.is_default = make_default or not has_default
-    target.save()
-    personal_change_record(
-        actor=user,
-        subject_id=user.pk,
-        model=Address,
-        names=registry.fields_of(Address),
-    )
-    if target.is_default:
-        user.addresses.exclude(pk=target.pk).update(is_default=False)
-    return target
-
-
-@transaction.atomic
-def address_delete(*, user: User, address: Address) -> None:
-    check_address_owner(user=user, address=address)
-    was_default = address.is_default
-    address.delete()
-    personal_change_record(
-        actor=user,
-        subject_id=user.pk,
-        model=Address,
-        names=registry.fields_of(Address),
-    )
-    if was_default:
-        replacement = user.addresses.order_by("-created_at").first()
-        if replacement is not None:
-            replacement.is_default = True
-            replacement.save(update_fields=["is_default"])

@@ -1,0 +1,59 @@
+"""Account writes, split by concern; import them from here.
+
+- registration: sign-up, the verification mail, verifying the address;
+- profile: the customer's own details and address book, whose corrections reach
+  unshipped orders (P12);
+- email_change: a new sign-in address, confirmed by its mailbox (P12).
+"""
+
+from accounts.services.email_change import (
+    EmailAddressTaken,
+    EmailChangeLinkExpired,
+    EmailChangeLinkInvalid,
+    EmailChangeRefused,
+    EmailUnchanged,
+    PasswordIncorrect,
+    email_change_confirm,
+    email_change_request,
+    email_change_url,
+)
+from accounts.services.profile import (
+    AddressSaved,
+    ProfileSaved,
+    address_delete,
+    address_save,
+    check_address_owner,
+    profile_update,
+)
+from accounts.services.registration import (
+    PolicyVersionOutdated,
+    absolute_url,
+    customer_register,
+    email_verification_send,
+    email_verification_url,
+    email_verify,
+)
+
+__all__ = [
+    "AddressSaved",
+    "EmailAddressTaken",
+    "EmailChangeLinkExpired",
+    "EmailChangeLinkInvalid",
+    "EmailChangeRefused",
+    "EmailUnchanged",
+    "PasswordIncorrect",
+    "PolicyVersionOutdated",
+    "ProfileSaved",
+    "absolute_url",
+    "address_delete",
+    "address_save",
+    "check_address_owner",
+    "customer_register",
+    "email_change_confirm",
+    "email_change_request",
+    "email_change_url",
+    "email_verification_send",
+    "email_verification_url",
+    "email_verify",
+    "profile_update",
+]

@@ -1,0 +1,88 @@
+"""The customer's download of their data (P12): ask with the password, take it from the mail."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.views import signed_in_user
+from core.http import token_page
+from privacy.audit import client_address
+from privacy.export import export_section_titles
+from privacy.exports import (
+    ExportUnavailable,
+    PasswordIncorrect,
+    data_export_download,
+    data_export_for_token,
+    data_export_request,
+    data_export_states,
+)
+
+
+class DataExportForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Fjalëkalimi juaj"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=gettext_lazy("Për siguri: fjalëkalimi me të cilin hyni tani."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_request(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = DataExportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_export_request(
+                user=user, password=form.cleaned_data["password"], language=user.language
+            )
+        except PasswordIncorrect as refused:
+            form.add_error("password", refused)
+        else:
+            messages.success(request, _("Do t'ju dërgojmë një email kur skedari të jetë gati."))
+            return redirect("privacy:export_request")
+    return render(
+        request,
+        "privacy/export_request.html",
+        {
+            "form": form,
+            "sections": export_section_titles(),
+            "exports": data_export_states(user=user),
+            "link_days": settings.DATA_EXPORT_LINK_DAYS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
+    """Give the ZIP to the customer it is about; the same 404 for every other case."""
+    user = signed_in_user(request)
+    export = data_export_for_token(token=token, user=user)
+    try:
+        if export is None:
+            raise ExportUnavailable
+        stream = data_export_download(export=export, user=user, ip_address=client_address(request))
+    except ExportUnavailable:
+        return token_page(request, "privacy/export_unavailable.html", status=404)
+    response = StreamingHttpResponse(stream, content_type="application/zip")
+    day = timezone.localdate(export.ready_at) if export.ready_at else timezone.localdate()
+    response["Content-Disposition"] = f'attachment; filename="3vfejzo-te-dhenat-{day:%Y-%m-%d}.zip"'
+    response["Content-Length"] = str(export.size)
+    # The headers of private_response, by hand: it takes a rendered page.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
