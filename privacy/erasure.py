@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -300,7 +300,43 @@ def _erase_fields(
             setattr(instance, name, index_field.index_for(plain.get(index_field.source) or ""))
         changed.append(instance)
     if changed:
-        model._default_manager.bulk_update(changed, erased, batch_size=CHUNK)
+        _rows_update(model, changed, erased)
+
+
+def _rows_update(model: type[models.Model], instances: list[Any], names: list[str]) -> None:
+    """Write these fields of these rows, as bulk_update would, with one executemany.
+
+    bulk_update builds a CASE WHEN per row and field and resolves each through the ORM:
+    that was most of an erasure's time. The same values, prepared as a save prepares
+    them, go out in one UPDATE shape that psycopg pipelines (as privacy.rotation does).
+    """
+    connection = connections[router.db_for_write(model)]
+    fields: list[models.Field[Any, Any]] = []
+    for name in names:
+        found = model._meta.get_field(name)
+        assert isinstance(found, models.Field)
+        fields.append(found)
+    pk_field = model._meta.pk
+    assert pk_field is not None
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {quote(pk_field.column)} = %s"
+    )
+    params = [
+        [
+            *(
+                field.get_db_prep_save(getattr(instance, field.attname), connection)
+                for field in fields
+            ),
+            pk_field.get_db_prep_value(instance.pk, connection),
+        ]
+        for instance in instances
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), CHUNK):
+            cursor.executemany(sql, params[start : start + CHUNK])
 
 
 def _rows(declaration: ModelDeclaration, rows: models.QuerySet[Any]) -> list[tuple[Any, ...]]:

@@ -50,6 +50,11 @@ EXTENSION_REASON = "Kërkesa prek edhe një ankesë të hapur te furnitori; na d
 HOLD_REASON = "Riparim nën garanci i hapur te servisi"
 
 
+def staff_member(role: Role | None = None) -> User:
+    """A trained staff member whose own name (in the page header) is nobody's under test."""
+    return StaffFactory(role=role, first_name="Punonjës", last_name="Zyre")
+
+
 def url(name: str, *args: Any) -> str:
     return reverse(f"admin:privacy_{name}", args=list(args))
 
@@ -94,7 +99,7 @@ def verified(person: User) -> ErasureRequest:
 
 @pytest.fixture
 def dpo() -> User:
-    return StaffFactory(role=Role.DATA_PROTECTION_OFFICER)
+    return staff_member(Role.DATA_PROTECTION_OFFICER)
 
 
 @pytest.fixture
@@ -345,11 +350,11 @@ def test_p12_the_holds_list_shows_accounts_kinds_and_review_dates(dpo_client, dp
 
 def test_p12_customer_care_registers_a_phone_request_from_the_customers_page(client, person):
     # given
-    care = StaffFactory(role=Role.CUSTOMER_CARE)
+    care = staff_member(Role.CUSTOMER_CARE)
     client.force_login(care)
     register = f"{url('erasurerequest_register')}?klienti={person.pk}"
     customer_page = client.get(reverse("admin:accounts_user_change", args=[person.pk]))
-    assert register.replace("&", "&amp;") in customer_page.content.decode()
+    assert register in customer_page.content.decode()
     form = client.get(register)
     assert form.status_code == 200 and f"Llogaria #{person.pk}" in form.content.decode()
     _assert_no_personal_data(form.content.decode())
@@ -384,7 +389,7 @@ def test_p12_customer_care_registers_a_phone_request_from_the_customers_page(cli
 
 
 def test_p12_staff_accounts_are_not_registered_for_erasure(dpo_client):
-    colleague = StaffFactory(role=Role.SALES)
+    colleague = staff_member(Role.SALES)
     register = f"{url('erasurerequest_register')}?klienti={colleague.pk}"
     response = dpo_client.post(
         register,
@@ -433,11 +438,11 @@ def test_p5_everyone_but_the_dpo_is_refused_the_queue_and_its_buttons(
         actor=dpo,
     )
     if who == "customer":
-        visitor = UserFactory()
+        visitor = UserFactory(first_name="Besnik", last_name="Hoxha")
     elif who == "staff_without_role":
-        visitor = StaffFactory()
+        visitor = staff_member()
     else:
-        visitor = StaffFactory(role=who)
+        visitor = staff_member(who)
     client.force_login(visitor)
     before = _snapshot(person)
     targets = [
@@ -477,7 +482,7 @@ def test_p5_the_administrator_sees_the_queue_but_executes_nothing(client, dpo, p
         review_on=timezone.localdate() + timedelta(days=30),
         actor=dpo,
     )
-    client.force_login(StaffFactory(role=Role.ADMINISTRATOR))
+    client.force_login(staff_member(Role.ADMINISTRATOR))
     before = _snapshot(person)
     for page in (
         url("erasurerequest_changelist"),

@@ -101,8 +101,9 @@ def test_p12_old_orders_are_anonymised_and_cancelled_ones_sooner(customer: User)
 
 
 def test_p12_delivered_mail_and_abandoned_carts_end(customer: User) -> None:
-    from cart.services import cart_set_quantity
     from django.contrib.sessions.backends.db import SessionStore
+
+    from cart.services import cart_set_quantity
 
     product = ProductFactory(stock=3)
     cart_set_quantity(user=customer, session=SessionStore(), product=product, quantity=1)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.views import signed_in_user
 from core.http import token_page
+from privacy.erasure import Outcome
 from privacy.erasure_requests import (
     ErasureRequestError,
     erasure_plan,
@@ -22,7 +23,6 @@ from privacy.erasure_requests import (
     erasure_request_for_token,
     holds_expected,
 )
-from privacy.erasure import Outcome
 from privacy.models import ErasureRequest, ErasureState
 
 
