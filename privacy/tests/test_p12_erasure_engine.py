@@ -39,7 +39,7 @@ def product() -> Product:
 
 @pytest.fixture
 def shopper(product: Product) -> User:
-    """A customer with two orders (one delivered, one placed), a subscription and cookies."""
+    """A customer with an address, a delivered order, a subscription, cookies and a closed case."""
     user = UserFactory(first_name="Mirela", last_name="Gjoka", phone="+355691234567")
     AddressFactory(user=user, street="Rr. Durrësit 44")
     delivered = place_order(customer=user, quantities={product.pk: 2})
