@@ -179,3 +179,18 @@ def test_p12_erasing_many_people_leaves_others_untouched(shopper: User) -> None:
     bystander = User.objects.get(pk=bystander.pk)
     assert bystander.first_name == "Arta" and bystander.is_active
     assert bystander.addresses.count() == 1
+
+
+@pytest.mark.postgres
+def test_p12_erasing_many_people_passes_the_access_record_guards_on_postgresql() -> None:
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("database triggers are PostgreSQL's")
+    people = [UserFactory() for _ in range(3)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The application's sessions do not declare maintenance; the test runner's do.
+        cursor.execute("SET LOCAL fejzo.maintenance = 'off'")
+        erase_people([person.pk for person in people], cause=ErasureCause.RETENTION)
+    assert ErasedSubject.objects.count() == 3
+    assert audit_verify().intact
