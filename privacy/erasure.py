@@ -149,8 +149,10 @@ def _has_order(model: type[models.Model]) -> bool:
 
 def _erasure_order() -> list[ModelDeclaration]:
     """Rows that hang off other rows first, so a parent's deletion never orphans them."""
-    about_people = list(registry.about_people())
-    return sorted(about_people, key=lambda d: -len((d.subject_path or "").split("__")))
+    # Customers only: rows about a person's own staff work (the access record's actor)
+    # are never theirs to erase, and staff accounts are refused above.
+    about = list(registry.about_customers())
+    return sorted(about, key=lambda d: -len((d.subject_path or "").split("__")))
 
 
 def automatic_holds_place(user_ids: Sequence[int], *, actor: Any | None = None) -> list[LegalHold]:

@@ -67,10 +67,14 @@ def _digest(token: str) -> str:
 
 
 def _actor_label(actor: Any | None) -> str:
+    """Name who acted by role, as it was then: "staff:<id>:<roles>", customer or system."""
     if actor is None:
         return "system"
     if getattr(actor, "is_staff", False):
-        return f"staff:{actor.pk}"
+        from staff.access import staff_roles
+
+        roles = ",".join(sorted(role.value for role in staff_roles(actor)))
+        return f"staff:{actor.pk}:{roles}"[:80]
     return "customer"
 
 
@@ -267,6 +271,8 @@ def erasure_request_register(
     """
     if channel == RequestChannel.ACCOUNT:
         raise ErasureRequestError(_("Zgjidhni si erdhi kërkesa: email, telefon apo në dyqan."))
+    if ErasedSubject.objects.filter(user=subject).exists():
+        raise ErasureRequestError(_("Të dhënat e këtij personi janë fshirë tashmë."))
     today = timezone.localdate()
     if received_on > today:
         raise ErasureRequestError(_("Data e marrjes nuk mund të jetë në të ardhmen."))
@@ -423,6 +429,8 @@ def legal_hold_place(
         raise ErasureRequestError(_("Shkruani arsyen e bllokimit, të paktën 10 shkronja."))
     if review_on <= timezone.localdate():
         raise ErasureRequestError(_("Data e rishikimit duhet të jetë në të ardhmen."))
+    if order is not None and support_case is not None:
+        raise ErasureRequestError(_("Një bllokim mbulon ose një porosi, ose një rast, jo të dyja."))
     for target in (order, support_case):
         if target is not None and target.customer_id != subject.pk:
             raise ErasureRequestError(_("Porosia ose rasti nuk i përket këtij klienti."))
@@ -581,6 +589,9 @@ def report_lines(report: list[dict[str, Any]], *, language: str) -> list[ReportL
     lines = []
     with translation.override(language):
         for row in report:
+            if _is_index(row["field"]):
+                # A keyed hash of a field already listed: erased with it, said once.
+                continue
             outcome = Outcome(row["outcome"])
             reason = ""
             if outcome == Outcome.KEPT:
@@ -590,4 +601,21 @@ def report_lines(report: list[dict[str, Any]], *, language: str) -> list[ReportL
             lines.append(
                 ReportLine(field_label(row["field"]), str(OUTCOME_LABELS[outcome]), reason)
             )
+        lines.append(
+            ReportLine(
+                _("Regjistri i qasjeve në të dhënat tuaja"),
+                str(OUTCOME_LABELS[Outcome.KEPT]),
+                _(
+                    "Tregon kush i pa të dhënat dhe pse; nuk mban asnjë vlerë tuajën dhe "
+                    "tani ju referohet vetëm me një pseudonim."
+                ),
+            )
+        )
     return lines
+
+
+def _is_index(key: str) -> bool:
+    app_label, model_name, *rest = key.split(".")
+    declaration = next((d for d in registry if d.label == f"{app_label}.{model_name}"), None)
+    entry = declaration.fields.get(rest[0]) if declaration and rest else None
+    return bool(entry and entry.index_of)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -21,6 +22,7 @@ from privacy.models import (
     ErasureStep,
     RequestChannel,
 )
+from staff.access import staff_roles
 from staff.roles import Role
 
 
@@ -107,17 +109,42 @@ def staff_role_labels(staff_ids: Iterable[int]) -> dict[int, str]:
     return labels
 
 
+def may(user: Any, permission: ErasurePermission) -> bool:
+    """Whether this staff member may take a step that changes a request or a hold.
+
+    A superuser holds every permission; erasing and holding data is the officer's
+    work, so a superuser takes these steps only with the officer's role as well.
+    """
+    if not user.has_perm(permission):
+        return False
+    if permission in (
+        ErasurePermission.VIEW,
+        ErasurePermission.VIEW_HOLDS,
+        ErasurePermission.REGISTER,
+    ):
+        return True
+    return not user.is_superuser or Role.DATA_PROTECTION_OFFICER in staff_roles(user)
+
+
 def staff_id_of(actor_label: str) -> int | None:
-    """Return the staff id in an event's actor label ("staff:12"), if it names staff."""
-    prefix, _sep, pk = actor_label.partition(":")
+    """Return the staff id in an event's actor label ("staff:12:dpo"), if it names staff."""
+    prefix, _sep, rest = actor_label.partition(":")
+    pk = rest.partition(":")[0]
     return int(pk) if prefix == ActorKind.STAFF and pk.isdigit() else None
+
+
+def _roles_recorded(actor_label: str) -> str:
+    """Return the roles an event recorded for its staff member when it happened."""
+    recorded = actor_label.split(":")[2:]
+    values = recorded[0].split(",") if recorded and recorded[0] else []
+    return ", ".join(str(Role(value).label) for value in values if value in Role.values)
 
 
 def actor_text(actor_label: str, roles: dict[int, str]) -> str:
     """Return who took a step as a reader sees it: a role, the customer or the system."""
     staff_id = staff_id_of(actor_label)
     if staff_id is not None:
-        return roles.get(staff_id, str(ActorKind.STAFF.label))
+        return _roles_recorded(actor_label) or roles.get(staff_id, str(ActorKind.STAFF.label))
     if actor_label == ActorKind.CUSTOMER:
         return str(ActorKind.CUSTOMER.label)
     return str(ActorKind.SYSTEM.label)

@@ -39,6 +39,7 @@ from privacy.admin.display import (
     error_text,
     event_detail,
     is_overdue,
+    may,
     moment_text,
     staff_id_of,
     staff_role_labels,
@@ -232,7 +233,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
             [staff_id_of(event.actor_label) or 0 for event in events]
             + [hold.placed_by_id or 0 for hold in holds]
         )
-        may_lift = request.user.has_perm(ErasurePermission.LIFT_HOLD)
+        may_lift = may(request.user, ErasurePermission.LIFT_HOLD)
         context: dict[str, Any] = {
             "history": [
                 {
@@ -267,11 +268,11 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
         self, request: HttpRequest, erasure_request: ErasureRequest
     ) -> dict[str, str]:
         """Return the buttons this staff member may press on this request now."""
-        handle = request.user.has_perm(ErasurePermission.HANDLE)
+        handle = may(request.user, ErasurePermission.HANDLE)
         allowed = {
             "execute": handle and erasure_request.state == ErasureState.VERIFIED,
             "extend": handle and erasure_request.may_be_extended,
-            "hold": request.user.has_perm(ErasurePermission.PLACE_HOLD)
+            "hold": may(request.user, ErasurePermission.PLACE_HOLD)
             and erasure_request.state not in CLOSED_STATES,
         }
         return {name: self._url(name, erasure_request) for name, ok in allowed.items() if ok}
@@ -319,7 +320,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
         self, request: HttpRequest, object_id: str, permission: ErasurePermission
     ) -> ErasureRequest:
         """Return the request if this staff member may see it and has `permission`; else 403."""
-        if not (self.has_view_permission(request) and request.user.has_perm(permission)):
+        if not (self.has_view_permission(request) and may(request.user, permission)):
             raise PermissionDenied
         erasure_request = self.get_object(request, unquote(object_id))
         if erasure_request is None:

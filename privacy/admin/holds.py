@@ -24,6 +24,7 @@ from privacy.admin.display import (
     REQUEST_PARAMETER,
     ErasurePermission,
     error_text,
+    may,
     moment_text,
     staff_role_labels,
     subject_label,
@@ -145,11 +146,7 @@ class LegalHoldAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     ) -> HttpResponse:
         context = dict(extra_context or {})
         hold = self.get_object(request, unquote(object_id))
-        if (
-            hold is not None
-            and hold.is_active
-            and request.user.has_perm(ErasurePermission.LIFT_HOLD)
-        ):
+        if hold is not None and hold.is_active and may(request.user, ErasurePermission.LIFT_HOLD):
             context["lift_url"] = reverse("admin:privacy_legalhold_lift", args=[hold.pk])
         return super().change_view(request, object_id, form_url, context)
 
@@ -165,8 +162,8 @@ class LegalHoldAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
 
     def lift_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Say what lifting does (GET); lift the hold, erasing what it kept if due (POST)."""
-        may_lift = self.has_view_permission(request) and request.user.has_perm(
-            ErasurePermission.LIFT_HOLD
+        may_lift = self.has_view_permission(request) and may(
+            request.user, ErasurePermission.LIFT_HOLD
         )
         if not may_lift:
             raise PermissionDenied

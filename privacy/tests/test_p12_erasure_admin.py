@@ -531,3 +531,30 @@ def test_p12_only_the_dpo_handles_erasure_and_care_registers_it():
         Role.DATA_PROTECTION_OFFICER,
         Role.ADMINISTRATOR,
     }
+
+
+def test_p5_a_superuser_without_the_officers_role_executes_and_holds_nothing(
+    client, dpo, person, verified
+):
+    superuser = staff_member(Role.ADMINISTRATOR)
+    User.objects.filter(pk=superuser.pk).update(is_superuser=True)
+    client.force_login(User.objects.get(pk=superuser.pk))
+    before = _snapshot(person)
+    for action in (
+        url("erasurerequest_execute", verified.pk),
+        url("erasurerequest_extend", verified.pk),
+        url("erasurerequest_hold", verified.pk),
+    ):
+        assert client.post(action, {"reason": EXTENSION_REASON}).status_code == 403, action
+    assert _snapshot(person) == before
+
+
+def test_p12_the_history_names_the_role_the_officer_had_when_acting(dpo, verified):
+    from privacy.admin.display import actor_text
+    from privacy.erasure_requests import erasure_request_extend
+
+    erasure_request_extend(request=verified, reason=EXTENSION_REASON, actor=dpo)
+    dpo.groups.clear()
+
+    event = verified.events.get(step="extended")
+    assert actor_text(event.actor_label, {}) == str(Role.DATA_PROTECTION_OFFICER.label)

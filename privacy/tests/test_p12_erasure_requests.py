@@ -143,9 +143,7 @@ def test_p12_staff_register_a_phone_request_and_the_identity_is_checked_by_mail(
     )
 
     assert request.registered_by == care
-    assert timezone.localtime(request.due_at).date() == add_months(
-        request.received_at, 1
-    ).date()
+    assert timezone.localtime(request.due_at).date() == add_months(request.received_at, 1).date()
     message = OutboxMessage.objects.get(kind=MailKind.ERASURE_CONFIRM)
     assert message.to_address == customer.email
     assert received_on.strftime("%d.%m.%Y") in message.body_text
@@ -271,3 +269,52 @@ def test_p12_staff_accounts_cannot_be_erased_by_request() -> None:
     with pytest.raises(ErasureRequestError):
         erasure_request_by_customer(user=staff, password=TEST_PASSWORD)
     assert not django_mail.outbox
+
+
+def test_p12_an_erased_person_cannot_be_registered_again(customer: User) -> None:
+    from privacy.erasure import ErasureCause, erase_people
+
+    care = StaffFactory(role=Role.CUSTOMER_CARE)
+    erase_people([customer.pk], cause=ErasureCause.REQUEST)
+    with pytest.raises(ErasureRequestError):
+        erasure_request_register(
+            subject=User.objects.get(pk=customer.pk),
+            channel=RequestChannel.PHONE,
+            received_on=timezone.localdate(),
+            actor=care,
+        )
+    assert not OutboxMessage.objects.filter(kind=MailKind.ERASURE_CONFIRM).exists()
+
+
+def test_p12_a_hold_covers_an_order_or_a_case_never_both(customer: User) -> None:
+    from support.models import CaseChannel, SupportCase
+
+    product = ProductFactory(stock=5)
+    order = place_order(customer=customer, quantities={product.pk: 1})
+    case = SupportCase.objects.create(
+        customer=customer, channel=CaseChannel.PHONE, summary="Pyetje", opened_at=timezone.now()
+    )
+    with pytest.raises(ErasureRequestError):
+        legal_hold_place(
+            subject=customer,
+            kind=HoldKind.DISPUTE,
+            reason="Ankesë e hapur për dorëzimin",
+            review_on=timezone.localdate() + timedelta(days=30),
+            order=order,
+            support_case=case,
+            actor=StaffFactory(role=Role.DATA_PROTECTION_OFFICER),
+        )
+    assert not LegalHold.objects.exists()
+
+
+def test_p12_the_report_leaves_out_keyed_hashes_and_names_the_access_record(
+    customer: User,
+) -> None:
+    from privacy.erasure import ErasureCause, erase_people
+    from privacy.erasure_requests import report_lines
+
+    result = erase_people([customer.pk], cause=ErasureCause.REQUEST)
+
+    labels = [line.label for line in report_lines(result.reports[customer.pk], language="sq")]
+    assert not [label for label in labels if "index" in label.lower()]
+    assert labels[-1] == "Regjistri i qasjeve në të dhënat tuaja"

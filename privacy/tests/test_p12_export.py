@@ -36,6 +36,8 @@ from privacy.exports import (
     LINK_SALT,
     ExportUnavailable,
     PasswordIncorrect,
+    _key_of,
+    _key_stored,
     data_export_build,
     data_export_link,
     data_export_open,
@@ -143,6 +145,23 @@ def test_p12_the_fully_used_customer_download_holds_a_value_for_every_declared_f
     assert "Të dhënat tuaja te 3VFejzo" in report and "Porositë" in report
     assert settings.CONTACT_EMAIL in report
     assert fully_used_customer.phone in report
+
+
+def test_p12_the_fully_used_customer_is_seeded_once_however_often_the_seed_runs(
+    fully_used_customer: User,
+) -> None:
+    from catalog.demo.fully_used import seed_fully_used_customer
+
+    def footprint() -> dict[str, int]:
+        sections = _sections(_document(_ready(fully_used_customer)))
+        return {key: len(section["rows"]) for key, section in sections.items()}
+
+    before = footprint()
+    assert seed_fully_used_customer() == fully_used_customer
+    after = footprint()
+    # Only the downloads themselves (and their access entries and mails) were added.
+    grown = {key for key in before if before[key] != after[key]}
+    assert grown <= {"privacy.DataExport", "privacy.access_record", "mail.OutboxMessage"}
 
 
 def test_p12_every_section_lists_every_column_but_the_machinery(customer: User) -> None:
@@ -451,13 +470,17 @@ def test_p12_the_file_on_disk_is_sealed_and_named_by_number_only(
 
 
 def test_p12_the_key_is_sealed_by_the_keyring_once_the_column_can_hold_it(
-    customer: User,
+    ready_export: DataExport,
 ) -> None:
-    field = DataExport._meta.get_field("file_key")
-    with mock.patch.object(field, "max_length", 255):
-        export = _ready(customer)
-    assert export.file_key.startswith("fz1$")
-    assert _archive(export).namelist() == [JSON_NAME, REPORT_NAME]
+    # The column holds 64 characters: the key is kept as hex until it is widened.
+    assert re.fullmatch(r"[0-9a-f]{64}", ready_export.file_key)
+    key = _key_of(ready_export)
+    with mock.patch.object(DataExport._meta.get_field("file_key"), "max_length", 128):
+        sealed = _key_stored(ready_export, key)
+    assert sealed.startswith("fz1$") and len(sealed) <= 128
+    # Not saved: the column is still 64 wide. The sealed key opens the same file.
+    ready_export.file_key = sealed
+    assert _archive(ready_export).namelist() == [JSON_NAME, REPORT_NAME]
 
 
 def test_p12_deleting_a_download_deletes_its_file_once_committed(
