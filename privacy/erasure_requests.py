@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,28 +24,21 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from mail.models import MailKind
 from mail.services import mail_enqueue
-from orders.models import Order
 from privacy.erasure import (
-    ERASED_MAIL_DOMAIN,
-    ORDERS_IN_FLIGHT,
-    OUTCOME_LABELS,
     ErasureCause,
     Outcome,
     erase_people,
     login_disable,
 )
+from privacy.erasure_report import report_lines
 from privacy.models import (
     ErasedSubject,
     ErasureEvent,
     ErasureRequest,
     ErasureState,
     ErasureStep,
-    HoldKind,
-    LegalHold,
     RequestChannel,
 )
-from privacy.registry import Erasure, Retention, registry
-from support.models import CaseStatus, SupportCase
 
 
 class ErasureRequestError(ValidationError):
@@ -78,7 +70,7 @@ def _actor_label(actor: Any | None) -> str:
     return "customer"
 
 
-def _event(
+def erasure_event_record(
     request: ErasureRequest, step: ErasureStep, *, actor: Any | None = None, detail: str = ""
 ) -> None:
     ErasureEvent.objects.create(
@@ -95,101 +87,6 @@ def confirmation_url(token: str, *, language: str) -> str:
     with translation.override(language):
         path = reverse("privacy:erasure_confirm", kwargs={"token": token})
     return f"{settings.SITE_URL}{path}"
-
-
-# --- What erasure will do, said before the person confirms -----------------------------
-
-
-@dataclass(frozen=True)
-class PlanLine:
-    label: str
-    outcome: Outcome
-    reason: str
-
-
-def field_label(key: str) -> str:
-    """Return a field's name as a person reads it: "Porositë: Marrësi"."""
-    app_label, model_name, *rest = key.split(".")
-    declaration = next(
-        (d for d in registry if d.model._meta.label == f"{app_label}.{model_name}"), None
-    )
-    if declaration is None:
-        return key
-    meta = declaration.model._meta
-    if not rest:
-        return str(meta.verbose_name_plural).capitalize()
-    verbose = meta.get_field(rest[0]).verbose_name  # type: ignore[union-attr]
-    return f"{str(meta.verbose_name_plural).capitalize()}: {verbose}"
-
-
-def retention_reason(retention: str) -> str:
-    if retention == Retention.ACCOUNTING_PERIOD:
-        return _(
-            "Ligji i kontabilitetit na detyron t'i mbajmë porositë dhe faturat %(years)s vjet."
-        ) % {"years": settings.ACCOUNTING_RETENTION_YEARS}
-    if retention == Retention.SUPPRESSION:
-        return _(
-            "Mbajmë vetëm një gjurmë të koduar të adresës, që të mos ju dërgojmë më marketing."
-        )
-    return str(Retention(retention).label) if retention in Retention.values else retention
-
-
-def hold_reason(hold: LegalHold) -> str:
-    parts = [str(HoldKind(hold.kind).label)]
-    if hold.order is not None:
-        parts.append(_("porosia %(number)s") % {"number": hold.order.number})
-    if hold.reason:
-        parts.append(hold.reason)
-    parts.append(_("rishikohet më %(date)s") % {"date": hold.review_on.strftime("%d.%m.%Y")})
-    return "; ".join(parts)
-
-
-def erasure_plan(*, user: User) -> list[PlanLine]:
-    """Return, field by field, what erasing this person would erase, anonymise or keep, and why."""
-    lines = []
-    for declaration in registry.about_customers():
-        if not declaration.fields:
-            continue
-        for name, entry in declaration.fields.items():
-            if entry.index_of:
-                continue
-            key = f"{declaration.label}.{name}"
-            if entry.erasure == Erasure.DELETE:
-                lines.append(PlanLine(field_label(key), Outcome.ERASED, ""))
-            elif entry.erasure == Erasure.ANONYMISE:
-                reason = (
-                    retention_reason(entry.retention)
-                    if entry.retention == Retention.ACCOUNTING_PERIOD
-                    else _("Emri, adresa e email-it dhe telefoni zëvendësohen me një pseudonim.")
-                )
-                lines.append(PlanLine(field_label(key), Outcome.ANONYMISED, reason))
-            else:
-                lines.append(
-                    PlanLine(field_label(key), Outcome.KEPT, retention_reason(entry.retention))
-                )
-    return lines
-
-
-def holds_expected(*, user: User) -> list[str]:
-    """Return why some data would be held now: orders in flight, open cases, legal holds."""
-    reasons = [
-        hold_reason(hold)
-        for hold in LegalHold.objects.filter(subject=user, lifted_at__isnull=True).select_related(
-            "order"
-        )
-    ]
-    for number in Order.objects.filter(customer=user, status__in=ORDERS_IN_FLIGHT).values_list(
-        "number", flat=True
-    ):
-        reasons.append(
-            _("Porosia %(number)s nuk është dorëzuar ose paguar ende: mbahet deri atëherë.")
-            % {"number": number}
-        )
-    if SupportCase.objects.filter(customer=user, status=CaseStatus.OPEN).exists():
-        reasons.append(
-            _("Keni një rast të hapur me kujdesin ndaj klientit: mbahet derisa të mbyllet.")
-        )
-    return reasons
 
 
 # --- Receiving and confirming -----------------------------------------------------------
@@ -215,7 +112,7 @@ def _send_confirmation(request: ErasureRequest, *, actor: Any | None) -> None:
             "valid_days": settings.ERASURE_CONFIRMATION_DAYS,
         },
     )
-    _event(request, ErasureStep.CONFIRMATION_SENT, actor=actor)
+    erasure_event_record(request, ErasureStep.CONFIRMATION_SENT, actor=actor)
 
 
 def _open_request(user: User) -> ErasureRequest | None:
@@ -247,7 +144,7 @@ def _receive(
             due_at=add_months(received_at, settings.ERASURE_RESPONSE_MONTHS),
             registered_by=actor if channel != RequestChannel.ACCOUNT else None,
         )
-        _event(request, ErasureStep.RECEIVED, actor=actor, detail=channel)
+        erasure_event_record(request, ErasureStep.RECEIVED, actor=actor, detail=channel)
         _send_confirmation(request, actor=actor)
     return request
 
@@ -320,9 +217,9 @@ def erasure_request_confirm(*, token: str) -> ErasureRequest:
         request.verified_at = timezone.now()
         request.confirmation_digest = ""
         request.save(update_fields=["state", "verified_at", "confirmation_digest"])
-        _event(request, ErasureStep.VERIFIED)
+        erasure_event_record(request, ErasureStep.VERIFIED)
         login_disable([request.subject_id])
-        _event(request, ErasureStep.LOGIN_DISABLED)
+        erasure_event_record(request, ErasureStep.LOGIN_DISABLED)
     return request
 
 
@@ -345,7 +242,7 @@ def erasure_request_extend(*, request: ErasureRequest, reason: str, actor: User)
         locked.extension_reason = reason
         locked.reminded_at = None
         locked.save(update_fields=["due_at", "extended_at", "extension_reason", "reminded_at"])
-        _event(locked, ErasureStep.EXTENDED, actor=actor, detail=reason)
+        erasure_event_record(locked, ErasureStep.EXTENDED, actor=actor, detail=reason)
         user = locked.subject
         mail_enqueue(
             kind=MailKind.ERASURE_EXTENDED,
@@ -362,7 +259,7 @@ def erasure_request_extend(*, request: ErasureRequest, reason: str, actor: User)
     return locked
 
 
-def _report_mail(
+def erasure_report_send(
     request: ErasureRequest, *, to_address: str, language: str, first_name: str
 ) -> None:
     mail_enqueue(
@@ -377,7 +274,7 @@ def _report_mail(
         # The address is the last thing the shop holds of them: it goes once delivered.
         forget_when_done=True,
     )
-    _event(request, ErasureStep.REPORT_SENT)
+    erasure_event_record(request, ErasureStep.REPORT_SENT)
 
 
 def erasure_request_execute(*, request: ErasureRequest, actor: Any | None) -> ErasureRequest:
@@ -395,13 +292,13 @@ def erasure_request_execute(*, request: ErasureRequest, actor: Any | None) -> Er
         result = erase_people(
             [user.pk], cause=ErasureCause.REQUEST, actor=actor, reference=locked.public_id
         )
-        _record_outcome(locked, result_report=result.reports.get(user.pk, []), actor=actor)
-        _event(locked, ErasureStep.EXECUTED, actor=actor)
-        _report_mail(locked, to_address=to_address, language=language, first_name=first_name)
+        erasure_outcome_record(locked, result_report=result.reports.get(user.pk, []), actor=actor)
+        erasure_event_record(locked, ErasureStep.EXECUTED, actor=actor)
+        erasure_report_send(locked, to_address=to_address, language=language, first_name=first_name)
     return locked
 
 
-def _record_outcome(
+def erasure_outcome_record(
     request: ErasureRequest, *, result_report: list[dict[str, Any]], actor: Any | None
 ) -> None:
     now = timezone.now()
@@ -411,98 +308,6 @@ def _record_outcome(
     request.executed_at = request.executed_at or now
     request.completed_at = None if held else now
     request.save(update_fields=["report", "state", "executed_at", "completed_at"])
-
-
-def legal_hold_place(
-    *,
-    subject: User,
-    kind: HoldKind,
-    reason: str,
-    review_on: date,
-    actor: User,
-    order: Order | None = None,
-    support_case: SupportCase | None = None,
-) -> LegalHold:
-    """Keep some or all of a person's data from erasure, with a reason and a review date."""
-    reason = " ".join(reason.split())
-    if len(reason) < 10:
-        raise ErasureRequestError(_("Shkruani arsyen e bllokimit, të paktën 10 shkronja."))
-    if review_on <= timezone.localdate():
-        raise ErasureRequestError(_("Data e rishikimit duhet të jetë në të ardhmen."))
-    if order is not None and support_case is not None:
-        raise ErasureRequestError(_("Një bllokim mbulon ose një porosi, ose një rast, jo të dyja."))
-    for target in (order, support_case):
-        if target is not None and target.customer_id != subject.pk:
-            raise ErasureRequestError(_("Porosia ose rasti nuk i përket këtij klienti."))
-    with transaction.atomic():
-        hold = LegalHold.objects.create(
-            subject=subject,
-            kind=kind,
-            reason=reason,
-            review_on=review_on,
-            order=order,
-            support_case=support_case,
-            placed_by=actor,
-            placed_at=timezone.now(),
-        )
-        for request in _requests_of(subject):
-            _event(request, ErasureStep.HOLD_PLACED, actor=actor, detail=hold_reason(hold))
-    return hold
-
-
-def _requests_of(subject: User) -> list[ErasureRequest]:
-    return list(
-        ErasureRequest.objects.filter(subject=subject).exclude(
-            state__in=(ErasureState.COMPLETED, ErasureState.LAPSED)
-        )
-    )
-
-
-def legal_hold_lift(*, hold: LegalHold, actor: Any | None) -> LegalHold:
-    """End a hold; if the person was already erased, what it kept is erased now."""
-    with transaction.atomic():
-        locked = LegalHold.objects.select_for_update().select_related("subject").get(pk=hold.pk)
-        if locked.lifted_at is not None:
-            return locked
-        locked.lifted_at = timezone.now()
-        locked.lifted_by = actor if getattr(actor, "pk", None) else None
-        locked.save(update_fields=["lifted_at", "lifted_by"])
-        user = locked.subject
-        requests = _requests_of(user)
-        for request in requests:
-            _event(request, ErasureStep.HOLD_LIFTED, actor=actor, detail=hold_reason(locked))
-        if not ErasedSubject.objects.filter(user=user).exists():
-            return locked
-        # A hold over the whole person kept their address: they can still be told.
-        still_reachable = not user.email.endswith(f"@{ERASED_MAIL_DOMAIN}")
-        to_address, language, first_name = user.email, user.language, user.first_name
-        result = erase_people(
-            [user.pk], cause=ErasureCause.REQUEST, actor=actor, reference=f"hold:{locked.pk}"
-        )
-        for request in requests:
-            if request.state != ErasureState.HELD:
-                continue
-            _record_outcome(request, result_report=result.reports.get(user.pk, []), actor=actor)
-            _event(request, ErasureStep.HELD_DATA_ERASED, actor=actor)
-            if still_reachable:
-                _report_mail(
-                    request, to_address=to_address, language=language, first_name=first_name
-                )
-    return locked
-
-
-def holds_release_ended(*, now: datetime | None = None) -> int:
-    """Lift the automatic holds whose order was delivered or cancelled, or whose case closed."""
-    ended = (
-        LegalHold.objects.filter(automatic=True, lifted_at__isnull=True)
-        .exclude(order__status__in=ORDERS_IN_FLIGHT)
-        .exclude(support_case__status=CaseStatus.OPEN)
-    )
-    count = 0
-    for hold in ended.select_related("order", "support_case"):
-        legal_hold_lift(hold=hold, actor=None)
-        count += 1
-    return count
 
 
 # --- Deadlines --------------------------------------------------------------------------
@@ -545,7 +350,7 @@ def erasure_reminders_send(*, now: datetime | None = None) -> int:
             )
         ErasureRequest.objects.filter(pk__in=[r.pk for r in requests]).update(reminded_at=now)
         for request in requests:
-            _event(request, ErasureStep.REMINDER_SENT)
+            erasure_event_record(request, ErasureStep.REMINDER_SENT)
     return len(requests)
 
 
@@ -563,59 +368,6 @@ def erasure_requests_lapse(*, now: datetime | None = None) -> int:
                 pk=request.pk, state=ErasureState.AWAITING_CONFIRMATION
             ).update(state=ErasureState.LAPSED, confirmation_digest="")
             if updated:
-                _event(request, ErasureStep.LAPSED)
+                erasure_event_record(request, ErasureStep.LAPSED)
                 count += updated
     return count
-
-
-# --- Telling the person -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportLine:
-    label: str
-    outcome: str
-    reason: str
-
-
-def report_lines(report: list[dict[str, Any]], *, language: str) -> list[ReportLine]:
-    """Return the report as lines a person reads, in their language."""
-    holds = {
-        hold.pk: hold
-        for hold in LegalHold.objects.filter(
-            pk__in=[row["hold"] for row in report if row.get("hold")]
-        ).select_related("order")
-    }
-    lines = []
-    with translation.override(language):
-        for row in report:
-            if _is_index(row["field"]):
-                # A keyed hash of a field already listed: erased with it, said once.
-                continue
-            outcome = Outcome(row["outcome"])
-            reason = ""
-            if outcome == Outcome.KEPT:
-                reason = retention_reason(row.get("retention", ""))
-            elif outcome == Outcome.HELD and row.get("hold") in holds:
-                reason = hold_reason(holds[row["hold"]])
-            lines.append(
-                ReportLine(field_label(row["field"]), str(OUTCOME_LABELS[outcome]), reason)
-            )
-        lines.append(
-            ReportLine(
-                _("Regjistri i qasjeve në të dhënat tuaja"),
-                str(OUTCOME_LABELS[Outcome.KEPT]),
-                _(
-                    "Tregon kush i pa të dhënat dhe pse; nuk mban asnjë vlerë tuajën dhe "
-                    "tani ju referohet vetëm me një pseudonim."
-                ),
-            )
-        )
-    return lines
-
-
-def _is_index(key: str) -> bool:
-    app_label, model_name, *rest = key.split(".")
-    declaration = next((d for d in registry if d.label == f"{app_label}.{model_name}"), None)
-    entry = declaration.fields.get(rest[0]) if declaration and rest else None
-    return bool(entry and entry.index_of)

@@ -24,11 +24,8 @@ def privacy_daily(context: TaskContext) -> dict[str, int]:
     Tomorrow's run is queued even when this one fails, so one bad day does not end the
     schedule.
     """
-    from privacy.erasure_requests import (
-        erasure_reminders_send,
-        erasure_requests_lapse,
-        holds_release_ended,
-    )
+    from privacy.erasure_requests import erasure_reminders_send, erasure_requests_lapse
+    from privacy.holds import holds_release_ended
     from privacy.retention import retention_apply
 
     try:

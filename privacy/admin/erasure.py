@@ -48,17 +48,14 @@ from privacy.admin.display import (
 from privacy.admin.filters import OverdueFilter, QueueFilter
 from privacy.admin.forms import ErasureExtendForm, LegalHoldForm
 from privacy.admin.registration import register_view
+from privacy.erasure_report import erasure_plan, hold_reason, holds_expected, report_lines
 from privacy.erasure_requests import (
     ErasureRequestError,
     add_months,
-    erasure_plan,
     erasure_request_execute,
     erasure_request_extend,
-    hold_reason,
-    holds_expected,
-    legal_hold_place,
-    report_lines,
 )
+from privacy.holds import legal_hold_place
 from privacy.models import (
     ActorKind,
     ErasureRequest,

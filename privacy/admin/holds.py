@@ -30,7 +30,9 @@ from privacy.admin.display import (
     subject_label,
 )
 from privacy.admin.filters import AutomaticFilter, HoldStateFilter
-from privacy.erasure_requests import ErasureRequestError, hold_reason, legal_hold_lift
+from privacy.erasure_report import hold_reason
+from privacy.erasure_requests import ErasureRequestError
+from privacy.holds import legal_hold_lift
 from privacy.models import ErasedSubject, ErasureRequest, LegalHold
 from staff.admin_base import ReadOnlyAdmin
 

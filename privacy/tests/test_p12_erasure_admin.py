@@ -23,8 +23,8 @@ from privacy.erasure_requests import (
     add_months,
     erasure_request_by_customer,
     erasure_request_confirm,
-    legal_hold_place,
 )
+from privacy.holds import legal_hold_place
 from privacy.models import (
     ErasureRequest,
     ErasureState,

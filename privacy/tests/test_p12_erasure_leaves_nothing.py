@@ -33,9 +33,9 @@ from privacy.erasure_requests import (
     erasure_request_by_customer,
     erasure_request_confirm,
     erasure_request_execute,
-    holds_release_ended,
 )
 from privacy.exports import data_export_build, data_export_request
+from privacy.holds import holds_release_ended
 from privacy.models import ErasureRequest, ErasureState
 from privacy.registry import registry
 from staff.roles import Role

@@ -28,10 +28,8 @@ from privacy.erasure_requests import (
     erasure_request_extend,
     erasure_request_register,
     erasure_requests_lapse,
-    holds_release_ended,
-    legal_hold_lift,
-    legal_hold_place,
 )
+from privacy.holds import holds_release_ended, legal_hold_lift, legal_hold_place
 from privacy.models import (
     ErasureRequest,
     ErasureState,
@@ -311,7 +309,7 @@ def test_p12_the_report_leaves_out_keyed_hashes_and_names_the_access_record(
     customer: User,
 ) -> None:
     from privacy.erasure import ErasureCause, erase_people
-    from privacy.erasure_requests import report_lines
+    from privacy.erasure_report import report_lines
 
     result = erase_people([customer.pk], cause=ErasureCause.REQUEST)
 

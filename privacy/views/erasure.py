@@ -15,13 +15,12 @@ from django.views.decorators.http import require_http_methods
 from accounts.views import signed_in_user
 from core.http import token_page
 from privacy.erasure import Outcome
+from privacy.erasure_report import erasure_plan, holds_expected
 from privacy.erasure_requests import (
     ErasureRequestError,
-    erasure_plan,
     erasure_request_by_customer,
     erasure_request_confirm,
     erasure_request_for_token,
-    holds_expected,
 )
 from privacy.models import ErasureRequest, ErasureState
 
