@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -11,7 +9,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import get_language, ngettext
@@ -49,6 +46,7 @@ from accounts.services import (
     email_verify,
     profile_update,
 )
+from core.http import token_page
 from policy.models import DocumentKind
 from policy.selectors import policy_current_version
 from privacy.masking import mask_email
@@ -310,17 +308,6 @@ def change_email(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/email_change.html", {"form": form})
 
 
-def _token_page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """Render a page whose address carries a token: not cached, not indexed, no analytics."""
-    response = render(request, template, {"ga_measurement_id": "", **context}, status=status)
-    add_never_cache_headers(response)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
     """Show the change a mailed link names with a button; only the button's POST changes it.
@@ -333,7 +320,7 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = email_change_confirm(token=token)
         except EmailChangeRefused as refused:
-            return _token_page(
+            return token_page(
                 request, "accounts/email_change_failed.html", {"reason": str(refused)}, status=400
             )
         if request.user.pk == user.pk:
@@ -341,17 +328,17 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
                 request, _("Email-i i llogarisë u ndryshua. Nga tani hyni me adresën e re.")
             )
             return redirect(f"{reverse('accounts:profile')}#email")
-        return _token_page(
+        return token_page(
             request, "accounts/email_change_done.html", {"new_email": mask_email(user.email)}
         )
     change = email_change_for_token(token=token)
     if change is None or change.is_expired():
         reason = EmailChangeLinkInvalid() if change is None else EmailChangeLinkExpired()
-        return _token_page(
+        return token_page(
             request, "accounts/email_change_failed.html", {"reason": str(reason)}, status=400
         )
     owner = request.user.pk == change.user_id
-    return _token_page(
+    return token_page(
         request,
         "accounts/email_change_confirm.html",
         {"new_email": change.new_email if owner else mask_email(change.new_email)},

@@ -9,19 +9,17 @@ between the site and the mailbox.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Language
+from core.http import private_response, token_page
 from privacy.masking import mask_email
 from subscriptions.forms import PreferencesForm, SubscribeForm, chosen_topics, topic_wishes
 from subscriptions.models import Channel, Subscriber, Topic
@@ -48,24 +46,6 @@ PAGE_BUTTON_FIELD = "confirm"
 # The query flag of the pages a POST redirects to (PRG).
 SENT_FLAG = "derguar"
 SAVED_FLAG = "ruajtur"
-# The token pages keep Google's script off (P7): the address carries a token.
-NO_ANALYTICS: dict[str, Any] = {"ga_measurement_id": ""}
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Keep a token page out of caches, search engines and other sites' referrers."""
-    add_never_cache_headers(response)
-    # Not "no-referrer": the browser would then send `Origin: null` with the page's own
-    # form, and Django's CSRF check refuses it. Same-origin keeps the token on this site.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _token_page(
-    request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
-) -> HttpResponse:
-    return _private(render(request, template, {**NO_ANALYTICS, **(context or {})}, status=status))
 
 
 def _language() -> str:
@@ -112,7 +92,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     else:
         subscriber = subscriber_from_confirmation_token(token)
     if subscriber is None:
-        return _token_page(
+        return token_page(
             request, "subscriptions/link_invalid.html", {"kind": "confirm"}, status=400
         )
     context = {
@@ -121,8 +101,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         "preferences_url": _preferences_path(subscriber.public_id),
     }
     if request.method == "POST":
-        return _token_page(request, "subscriptions/confirmed.html", context)
-    return _token_page(request, "subscriptions/confirm.html", context)
+        return token_page(request, "subscriptions/confirmed.html", context)
+    return token_page(request, "subscriptions/confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,7 +110,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     """Let the mailbox choose its topics or stop everything, without signing in (P13)."""
     subscriber = subscriber_from_preferences_token(token)
     if subscriber is None:
-        return _token_page(
+        return token_page(
             request, "subscriptions/link_invalid.html", {"kind": "preferences"}, status=404
         )
     states = topic_states(subscriber)
@@ -140,7 +120,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["action"] == PreferencesForm.UNSUBSCRIBE_ALL:
             unsubscribe_all(subscriber=subscriber, channel=Channel.PREFERENCE_PAGE, actor=None)
-            return _token_page(
+            return token_page(
                 request,
                 "subscriptions/unsubscribed.html",
                 {"preferences_url": request.path, "everything": True},
@@ -151,8 +131,8 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             channel=Channel.PREFERENCE_PAGE,
             actor=None,
         )
-        return _private(redirect(f"{request.path}?{SAVED_FLAG}=1"))
-    return _token_page(
+        return private_response(redirect(f"{request.path}?{SAVED_FLAG}=1"))
+    return token_page(
         request,
         "subscriptions/preferences.html",
         {
@@ -182,10 +162,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         "preferences_url": _preferences_path(parsed.public_id) if parsed else "",
     }
     if request.method == "GET":
-        return _token_page(request, "subscriptions/unsubscribe.html", context)
+        return token_page(request, "subscriptions/unsubscribe.html", context)
     if request.POST.get(ONE_CLICK_FIELD) == ONE_CLICK_VALUE:
         unsubscribe_one_click(token=token)
-        return _private(
+        return private_response(
             HttpResponse(
                 _("U çregjistruat. Nuk do të merrni më këto email-e nga 3VFejzo.") + "\n",
                 content_type="text/plain; charset=utf-8",
@@ -193,8 +173,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.POST.get(PAGE_BUTTON_FIELD):
         unsubscribe_one_click(token=token)
-        return _token_page(request, "subscriptions/unsubscribed.html", context)
-    return _private(
+        return token_page(request, "subscriptions/unsubscribed.html", context)
+    return private_response(
         HttpResponseBadRequest(
             _("Kërkesa nuk u kuptua: asgjë nuk ndryshoi.") + "\n",
             content_type="text/plain; charset=utf-8",
