@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign worker clean bench-retention
+.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign bench-export worker clean bench-retention
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench-privacy: install
 # Campaign send rate (1 and 2 workers) and worker memory; BENCH_ARGS=--quick for a short run.
 bench-campaign: install
 	$(PY) bench/campaign.py $(BENCH_ARGS)
+
+# Building a customer's data download: wall time, queries (constant), memory; SQLite,
+# BENCH_ARGS=--postgres for PostgreSQL.
+bench-export: install
+	$(PY) bench/export.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

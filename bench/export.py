@@ -30,7 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # that the apps import as they do in the shop.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.load import ensure_local_postgres, fail, git_revision, say  # noqa: E402
+from bench.load import (  # noqa: E402
+    ensure_local_postgres,
+    fail,
+    git_revision,
+    psql_as_postgres,
+    say,
+)
 
 RESULTS_DIR = ROOT / "bench" / "results"
 SETTINGS = "config.settings.bench"
@@ -294,30 +300,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def database_url(args: argparse.Namespace, directory: Path) -> str:
+def database_url(args: argparse.Namespace, directory: Path) -> tuple[str, bool]:
+    """Return the database to fill, and whether it is ours to drop afterwards."""
     if not args.postgres:
-        return f"sqlite:///{directory}/export.sqlite3"
+        return f"sqlite:///{directory}/export.sqlite3", False
     url = os.environ.get("DATABASE_URL", "")
     if url:
         if not url.startswith("postgres"):
             fail("with --postgres, DATABASE_URL must name a PostgreSQL database")
-        return url
-    return ensure_local_postgres(keep_db=False, name=BENCH_DB)
+        return url, False
+    return ensure_local_postgres(keep_db=False, name=BENCH_DB), True
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="fejzo-bench-export-") as temporary:
         directory = Path(temporary)
-        django_setup(database_url(args, directory), directory / "exports")
+        url, ours = database_url(args, directory)
+        django_setup(url, directory / "exports")
         from django.db import connection, connections
 
         vendor = connection.vendor
-        say(f"{vendor}: migrating a fresh database")
-        migrate()
-        products = create_products()
-        results = [measure(case, products=products, repeats=args.repeats) for case in CASES]
-        connections.close_all()
+        try:
+            say(f"{vendor}: migrating a fresh database")
+            migrate()
+            products = create_products()
+            results = [measure(case, products=products, repeats=args.repeats) for case in CASES]
+        finally:
+            connections.close_all()
+            if ours:
+                psql_as_postgres(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
     missed = print_table(results, vendor=vendor)
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -1,17 +1,12 @@
-"""Build a customer's download (P12): all the shop holds about them, as JSON and as a report.
+"""Write a customer's download (P12): all the shop holds about them, as JSON and as a report.
 
-Driven by the registry alone. Each declaration in `registry.about_customers()` is one
-section, read with one query and streamed, so whatever a later feature declares is in
-the next download without a change here. Every column is written except the machinery
-in INTERNAL_COLUMNS; personal fields are opened as they are read. Two sections are
-built in, being about the customer without being rows a declaration leads to them by:
-the access record about them, and the marketing campaigns mailed to them.
-
-The ZIP holds `data.json` (the schema is privacy/schemas/data-export-v1.json, the
-guide docs/data-export.md) and `report.html`, written in the customer's language.
-Both are written while the rows stream past, and the ZIP is sealed as it is written:
-no more than a chunk of rows is held in memory, and no plaintext reaches the disk.
+The sections come from the registry (privacy/export_sections.py). The ZIP holds
+`data.json` (the schema is privacy/schemas/data-export-v1.json, the guide
+docs/data-export.md) and `report.html`, written in the customer's language. Both are
+written while the rows stream past, and the ZIP is sealed as it is written: no more
+than a chunk of rows is held in memory, and no plaintext reaches the disk.
 """
+
 from __future__ import annotations
 
 import html
@@ -29,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from privacy.export_sections import (
+    CHUNK_ROWS,
     ENCODER,
     Column,
     Section,
@@ -46,12 +42,14 @@ REPORT_BATCH_CHARS = 1 << 20
 # A longer value is folded in the report, to be opened with a click.
 LONG_TEXT = 160
 
+
 @dataclass(frozen=True)
 class ArchiveSummary:
     size: int
     rows: int
     # The qualified names of the declared personal fields the download holds.
     fields: list[str] = field(default_factory=list)
+
 
 def _legend(section: Section) -> list[dict[str, str]]:
     legend = []

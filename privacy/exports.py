@@ -35,7 +35,8 @@ from mail.models import MailKind
 from mail.services import mail_enqueue
 from privacy.audit import access_record
 from privacy.crypto import DecryptionError, is_sealed, keyring
-from privacy.export import archive_write, export_personal_fields
+from privacy.export import archive_write
+from privacy.export_sections import export_personal_fields
 from privacy.fields import associated_data
 from privacy.models import (
     AccessAction,
@@ -46,6 +47,7 @@ from privacy.models import (
     Job,
 )
 from privacy.sealed_files import SealedFileError, new_file_key, sealed_chunks
+from privacy.selectors import data_exports_for
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +111,6 @@ def data_export_files_delete(*, export_id: int) -> int:
     return deleted
 
 
-def data_exports_for(user: User) -> Any:
-    return DataExport.objects.filter(user=user)
-
-
 def data_export_request(*, user: User, password: str, language: str) -> DataExport:
     """Queue a download of everything about `user`, once their password is confirmed.
 
@@ -123,6 +121,7 @@ def data_export_request(*, user: User, password: str, language: str) -> DataExpo
         raise PasswordIncorrect
     if language not in Language.values:
         language = user.language
+    # Imported here: the task module imports this one.
     from privacy.tasks import data_export_build_task
 
     with transaction.atomic():
@@ -160,10 +159,12 @@ def data_export_for_token(*, token: str, user: Any) -> DataExport | None:
 def _write_file(export: DataExport, key: bytes, *, now: datetime) -> tuple[Path, int, list[str]]:
     """Write the sealed ZIP beside its final name, then move it there in one step."""
     final = _file_path(export, key)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = final.with_name(f"{final.name}.{os.getpid()}.part")
+    # Readable by the shop's own user only; O_EXCL: never write into another's file.
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with partial.open("wb") as sink:
+        with os.fdopen(descriptor, "wb") as sink:
             summary = archive_write(
                 user=export.user,
                 language=export.language,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.views import signed_in_user
 from core.http import token_page
 from privacy.audit import client_address
-from privacy.export import export_section_titles
+from privacy.export_sections import export_section_titles
 from privacy.exports import (
     ExportUnavailable,
     PasswordIncorrect,
