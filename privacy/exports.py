@@ -34,7 +34,7 @@ from accounts.models import Language, User
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from privacy.audit import access_record
-from privacy.crypto import DecryptionError, is_sealed, keyring
+from privacy.crypto import DecryptionError, keyring
 from privacy.export import archive_write
 from privacy.export_sections import export_personal_fields
 from privacy.fields import associated_data
@@ -88,17 +88,17 @@ def _file_path(export: DataExport, key: bytes) -> Path:
 
 
 def _key_stored(export: DataExport, key: bytes) -> str:
-    """Return the key as the row keeps it: sealed if the column holds the token, else hex."""
-    token = keyring().seal(base64.urlsafe_b64encode(key).decode(), _associated(export))
-    max_length = DataExport._meta.get_field("file_key").max_length or 0
-    return token if len(token) <= max_length else key.hex()
+    """Return the key as the row keeps it: sealed under the newest encryption key.
+
+    A copy of the files and the database is then no more use without the keys than
+    the database alone. Files live DATA_EXPORT_LINK_DAYS: keep a retired key at least
+    that long after `rotate_keys`.
+    """
+    return keyring().seal(base64.urlsafe_b64encode(key).decode(), _associated(export))
 
 
 def _key_of(export: DataExport) -> bytes:
-    stored = export.file_key
-    if is_sealed(stored):
-        return base64.urlsafe_b64decode(keyring().open(stored, _associated(export)))
-    return bytes.fromhex(stored)
+    return base64.urlsafe_b64decode(keyring().open(export.file_key, _associated(export)))
 
 
 def data_export_files_delete(*, export_id: int) -> int:

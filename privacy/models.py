@@ -149,7 +149,8 @@ class DataExport(models.Model):
         _("Gjendja"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
     language = models.CharField(max_length=5)
-    file_key = models.CharField(max_length=64, blank=True)
+    # The file's own key, sealed under the newest encryption key (bound to this row).
+    file_key = models.CharField(max_length=128, blank=True)
     size = models.PositiveIntegerField(default=0)
     requested_at = models.DateTimeField(_("Kërkuar më"))
     ready_at = models.DateTimeField(_("Gati më"), null=True, blank=True)

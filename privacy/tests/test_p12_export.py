@@ -43,7 +43,6 @@ from privacy.exports import (
     ExportUnavailable,
     PasswordIncorrect,
     _key_of,
-    _key_stored,
     data_export_build,
     data_export_link,
     data_export_open,
@@ -477,18 +476,17 @@ def test_p12_the_file_on_disk_is_sealed_and_named_by_number_only(
     assert export.file_key and export.file_key.encode() not in raw
 
 
-def test_p12_the_key_is_sealed_by_the_keyring_once_the_column_can_hold_it(
-    ready_export: DataExport,
-) -> None:
-    # The column holds 64 characters: the key is kept as hex until it is widened.
-    assert re.fullmatch(r"[0-9a-f]{64}", ready_export.file_key)
-    key = _key_of(ready_export)
-    with mock.patch.object(DataExport._meta.get_field("file_key"), "max_length", 128):
-        sealed = _key_stored(ready_export, key)
-    assert sealed.startswith("fz1$") and len(sealed) <= 128
-    # Not saved: the column is still 64 wide. The sealed key opens the same file.
-    ready_export.file_key = sealed
-    assert _archive(ready_export).namelist() == [JSON_NAME, REPORT_NAME]
+def test_p12_the_file_key_is_sealed_under_the_encryption_keys(ready_export: DataExport) -> None:
+    from privacy.crypto import DecryptionError, keyring
+
+    assert ready_export.file_key.startswith("fz1$")
+    assert len(_key_of(ready_export)) == 32
+    # Bound to its row: moved to another export, it does not open.
+    other = DataExport(public_id="another-export-id", user=ready_export.user)
+    other.file_key = ready_export.file_key
+    with pytest.raises(DecryptionError):
+        _key_of(other)
+    assert keyring().newest_id in ready_export.file_key
 
 
 def test_p12_deleting_a_download_deletes_its_file_once_committed(
