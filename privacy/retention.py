@@ -228,10 +228,12 @@ def _carts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
 
 
 def _exports(*, now: datetime, dry_run: bool) -> tuple[int, int]:
-    from privacy.models import DataExport
+    from privacy.exports import data_exports_expire
 
-    expired = DataExport.objects.filter(expires_at__lt=now)
-    return _rows_erased(expired, dry_run=dry_run)
+    selected = data_exports_expire(now=now, dry_run=True)
+    if dry_run:
+        return selected, 0
+    return selected, data_exports_expire(now=now)
 
 
 def _accounts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
