@@ -66,12 +66,17 @@ class User(AbstractBaseUser, PermissionsMixin, EncryptedModel):
     # Finds an account by address without storing it in clear; unique, so one account
     # per address however it is spelt.
     email_index = BlindIndexField(
-        source="email", purpose="accounts.User.email", normalise=normalise_email, unique=True
+        _("Gjurmë kërkimi e email-it"),
+        source="email",
+        purpose="accounts.User.email",
+        normalise=normalise_email,
+        unique=True,
     )
     first_name = EncryptedCharField(_("Emri"), max_length=80)
     last_name = EncryptedCharField(_("Mbiemri"), max_length=80)
     phone = EncryptedCharField(_("Telefoni"), max_length=20, blank=True, help_text="E.164")
     phone_index = BlindIndexField(
+        _("Gjurmë kërkimi e telefonit"),
         source="phone",
         purpose="accounts.User.phone",
         normalise=phone_search_key,
@@ -127,14 +132,16 @@ class User(AbstractBaseUser, PermissionsMixin, EncryptedModel):
 class Address(EncryptedModel):
     """A delivery address in a customer's address book."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("Llogaria")
+    )
     municipality = models.CharField(
         _("Qyteti / bashkia"), max_length=32, choices=Municipality.choices
     )
     street = EncryptedCharField(_("Rruga dhe numri"), max_length=200)
     courier_notes = EncryptedCharField(_("Shënime për korrierin"), max_length=300, blank=True)
     is_default = models.BooleanField(_("Adresa kryesore"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("Krijuar më"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("adresë")
@@ -160,12 +167,14 @@ class EmailChange(EncryptedModel):
     kept here, so a copy of the database confirms nothing.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="email_changes", verbose_name=_("Llogaria")
+    )
     new_email = EncryptedEmailField(_("Email-i i ri"), max_length=254)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("Gjurmë e lidhjes"), max_length=64, unique=True, editable=False)
     # A keyed hash of the password as it was when the change was asked: changing the
     # password (what the old address is told to do if it was not them) voids the link.
-    password_state = models.CharField(max_length=64, editable=False)
+    password_state = models.CharField(_("Gjurmë e fjalëkalimit"), max_length=64, editable=False)
     created_at = models.DateTimeField(_("Kërkuar më"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("Konfirmuar më"), null=True, blank=True)
 

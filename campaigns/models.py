@@ -75,21 +75,30 @@ class Delivery(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("Fushata"),
+    )
     subscriber = models.ForeignKey(
-        Subscriber, null=True, on_delete=models.SET_NULL, related_name="+"
+        Subscriber,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Abonenti"),
     )
     state = models.CharField(
-        max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED
+        _("Gjendja"), max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED
     )
-    owner = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True)
+    owner = models.CharField(_("Procesi dërgues"), max_length=32, blank=True)
+    lease_until = models.DateTimeField(_("Në dërgim deri më"), null=True)
     # Tries that reached the mail server or ended with the worker's death; a temporary
     # refusal waits until `retry_at` (exponential back-off).
-    attempts = models.PositiveSmallIntegerField(default=0)
-    retry_at = models.DateTimeField(null=True)
-    sent_at = models.DateTimeField(null=True)
-    error = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Përpjekje"), default=0)
+    retry_at = models.DateTimeField(_("Provohet sërish më"), null=True)
+    sent_at = models.DateTimeField(_("Dërguar më"), null=True)
+    error = models.CharField(_("Gabimi"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("dërgesë")

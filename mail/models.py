@@ -42,31 +42,32 @@ class OutboxMessage(EncryptedModel):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=32, choices=MailKind.choices)
+    kind = models.CharField(_("Lloji"), max_length=32, choices=MailKind.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="outbox_messages",
+        verbose_name=_("Marrësi"),
     )
     to_address = EncryptedEmailField(_("Adresa e marrësit"), max_length=254)
     subject = EncryptedCharField(_("Subjekti"), max_length=250)
     body_text = EncryptedCharField(_("Teksti i mesazhit"))
     body_html = EncryptedCharField(_("Mesazhi në HTML"), blank=True)
-    language = models.CharField(max_length=5)
+    language = models.CharField(_("Gjuha"), max_length=5)
     status = models.CharField(
-        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+        _("Gjendja"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("Përpjekje"), default=0)
+    next_attempt_at = models.DateTimeField(_("Përpjekja tjetër më"))
+    claimed_until = models.DateTimeField(_("Në dërgim deri më"), null=True, blank=True)
+    last_error = models.CharField(_("Gabimi i fundit"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("Krijuar më"))
+    sent_at = models.DateTimeField(_("Dërguar më"), null=True, blank=True)
     # Written to a person whose data is being erased: the row goes once delivered or
     # given up, so the outbox keeps nothing of them.
-    forget_when_done = models.BooleanField(default=False)
+    forget_when_done = models.BooleanField(_("Fshihet pas dërgimit"), default=False)
 
     class Meta:
         verbose_name = _("mesazh në dalje")

@@ -34,7 +34,9 @@ class Order(EncryptedModel):
     number = models.CharField(_("Numri i porosisë"), max_length=20, unique=True)
     # The order's address on the site: an opaque token, so no URL a browser, a log or an
     # analytics tag sees carries the order number (P7).
-    public_id = models.CharField(max_length=22, unique=True, default=new_public_id, editable=False)
+    public_id = models.CharField(
+        _("Kodi i lidhjes"), max_length=22, unique=True, default=new_public_id, editable=False
+    )
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -65,7 +67,7 @@ class Order(EncryptedModel):
     total = models.PositiveIntegerField(_("Totali (lekë, me TVSH)"))
     language = models.CharField(_("Gjuha"), max_length=5, default="sq")
     placed_at = models.DateTimeField(_("Vendosur më"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("Përditësuar më"), auto_now=True)
 
     class Meta:
         verbose_name = _("porosi")
@@ -92,16 +94,24 @@ class Order(EncryptedModel):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(
-        "catalog.Product", null=True, on_delete=models.SET_NULL, related_name="+"
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("Porosia")
     )
-    sku = models.CharField(max_length=32)
-    product_name = models.CharField(max_length=200)
-    unit_price = models.PositiveIntegerField()
-    quantity = models.PositiveIntegerField()
+    product = models.ForeignKey(
+        "catalog.Product",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Produkti"),
+    )
+    sku = models.CharField(_("SKU"), max_length=32)
+    product_name = models.CharField(_("Emri i produktit"), max_length=200)
+    unit_price = models.PositiveIntegerField(_("Çmimi për njësi (lekë, me TVSH)"))
+    quantity = models.PositiveIntegerField(_("Sasia"))
 
     class Meta:
+        verbose_name = _("artikull i porosisë")
+        verbose_name_plural = _("artikujt e porosive")
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_qty_pos")
         ]

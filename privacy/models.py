@@ -60,8 +60,8 @@ class AccessEntry(models.Model):
     to by id without a database constraint, so entries outlive the accounts.
     """
 
-    seq = models.BigIntegerField(db_index=True)
-    at = models.DateTimeField()
+    seq = models.BigIntegerField(_("Nr."), db_index=True)
+    at = models.DateTimeField(_("Koha"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -70,10 +70,10 @@ class AccessEntry(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_kind = models.CharField(_("Lloji i vepruesit"), max_length=10, choices=ActorKind.choices)
     # A role or a job name, never a person's name: it stays readable after the
     # account is gone and reveals nothing about the customer.
-    actor_label = models.CharField(max_length=80)
+    actor_label = models.CharField(_("Kush (emërtimi)"), max_length=80)
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -84,10 +84,10 @@ class AccessEntry(models.Model):
         db_index=False,
         related_name="+",
     )
-    action = models.CharField(max_length=12, choices=AccessAction.choices)
-    fields = models.TextField(help_text="app.Model.field names, comma-separated")
-    basis = models.CharField(max_length=16, choices=AccessBasis.choices)
-    reference = models.CharField(max_length=64, blank=True)
+    action = models.CharField(_("Veprimi"), max_length=12, choices=AccessAction.choices)
+    fields = models.TextField(_("Të dhënat"), help_text="app.Model.field names, comma-separated")
+    basis = models.CharField(_("Qëllimi"), max_length=16, choices=AccessBasis.choices)
+    reference = models.CharField(_("Referenca"), max_length=64, blank=True)
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
@@ -141,17 +141,22 @@ class DataExport(models.Model):
     the file itself is gone.
     """
 
-    public_id = models.CharField(max_length=22, unique=True, default=new_public_id, editable=False)
+    public_id = models.CharField(
+        _("Kodi i lidhjes"), max_length=22, unique=True, default=new_public_id, editable=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="data_exports",
+        verbose_name=_("Llogaria"),
     )
     status = models.CharField(
         _("Gjendja"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
-    language = models.CharField(max_length=5)
+    language = models.CharField(_("Gjuha"), max_length=5)
     # The file's own key, sealed under the newest encryption key (bound to this row).
-    file_key = models.CharField(max_length=128, blank=True)
-    size = models.PositiveIntegerField(default=0)
+    file_key = models.CharField(_("Çelësi i skedarit"), max_length=128, blank=True)
+    size = models.PositiveIntegerField(_("Madhësia (bajt)"), default=0)
     requested_at = models.DateTimeField(_("Kërkuar më"))
     ready_at = models.DateTimeField(_("Gati më"), null=True, blank=True)
     expires_at = models.DateTimeField(_("Skadon më"), null=True, blank=True)
@@ -191,7 +196,9 @@ class ErasureRequest(models.Model):
     is told. The request keeps no personal values: its report names fields, not values.
     """
 
-    public_id = models.CharField(max_length=22, unique=True, default=new_public_id, editable=False)
+    public_id = models.CharField(
+        _("Kodi i lidhjes"), max_length=22, unique=True, default=new_public_id, editable=False
+    )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -210,8 +217,8 @@ class ErasureRequest(models.Model):
     extension_reason = models.TextField(_("Arsyeja e zgjatjes"), blank=True)
     extended_at = models.DateTimeField(_("Zgjatur më"), null=True, blank=True)
     # Only a SHA-256 of the link's token: the database never holds a usable link.
-    confirmation_digest = models.CharField(max_length=64, blank=True)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmation_digest = models.CharField(_("Gjurmë e lidhjes"), max_length=64, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("Konfirmimi u dërgua më"), null=True, blank=True)
     verified_at = models.DateTimeField(_("Konfirmuar më"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -224,9 +231,9 @@ class ErasureRequest(models.Model):
     )
     executed_at = models.DateTimeField(_("Zbatuar më"), null=True, blank=True)
     completed_at = models.DateTimeField(_("Përfunduar më"), null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(_("Kujtesa u dërgua më"), null=True, blank=True)
     # Field by field what was erased, anonymised, kept for the law or held, and why.
-    report = models.JSONField(default=list, blank=True)
+    report = models.JSONField(_("Raporti"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("kërkesë për fshirje")
@@ -268,9 +275,14 @@ class ErasureStep(models.TextChoices):
 class ErasureEvent(models.Model):
     """One step in a request's history: what happened, when, by whom (a role, never a name)."""
 
-    request = models.ForeignKey(ErasureRequest, on_delete=models.CASCADE, related_name="events")
-    step = models.CharField(max_length=20, choices=ErasureStep.choices)
-    at = models.DateTimeField()
+    request = models.ForeignKey(
+        ErasureRequest,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("Kërkesa"),
+    )
+    step = models.CharField(_("Hapi"), max_length=20, choices=ErasureStep.choices)
+    at = models.DateTimeField(_("Koha"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -278,11 +290,14 @@ class ErasureEvent(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("Kush"),
     )
-    actor_label = models.CharField(max_length=80)
-    detail = models.TextField(blank=True)
+    actor_label = models.CharField(_("Kush (emërtimi)"), max_length=80)
+    detail = models.TextField(_("Hollësi"), blank=True)
 
     class Meta:
+        verbose_name = _("hap i kërkesës për fshirje")
+        verbose_name_plural = _("historiku i kërkesave për fshirje")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -330,7 +345,7 @@ class LegalHold(models.Model):
     reason = models.TextField(_("Arsyeja"), blank=True)
     review_on = models.DateField(_("Rishikohet më"))
     # Placed by the system for an order in flight or an open case; lifted by it too.
-    automatic = models.BooleanField(default=False)
+    automatic = models.BooleanField(_("Automatik"), default=False)
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -338,6 +353,7 @@ class LegalHold(models.Model):
         on_delete=models.SET_NULL,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("Vendosur nga"),
     )
     placed_at = models.DateTimeField(_("Vendosur më"))
     lifted_at = models.DateTimeField(_("Hequr më"), null=True, blank=True)
@@ -348,6 +364,7 @@ class LegalHold(models.Model):
         on_delete=models.SET_NULL,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("Hequr nga"),
     )
 
     class Meta:
@@ -372,11 +389,14 @@ class ErasedSubject(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="erasure"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="erasure",
+        verbose_name=_("Llogaria"),
     )
-    pseudonym = models.CharField(max_length=24, unique=True)
-    erased_at = models.DateTimeField()
-    cause = models.CharField(max_length=16)
+    pseudonym = models.CharField(_("Pseudonimi"), max_length=24, unique=True)
+    erased_at = models.DateTimeField(_("Fshirë më"))
+    cause = models.CharField(_("Shkaku"), max_length=16)
 
     class Meta:
         verbose_name = _("person i fshirë")
@@ -390,11 +410,18 @@ class InactivityWarning(models.Model):
     """The mail that warned a customer their inactive account will be erased."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inactivity_warning"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inactivity_warning",
+        verbose_name=_("Llogaria"),
     )
     # The sign-in the warning was about: a later sign-in makes the warning stale.
-    last_seen_at = models.DateTimeField()
-    warned_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(_("Hyrja e fundit më"))
+    warned_at = models.DateTimeField(_("Paralajmëruar më"))
+
+    class Meta:
+        verbose_name = _("paralajmërim për llogari joaktive")
+        verbose_name_plural = _("paralajmërimet për llogari joaktive")
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.warned_at:%Y-%m-%d}"

@@ -66,10 +66,16 @@ class Subscriber(EncryptedModel):
     Links carry `public_id`, a random name for the row; never the address or the key.
     """
 
-    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    public_id = models.CharField(
+        _("Kodi i lidhjes"), max_length=32, unique=True, default=new_public_id, editable=False
+    )
     email = EncryptedEmailField(_("Email"), max_length=254)
     email_index = BlindIndexField(
-        source="email", purpose=ADDRESS_INDEX_PURPOSE, normalise=normalise_email, unique=True
+        _("Gjurmë kërkimi e email-it"),
+        source="email",
+        purpose=ADDRESS_INDEX_PURPOSE,
+        normalise=normalise_email,
+        unique=True,
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -191,9 +191,10 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
             return format_html(
                 '<span class="erasure-overdue">{}</span> {}',
                 gettext("Me vonesë"),
-                gettext("%(days)s ditë pas afatit") % {"days": max(-left, 0)},
+                ngettext("%(days)s ditë pas afatit", "%(days)s ditë pas afatit", max(-left, 0))
+                % {"days": max(-left, 0)},
             )
-        return gettext("%(days)s ditë të mbetura") % {"days": left}
+        return ngettext("%(days)s ditë e mbetur", "%(days)s ditë të mbetura", left) % {"days": left}
 
     @admin.display(description=_("Regjistruar nga"))
     def registered_by_role(self, erasure_request: ErasureRequest) -> str:
