@@ -8,7 +8,7 @@ recorded as a keyed blind index of the normalised address instead.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -58,3 +58,19 @@ def lockout_response(
     if seconds:
         response["Retry-After"] = str(seconds)
     return response
+
+
+def sign_in_records_forget(*, emails: Iterable[str]) -> int:
+    """Delete the failed sign-ins and sign-in logs recorded under these addresses.
+
+    For erasure: the records hold only a keyed hash of the address, the client's
+    network address and browser, but they are still about the person.
+    """
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    indexes = [blind_index(normalise_email(email), purpose=BLIND_INDEX_PURPOSE) for email in emails]
+    deleted = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        count, _detail = model.objects.filter(username__in=indexes).delete()
+        deleted += count
+    return deleted

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from orders.models import Order
 from privacy.erasure import ORDERS_IN_FLIGHT, OUTCOME_LABELS, Outcome
-from privacy.models import HoldKind, LegalHold
+from privacy.models import HoldKind, HoldScope, LegalHold
 from privacy.registry import Erasure, Retention, registry
 from support.models import CaseStatus, SupportCase
 
@@ -51,14 +51,26 @@ def retention_reason(retention: str) -> str:
     return str(Retention(retention).label) if retention in Retention.values else retention
 
 
-def hold_reason(hold: LegalHold) -> str:
+def hold_reason(hold: LegalHold, *, for_customer: bool = True) -> str:
+    """Say why data is held: kind, what it covers, the reason, the review date.
+
+    A request from an authority may not be disclosed to the person it concerns: the
+    customer reads only that the law requires keeping the data.
+    """
+    if for_customer and hold.kind == HoldKind.LEGAL_REQUEST:
+        return _("Ligji na detyron t'i mbajmë edhe për njëfarë kohe; pastaj fshihen.")
     parts = [str(HoldKind(hold.kind).label)]
-    if hold.order is not None:
-        parts.append(_("porosia %(number)s") % {"number": hold.order.number})
+    if hold.scope == HoldScope.ORDER and hold.reference:
+        parts.append(_("porosia %(number)s") % {"number": hold.reference})
     if hold.reason:
         parts.append(hold.reason)
     parts.append(_("rishikohet më %(date)s") % {"date": hold.review_on.strftime("%d.%m.%Y")})
     return "; ".join(parts)
+
+
+def hold_reference(hold: LegalHold) -> str:
+    """Name a hold in a request's history without copying its reason there."""
+    return _("Bllokimi #%(id)s: %(kind)s") % {"id": hold.pk, "kind": HoldKind(hold.kind).label}
 
 
 def erasure_plan(*, user: User) -> list[PlanLine]:
@@ -90,10 +102,7 @@ def erasure_plan(*, user: User) -> list[PlanLine]:
 def holds_expected(*, user: User) -> list[str]:
     """Return why some data would be held now: orders in flight, open cases, legal holds."""
     reasons = [
-        hold_reason(hold)
-        for hold in LegalHold.objects.filter(subject=user, lifted_at__isnull=True).select_related(
-            "order"
-        )
+        hold_reason(hold) for hold in LegalHold.objects.filter(subject=user, lifted_at__isnull=True)
     ]
     for number in Order.objects.filter(customer=user, status__in=ORDERS_IN_FLIGHT).values_list(
         "number", flat=True
@@ -122,7 +131,7 @@ def report_lines(report: list[dict[str, Any]], *, language: str) -> list[ReportL
         hold.pk: hold
         for hold in LegalHold.objects.filter(
             pk__in=[row["hold"] for row in report if row.get("hold")]
-        ).select_related("order")
+        )
     }
     lines = []
     with translation.override(language):

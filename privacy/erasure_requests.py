@@ -301,9 +301,17 @@ def erasure_request_execute(*, request: ErasureRequest, actor: Any | None) -> Er
 def erasure_outcome_record(
     request: ErasureRequest, *, result_report: list[dict[str, Any]], actor: Any | None
 ) -> None:
+    """Record what a pass did; a later pass (a hold lifted) adds to what the first did.
+
+    A field the later pass saw replaces its earlier lines; a field it did not see
+    (its rows were deleted the first time) keeps them.
+    """
     now = timezone.now()
-    held = any(row["outcome"] == Outcome.HELD for row in result_report)
-    request.report = result_report
+    seen = {row["field"] for row in result_report}
+    report = [row for row in request.report or [] if row["field"] not in seen] + result_report
+    report.sort(key=lambda row: (row["field"], row["outcome"], row.get("hold") or 0))
+    held = any(row["outcome"] == Outcome.HELD for row in report)
+    request.report = report
     request.state = ErasureState.HELD if held else ErasureState.COMPLETED
     request.executed_at = request.executed_at or now
     request.completed_at = None if held else now

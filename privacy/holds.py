@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from orders.models import Order
 from privacy.erasure import ERASED_MAIL_DOMAIN, ORDERS_IN_FLIGHT, ErasureCause, erase_people
-from privacy.erasure_report import hold_reason
+from privacy.erasure_report import hold_reference
 from privacy.erasure_requests import (
     ErasureRequestError,
     erasure_event_record,
@@ -25,6 +25,7 @@ from privacy.models import (
     ErasureState,
     ErasureStep,
     HoldKind,
+    HoldScope,
     LegalHold,
 )
 from support.models import CaseStatus, SupportCase
@@ -52,6 +53,11 @@ def legal_hold_place(
         if target is not None and target.customer_id != subject.pk:
             raise ErasureRequestError(_("Porosia ose rasti nuk i përket këtij klienti."))
     with transaction.atomic():
+        scope, reference = HoldScope.PERSON, ""
+        if order is not None:
+            scope, reference = HoldScope.ORDER, order.number
+        elif support_case is not None:
+            scope, reference = HoldScope.SUPPORT_CASE, f"#{support_case.pk}"
         hold = LegalHold.objects.create(
             subject=subject,
             kind=kind,
@@ -59,12 +65,14 @@ def legal_hold_place(
             review_on=review_on,
             order=order,
             support_case=support_case,
+            scope=scope,
+            reference=reference,
             placed_by=actor,
             placed_at=timezone.now(),
         )
         for request in _requests_of(subject):
             erasure_event_record(
-                request, ErasureStep.HOLD_PLACED, actor=actor, detail=hold_reason(hold)
+                request, ErasureStep.HOLD_PLACED, actor=actor, detail=hold_reference(hold)
             )
     return hold
 
@@ -90,7 +98,7 @@ def legal_hold_lift(*, hold: LegalHold, actor: Any | None) -> LegalHold:
         requests = _requests_of(user)
         for request in requests:
             erasure_event_record(
-                request, ErasureStep.HOLD_LIFTED, actor=actor, detail=hold_reason(locked)
+                request, ErasureStep.HOLD_LIFTED, actor=actor, detail=hold_reference(locked)
             )
         if not ErasedSubject.objects.filter(user=user).exists():
             return locked

@@ -311,11 +311,18 @@ class HoldKind(models.TextChoices):
     LEGAL_REQUEST = "legal_request", _("Kërkesë nga një autoritet ligjor")
 
 
+class HoldScope(models.TextChoices):
+    PERSON = "person", _("Gjithçka për personin")
+    ORDER = "order", _("Një porosi")
+    SUPPORT_CASE = "support_case", _("Një rast mbështetjeje")
+
+
 class LegalHold(models.Model):
     """Data that may not be erased yet, with the reason and the date it is looked at again.
 
-    A hold covers one order (and the cases about it), one support case, or, with
-    neither, everything about the person. Lifting it lets the erasure finish.
+    A hold covers one order (and the cases about it), one support case, or everything
+    about the person (its scope). Lifting it lets the erasure finish. The order or case
+    it held may go later (retention); the hold stays as the record, with its reference.
     """
 
     subject = models.ForeignKey(
@@ -328,7 +335,7 @@ class LegalHold(models.Model):
         "orders.Order",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="legal_holds",
         verbose_name=_("Porosia"),
     )
@@ -336,14 +343,21 @@ class LegalHold(models.Model):
         "support.SupportCase",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="legal_holds",
         verbose_name=_("Rasti"),
     )
+    scope = models.CharField(
+        _("Çfarë mban"), max_length=12, choices=HoldScope.choices, default=HoldScope.PERSON
+    )
+    # The order's number or the case's, kept when the order or case itself is gone.
+    reference = models.CharField(_("Referenca"), max_length=32, blank=True)
     kind = models.CharField(_("Lloji"), max_length=20, choices=HoldKind.choices)
     # Told to the customer: written for them, about the matter, never about other people.
     reason = models.TextField(_("Arsyeja"), blank=True)
     review_on = models.DateField(_("Rishikohet më"))
+    # The officer is reminded once when the review date comes.
+    review_reminded_on = models.DateField(null=True, blank=True)
     # Placed by the system for an order in flight or an open case; lifted by it too.
     automatic = models.BooleanField(_("Automatik"), default=False)
     placed_by = models.ForeignKey(

@@ -578,16 +578,18 @@ def audience_filter(topic: Topic) -> Q:
     )
 
 
-def suppression_keep_for_erasure(*, user_ids: Iterable[int]) -> int:
-    """Put the addresses of these people's subscriptions on the suppression list.
+def suppression_keep_for_erasure(*, user_ids: Iterable[int], emails: Iterable[str]) -> int:
+    """Put the addresses these people subscribed with on the suppression list.
 
-    Erasing a person deletes their subscription; the keyed hash is what remains, so an
+    Erasing a person deletes their subscriptions, the account's and any made with their
+    address without it (the footer sign-up); the keyed hash is what remains, so an
     address that asked to be forgotten is not mailed marketing again (P12, P13).
     Return how many hashes were added.
     """
+    by_address = [address_index(email) for email in emails if email]
     indexes = list(
         Subscriber.objects.select_for_update(no_key=True)
-        .filter(user_id__in=list(user_ids))
+        .filter(Q(user_id__in=list(user_ids)) | Q(email_index__in=by_address))
         .exclude(email_index="")
         .values_list("email_index", flat=True)
     )

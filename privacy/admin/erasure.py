@@ -245,7 +245,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
             "holds": [
                 {
                     "hold": hold,
-                    "text": hold_reason(hold),
+                    "text": hold_reason(hold, for_customer=False),
                     "placed_by": roles.get(hold.placed_by_id or 0, gettext("Sistemi")),
                     "lift_url": _lift_url(hold, erasure_request)
                     if may_lift and hold.is_active
@@ -433,7 +433,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
                 messages.success(
                     request,
                     gettext("Bllokimi ligjor u vendos: %(reason)s.")
-                    % {"reason": hold_reason(hold)},
+                    % {"reason": hold_reason(hold, for_customer=False)},
                 )
                 return self._back(erasure_request)
         return self._page(

@@ -204,7 +204,7 @@ class LegalHoldAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
                 "opts": self.opts,
                 "title": gettext("Hiq bllokimin ligjor"),
                 "hold": hold,
-                "hold_text": hold_reason(hold),
+                "hold_text": hold_reason(hold, for_customer=False),
                 "account": self.account(hold),
                 "erased": ErasedSubject.objects.filter(user_id=hold.subject_id).exists(),
                 "back_url": back,
