@@ -6,7 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedModel
+from accounts.models import normalise_email
+from privacy.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedModel,
+)
 
 
 class MailKind(models.TextChoices):
@@ -52,6 +58,16 @@ class OutboxMessage(EncryptedModel):
         verbose_name=_("Marrësi"),
     )
     to_address = EncryptedEmailField(_("Adresa e marrësit"), max_length=254)
+    # Finds the mail written to an address that has no account (or not yet): erasing a
+    # person deletes their mail by address as well as by account.
+    to_address_index = BlindIndexField(
+        _("Gjurmë kërkimi e adresës"),
+        source="to_address",
+        purpose="mail.OutboxMessage.to_address",
+        normalise=normalise_email,
+        db_index=True,
+        blank=True,
+    )
     subject = EncryptedCharField(_("Subjekti"), max_length=250)
     body_text = EncryptedCharField(_("Teksti i mesazhit"))
     body_html = EncryptedCharField(_("Mesazhi në HTML"), blank=True)

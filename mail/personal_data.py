@@ -6,9 +6,20 @@ from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Re
 MAIL = (Purpose.COMMUNICATION, Purpose.PRODUCTS_AND_SERVICES)
 
 
-def _message_part(name: str, category: Category, mask: Mask) -> PersonalField:
+def _message_part(
+    name: str, category: Category, mask: Mask, *, with_links: bool = False
+) -> PersonalField:
     return PersonalField(
-        name, category, MAIL, mask, Retention.UNTIL_DELIVERED, Erasure.DELETE, encrypted=True
+        name,
+        category,
+        MAIL,
+        mask,
+        Retention.UNTIL_DELIVERED,
+        Erasure.DELETE,
+        encrypted=True,
+        # A mail's links confirm, reset or erase without signing in: a download that is
+        # passed on must not carry them.
+        links_removed_on_export=with_links,
     )
 
 
@@ -17,8 +28,17 @@ declare(
     subject="recipient",
     fields=[
         _message_part("to_address", Category.CONTACT, Mask.EMAIL),
+        PersonalField(
+            "to_address_index",
+            Category.CONTACT,
+            MAIL,
+            Mask.HIDDEN,
+            Retention.UNTIL_DELIVERED,
+            Erasure.DELETE,
+            index_of="to_address",
+        ),
         _message_part("subject", Category.CONTACT, Mask.TEXT),
-        _message_part("body_text", Category.CONTACT, Mask.TEXT),
-        _message_part("body_html", Category.CONTACT, Mask.TEXT),
+        _message_part("body_text", Category.CONTACT, Mask.TEXT, with_links=True),
+        _message_part("body_html", Category.CONTACT, Mask.TEXT, with_links=True),
     ],
 )

@@ -10,6 +10,7 @@ the marketing campaigns mailed to them. Nothing here queries until rows are aske
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +38,7 @@ from privacy.registry import (
     registry,
 )
 from privacy.selectors import access_entries_for
+from privacy.subjects import rows_about
 from staff.roles import Role
 
 # Rows fetched per round trip: with the report's batches, what bounds memory.
@@ -178,12 +180,26 @@ def _column(model_field: models.Field[Any, Any], entry: PersonalField | None) ->
             references=related._meta.label if not isinstance(related, str) else related,
         )
     label_of = _labels(model_field.flatchoices) if model_field.choices else None
+    if entry is not None and entry.links_removed_on_export:
+        read = _without_links(read)
     return Column(model_field.name, label, read, personal=entry, label_of=label_of)
+
+
+LINK = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def _without_links(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def links_removed(row: Any) -> Any:
+        value = read(row)
+        if not isinstance(value, str):
+            return value
+        return LINK.sub(str(_("[lidhja u hoq]")), value)
+
+    return links_removed
 
 
 def _declaration_section(declaration: ModelDeclaration, user: Any) -> Section:
     model = declaration.model
-    lookup = declaration.subject_path or "pk"
     columns = [
         _column(model_field, declaration.fields.get(model_field.name))
         for model_field in model._meta.concrete_fields
@@ -191,8 +207,9 @@ def _declaration_section(declaration: ModelDeclaration, user: Any) -> Section:
     ]
 
     def rows() -> Iterable[Any]:
-        found = model._default_manager.filter(**{lookup: user.pk}).order_by("pk")
-        return found.iterator(chunk_size=CHUNK_ROWS)
+        # The same rows erasure would take: by account, and by a keyed hash of the address.
+        found = rows_about(declaration, user_ids=[user.pk], emails={user.pk: user.email})
+        return found.order_by("pk").iterator(chunk_size=CHUNK_ROWS)
 
     return Section(
         key=model._meta.label,

@@ -58,3 +58,16 @@ def seal_existing_rows(app_label: str, model_name: str) -> migrations.RunPython:
 
     noop: Callable[..., None] = migrations.RunPython.noop
     return migrations.RunPython(forwards, noop)
+
+
+def fill_blind_index(app_label: str, model_name: str, index_name: str) -> migrations.RunPython:
+    """Fill a new blind-index column from the sealed value it indexes, for existing rows."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        index = model._meta.get_field(index_name)
+        for row in model._default_manager.filter(**{index_name: ""}).iterator():
+            value = getattr(row, index.source) or ""
+            model._default_manager.filter(pk=row.pk).update(**{index_name: index.index_for(value)})
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)

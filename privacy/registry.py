@@ -78,6 +78,9 @@ class PersonalField:
     encrypted: bool = False
     # Set on a blind-index column: the personal field it is the keyed HMAC of.
     index_of: str = ""
+    # Text that may hold links which act without signing in (a mail's body): the
+    # person's download gives it with the links taken out.
+    links_removed_on_export: bool = False
 
 
 @dataclass

@@ -194,3 +194,43 @@ def test_p12_erasing_many_people_passes_the_access_record_guards_on_postgresql()
         erase_people([person.pk for person in people], cause=ErasureCause.RETENTION)
     assert ErasedSubject.objects.count() == 3
     assert audit_verify().intact
+
+
+def test_p12_a_footer_sign_up_with_the_address_goes_and_stays_suppressed() -> None:
+    from campaigns.services import audience
+    from mail.models import MailKind
+    from subscriptions.services import address_index, footer_subscribe, subscription_confirm
+    from subscriptions.tokens import confirmation_token
+
+    customer = UserFactory(email="mirela.gjoka@example.al")
+    footer_subscribe(email=customer.email, topics=[Topic.OFFERS], language="sq")
+    visitor_row = Subscriber.objects.get(email_index=address_index(customer.email))
+    subscription_confirm(token=confirmation_token(visitor_row.public_id))
+    assert visitor_row.user_id is None
+
+    erase_people([customer.pk], cause=ErasureCause.REQUEST)
+
+    assert not Subscriber.objects.filter(pk=visitor_row.pk).exists()
+    assert not audience(Topic.OFFERS).exists()
+    assert Suppression.objects.filter(address_index=address_index(customer.email)).exists()
+    assert not OutboxMessage.objects.filter(kind=MailKind.SUBSCRIPTION_CONFIRM).exists()
+
+
+def test_p12_sign_in_records_under_the_address_go(client) -> None:
+    from axes.models import AccessAttempt
+
+    from accounts.axes import username_blind_index
+
+    customer = UserFactory(email="arben.krasniqi@example.al")
+    for attempt in range(2):
+        client.post(
+            "/llogaria/hyr/",
+            {"username": customer.email, "password": f"gabim-{attempt}"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+    index = username_blind_index(None, {"username": customer.email})
+    assert AccessAttempt.objects.filter(username=index).exists()
+
+    erase_people([customer.pk], cause=ErasureCause.REQUEST)
+
+    assert not AccessAttempt.objects.filter(username=index).exists()

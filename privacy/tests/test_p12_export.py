@@ -574,3 +574,18 @@ def _validate(value: Any, schema: dict[str, Any], root: dict[str, Any], at: str)
     if isinstance(value, list) and "items" in schema:
         for index, item in enumerate(value):
             yield from _validate(item, schema["items"], root, f"{at}[{index}]")
+
+
+def test_p12_the_download_carries_no_link_that_acts_without_signing_in(customer: User) -> None:
+    from privacy.erasure_requests import erasure_request_by_customer
+
+    erasure_request_by_customer(user=customer, password=TEST_PASSWORD)
+    export = _ready(customer)
+
+    archive = _archive(export)
+    for name in (JSON_NAME, REPORT_NAME):
+        content = archive.read(name).decode()
+        assert "/fshirja/konfirmo/" not in content
+        assert "/llogaria/verifiko/" not in content
+    mails = _sections(_document(export))["mail.OutboxMessage"]
+    assert mails["rows"] and all("[lidhja u hoq]" in str(row) for row in mails["rows"][:1])
