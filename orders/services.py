@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Address, User
-from accounts.services import address_save, check_address_owner
+from accounts.services import AccountClosed, account_lock_open, address_save, check_address_owner
 from cart.services import cart_clear
 from catalog.models import Product
 from catalog.services import catalog_revision_bump
@@ -155,6 +155,11 @@ def order_place(
     """
     if not customer.email_verified:
         raise OrderError(_("Verifikoni email-in tuaj para se të porosisni."))
+    # An order is about its customer: it waits for, or refuses after, an erasure.
+    try:
+        account_lock_open(customer)
+    except AccountClosed as closed:
+        raise OrderError(str(closed)) from closed
     if not quantities or any(quantity < 1 for quantity in quantities.values()):
         raise OrderError(_("Shporta është bosh."))
     products = _take_stock(quantities)

@@ -169,7 +169,7 @@ def _column(model_field: models.Field[Any, Any], entry: PersonalField | None) ->
         source = model_field.model._meta.get_field(entry.index_of)
         source_label = capfirst(getattr(source, "verbose_name", entry.index_of))
         label = _("%(field)s (gjurmë kërkimi)") % {"field": source_label}
-    read = attrgetter(model_field.attname)
+    read: Callable[[Any], Any] = attrgetter(model_field.attname)
     if model_field.is_relation and model_field.related_model is not None:
         related = model_field.related_model
         return Column(

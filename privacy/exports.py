@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Language, User
+from accounts.services import account_lock_open
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from privacy.audit import access_record
@@ -126,7 +127,7 @@ def data_export_request(*, user: User, password: str, language: str) -> DataExpo
 
     with transaction.atomic():
         # The account's row lock makes two requests at once queue one download.
-        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        account_lock_open(user)
         queued = data_exports_for(user).filter(status=ExportStatus.QUEUED).first()
         if queued is not None:
             return queued

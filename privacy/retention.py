@@ -31,8 +31,11 @@ YEAR = timedelta(days=365)
 @dataclass(frozen=True)
 class Outcome:
     schedule: Retention
+    # Rows (or accounts) past their period, and how many of them this run erased.
     selected: int
     done: int
+    # Accounts told by mail that they will be erased (ACCOUNT_LIFETIME only).
+    warned: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,19 @@ def _customers() -> QuerySet[Any]:
     return User.objects.filter(is_staff=False, erasure__isnull=True).alias(seen=_last_seen())
 
 
+def _warned_for_this_absence(user_id: int, seen: datetime) -> bool:
+    from privacy.models import InactivityWarning
+
+    return InactivityWarning.objects.filter(user_id=user_id, last_seen_at=seen).exists()
+
+
 def inactive_accounts_warn(*, now: datetime, dry_run: bool) -> int:
-    """Mail customers whose account reaches the inactivity limit within the warning period."""
+    """Mail customers whose account reaches the inactivity limit within the warning period.
+
+    Each customer is locked and checked again before the mail is written, so two runs
+    at once (the daily task and the command) warn a customer once.
+    """
+    from accounts.models import User
     from mail.models import MailKind
     from mail.services import mail_enqueue
     from privacy.models import InactivityWarning
@@ -90,13 +104,20 @@ def inactive_accounts_warn(*, now: datetime, dry_run: bool) -> int:
         _customers()
         .filter(is_active=True, seen__lt=now - limit + warn_before)
         .exclude(inactivity_warning__last_seen_at=F("seen"))
-        .annotate(last_seen=_last_seen())
     )
     if dry_run:
         return due.count()
     warned = 0
-    for user in due.iterator(chunk_size=BATCH):
+    for user_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
+            user = (
+                User.objects.select_for_update()
+                .annotate(last_seen=_last_seen())
+                .filter(pk=user_id, is_active=True)
+                .first()
+            )
+            if user is None or _warned_for_this_absence(user.pk, user.last_seen):
+                continue
             InactivityWarning.objects.update_or_create(
                 user=user, defaults={"last_seen_at": user.last_seen, "warned_at": now}
             )
@@ -119,31 +140,50 @@ def inactive_accounts_warn(*, now: datetime, dry_run: bool) -> int:
 
 
 def inactive_accounts(*, now: datetime) -> QuerySet[Any]:
-    """Customers inactive past the limit who were warned long enough ago and did not return."""
+    """Customers unused past the limit: warned long enough ago and not back since, or
+    with sign-in already switched off (nobody to warn).
+
+    Accounts with an erasure request under way are left to the request.
+    """
+    from privacy.models import OPEN_ERASURE_STATES
+
     limit = YEAR * settings.ACCOUNT_INACTIVE_YEARS
     warned_by = now - timedelta(days=settings.ACCOUNT_INACTIVE_WARNING_DAYS)
-    return _customers().filter(
-        seen__lt=now - limit,
+    warned_and_gone = Q(
         inactivity_warning__warned_at__lte=warned_by,
         inactivity_warning__last_seen_at=F("seen"),
+    )
+    return (
+        _customers()
+        .filter(seen__lt=now - limit)
+        .filter(warned_and_gone | Q(is_active=False))
+        .exclude(erasure_requests__state__in=OPEN_ERASURE_STATES)
     )
 
 
 def inactive_accounts_erase(
     *, now: datetime, dry_run: bool, progress: Callable[[int], None] | None = None
-) -> tuple[int, int]:
+) -> Outcome:
+    """Warn who is due a warning, then erase who is past the limit, 500 at a time.
+
+    Each batch is selected again on its locked rows: a customer who signs in while the
+    run goes on is not erased.
+    """
     from privacy.erasure import ErasureCause, erase_people
 
     warned = inactive_accounts_warn(now=now, dry_run=dry_run)
-    ids = list(inactive_accounts(now=now).order_by("pk").values_list("pk", flat=True))
+    due = inactive_accounts(now=now)
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
     if dry_run:
-        return len(ids) + warned, 0
+        return Outcome(Retention.ACCOUNT_LIFETIME, len(ids), 0, warned)
+    erased = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        erase_people(batch, cause=ErasureCause.RETENTION)
+        result = erase_people(batch, cause=ErasureCause.RETENTION, still_due=due)
+        erased += len(result.pseudonyms)
         if progress:
             progress(len(batch))
-    return len(ids) + warned, len(ids)
+    return Outcome(Retention.ACCOUNT_LIFETIME, len(ids), erased, warned)
 
 
 # --- Orders: anonymised after the accounting period; cancelled ones sooner --------------
@@ -237,7 +277,8 @@ def _exports(*, now: datetime, dry_run: bool) -> tuple[int, int]:
 
 
 def _accounts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
-    return inactive_accounts_erase(now=now, dry_run=dry_run)
+    outcome = inactive_accounts_erase(now=now, dry_run=dry_run)
+    return outcome.selected, outcome.done
 
 
 SCHEDULES: dict[Retention, Schedule] = {
@@ -344,12 +385,14 @@ def retention_apply(
     outcomes = []
     for retention, schedule in SCHEDULES.items():
         if retention == Retention.ACCOUNT_LIFETIME:
-            selected, done = inactive_accounts_erase(
-                now=now,
-                dry_run=dry_run,
-                progress=partial(progress, retention) if progress else None,
+            outcomes.append(
+                inactive_accounts_erase(
+                    now=now,
+                    dry_run=dry_run,
+                    progress=partial(progress, retention) if progress else None,
+                )
             )
-        else:
-            selected, done = schedule.apply(now=now, dry_run=dry_run)
+            continue
+        selected, done = schedule.apply(now=now, dry_run=dry_run)
         outcomes.append(Outcome(retention, selected, done))
     return outcomes

@@ -33,8 +33,11 @@ from accounts.services.registration import (
     email_verification_url,
     email_verify,
 )
+from accounts.services.status import AccountClosed, account_lock_open
 
 __all__ = [
+    "AccountClosed",
+    "account_lock_open",
     "AddressSaved",
     "EmailAddressTaken",
     "EmailChangeLinkExpired",

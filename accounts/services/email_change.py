@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import EmailChange, User, normalise_email
 from accounts.services.registration import absolute_url
+from accounts.services.status import account_lock_open
 from accounts.tokens import (
     email_change_password_state,
     email_change_token_hash,
@@ -123,7 +124,7 @@ def email_change_request(*, user: User, new_email: str, password: str) -> EmailC
     token = email_change_token_new()
     with transaction.atomic():
         # The same lock order as the confirmation: the account first, then its requests.
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = account_lock_open(user)
         EmailChange.objects.filter(user=locked).delete()
         change = EmailChange.objects.create(
             user=locked,

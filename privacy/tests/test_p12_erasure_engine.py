@@ -234,3 +234,16 @@ def test_p12_sign_in_records_under_the_address_go(client) -> None:
     erase_people([customer.pk], cause=ErasureCause.REQUEST)
 
     assert not AccessAttempt.objects.filter(username=index).exists()
+
+
+def test_p12_nothing_is_written_about_a_person_after_their_erasure(
+    shopper: User, product: Product
+) -> None:
+    from orders.services import OrderError
+
+    stale = User.objects.get(pk=shopper.pk)  # as a request loaded before the erasure
+    erase_people([shopper.pk], cause=ErasureCause.REQUEST)
+
+    with pytest.raises(OrderError):
+        place_order(customer=stale, quantities={product.pk: 1})
+    assert Order.objects.filter(customer=shopper).count() == 1

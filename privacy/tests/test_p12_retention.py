@@ -155,3 +155,49 @@ def test_p12_the_worker_runs_retention_daily_and_queues_the_next_run(customer: U
     assert OutboxMessage.objects.filter(kind=MailKind.INACTIVITY_WARNING).exists()
     waiting = DBTaskResult.objects.filter(task_path=privacy_daily.module_path, status="READY")
     assert waiting.count() == 1
+
+
+def test_p12_a_customer_who_signs_in_during_the_run_is_not_erased(customer: User) -> None:
+    from privacy.erasure import ErasureCause, erase_people
+    from privacy.retention import inactive_accounts
+
+    _long_ago(customer)
+    retention_apply()
+    later = timezone.now() + timedelta(days=31)
+    due = inactive_accounts(now=later)
+    assert list(due.values_list("pk", flat=True)) == [customer.pk]
+    # The batch was listed; then the customer signs in, before the batch is erased.
+    User.objects.filter(pk=customer.pk).update(last_login=timezone.now())
+
+    result = erase_people([customer.pk], cause=ErasureCause.RETENTION, still_due=due)
+
+    assert result.pseudonyms == {}
+    assert User.objects.get(pk=customer.pk).is_active
+    assert not ErasedSubject.objects.exists()
+
+
+def test_p12_a_switched_off_account_unused_for_years_is_erased_without_a_warning(
+    customer: User,
+) -> None:
+    _long_ago(customer)
+    User.objects.filter(pk=customer.pk).update(is_active=False)
+
+    outcomes = {o.schedule: o for o in retention_apply()}
+
+    assert outcomes[Retention.ACCOUNT_LIFETIME].done == 1
+    assert outcomes[Retention.ACCOUNT_LIFETIME].warned == 0
+    assert ErasedSubject.objects.filter(user=customer).exists()
+
+
+def test_p12_two_runs_warn_a_customer_once(customer: User) -> None:
+    _long_ago(customer)
+    retention_apply()
+    retention_apply()
+    assert OutboxMessage.objects.filter(kind=MailKind.INACTIVITY_WARNING).count() == 1
+
+
+def test_p12_dry_run_tells_warnings_from_erasures(customer: User) -> None:
+    _long_ago(customer)
+    out = StringIO()
+    call_command("apply_retention", "--dry-run", "--no-progress", stdout=out)
+    assert "0 would be erased, 1 would be warned by mail" in out.getvalue()

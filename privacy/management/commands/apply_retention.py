@@ -42,9 +42,13 @@ class Command(BaseCommand):
         for outcome in outcomes:
             label = str(SCHEDULES[outcome.schedule].retention.label)
             period = SCHEDULES[outcome.schedule].period()
-            self.stdout.write(
-                f"{label:<{width}}  {period:>10}  {outcome.selected:>7} due  "
-                f"{outcome.done if not options['dry_run'] else outcome.selected:>7} {verb}"
+            line = (
+                f"{label:<{width}}  {period}  {outcome.selected} due, "
+                f"{outcome.selected if options['dry_run'] else outcome.done} {verb}"
             )
+            if outcome.schedule == Retention.ACCOUNT_LIFETIME:
+                warn_verb = "would be warned" if options["dry_run"] else "warned"
+                line += f", {outcome.warned} {warn_verb} by mail"
+            self.stdout.write(line)
         total = sum(o.selected if options["dry_run"] else o.done for o in outcomes)
         self.stdout.write(self.style.SUCCESS(f"Retention: {total} {verb}."))
