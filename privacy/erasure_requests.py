@@ -37,6 +37,8 @@ from privacy.models import (
     ErasureRequest,
     ErasureState,
     ErasureStep,
+    HoldKind,
+    LegalHold,
     RequestChannel,
 )
 
@@ -321,45 +323,73 @@ def erasure_outcome_record(
 # --- Deadlines --------------------------------------------------------------------------
 
 
+def _admin_url(name: str, pk: int) -> str:
+    return f"{settings.SITE_URL}{reverse(f'admin:privacy_{name}_change', args=[pk])}"
+
+
 def erasure_reminders_send(*, now: datetime | None = None) -> int:
-    """Mail the data-protection officer about open requests due soon or overdue, once each."""
+    """Mail the data-protection officer, once each, about open requests due soon or late,
+    and legal holds whose review date has come. Return how many were in the mail.
+
+    The rows are locked as they are picked (skipping any another run holds), so two
+    runs at once never remind of the same request twice.
+    """
     from staff.services import dpo_recipients
 
     now = now or timezone.now()
+    today = timezone.localdate(now)
     due_soon = now + timedelta(days=settings.ERASURE_REMINDER_DAYS)
-    requests = list(
-        ErasureRequest.objects.filter(
-            state__in=(ErasureState.AWAITING_CONFIRMATION, ErasureState.VERIFIED),
-            due_at__lte=due_soon,
-            reminded_at__isnull=True,
-        ).order_by("due_at")
-    )
-    if not requests:
-        return 0
     with transaction.atomic():
-        rows = [
-            {
-                "number": request.pk,
-                "state": ErasureState(request.state).label,
-                "due_on": timezone.localtime(request.due_at),
-                "overdue": request.due_at < now,
-                "url": f"{settings.SITE_URL}"
-                f"{reverse('admin:privacy_erasurerequest_change', args=[request.pk])}",
-            }
-            for request in requests
-        ]
+        requests = list(
+            ErasureRequest.objects.select_for_update(skip_locked=True)
+            .filter(
+                state__in=(ErasureState.AWAITING_CONFIRMATION, ErasureState.VERIFIED),
+                due_at__lte=due_soon,
+                reminded_at__isnull=True,
+            )
+            .order_by("due_at")
+        )
+        holds = list(
+            LegalHold.objects.select_for_update(skip_locked=True)
+            .filter(lifted_at__isnull=True, review_on__lte=today, review_reminded_on__isnull=True)
+            .order_by("review_on")
+        )
+        if not requests and not holds:
+            return 0
+        context = {
+            "requests": [
+                {
+                    "number": request.pk,
+                    "state": ErasureState(request.state).label,
+                    "due_on": timezone.localtime(request.due_at),
+                    "overdue": request.due_at < now,
+                    "url": _admin_url("erasurerequest", request.pk),
+                }
+                for request in requests
+            ],
+            "holds": [
+                {
+                    "number": hold.pk,
+                    "kind": HoldKind(hold.kind).label,
+                    "review_on": hold.review_on,
+                    "url": _admin_url("legalhold", hold.pk),
+                }
+                for hold in holds
+            ],
+        }
         for to_address, language, recipient in dpo_recipients():
             mail_enqueue(
                 kind=MailKind.ERASURE_DUE_REMINDER,
                 to_address=to_address,
                 language=language,
                 recipient=recipient,
-                context={"requests": rows},
+                context=context,
             )
         ErasureRequest.objects.filter(pk__in=[r.pk for r in requests]).update(reminded_at=now)
+        LegalHold.objects.filter(pk__in=[h.pk for h in holds]).update(review_reminded_on=today)
         for request in requests:
             erasure_event_record(request, ErasureStep.REMINDER_SENT)
-    return len(requests)
+    return len(requests) + len(holds)
 
 
 def erasure_requests_lapse(*, now: datetime | None = None) -> int:

@@ -316,3 +316,24 @@ def test_p12_the_report_leaves_out_keyed_hashes_and_names_the_access_record(
     labels = [line.label for line in report_lines(result.reports[customer.pk], language="sq")]
     assert not [label for label in labels if "index" in label.lower()]
     assert labels[-1] == "Regjistri i qasjeve në të dhënat tuaja"
+
+
+def test_p12_a_hold_whose_review_date_has_come_is_put_to_the_officer_once(
+    customer: User,
+) -> None:
+    dpo = StaffFactory(role=Role.DATA_PROTECTION_OFFICER)
+    hold = legal_hold_place(
+        subject=customer,
+        kind=HoldKind.DISPUTE,
+        reason="Ankesë e hapur për një rimbursim",
+        review_on=timezone.localdate() + timedelta(days=10),
+        actor=dpo,
+    )
+    assert erasure_reminders_send() == 0
+
+    later = timezone.now() + timedelta(days=10)
+    assert erasure_reminders_send(now=later) == 1
+    assert erasure_reminders_send(now=later) == 0
+
+    reminder = OutboxMessage.objects.get(kind=MailKind.ERASURE_DUE_REMINDER)
+    assert f"#{hold.pk}" in reminder.body_text and reminder.to_address == dpo.email
