@@ -5,8 +5,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -133,19 +135,48 @@ class ProfileForm(forms.Form):
         )
 
 
-class EmailChangeForm(forms.Form):
+class PasswordRecheckForm(forms.Form):
+    """The signed-in person's password again, before a step that matters (P12).
+
+    Checked through `authenticate()`, so django-axes counts the failures and locks the
+    account out of this check as it would out of sign-in: a hijacked session cannot
+    guess the password here.
+    """
+
+    password = forms.CharField(
+        label=_("Fjalëkalimi juaj"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Për siguri: fjalëkalimi me të cilin hyni tani."),
+    )
+
+    def __init__(self, *args: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        checked = authenticate(self.request, username=self.user.email, password=password)
+        if checked is None or checked.pk != self.user.pk:
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(
+                    _("Shumë përpjekje të gabuara. Provoni sërish pas pak minutash."),
+                    code="locked_out",
+                )
+            raise ValidationError(_("Fjalëkalimi nuk është i saktë."), code="password")
+        return password
+
+
+class EmailChangeForm(PasswordRecheckForm):
+    field_order = ["new_email", "password"]
+
     new_email = forms.EmailField(
         label=_("Email-i i ri"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Do t'i dërgojmë një lidhje; email-i ndryshon vetëm pasi ta konfirmoni."),
-    )
-    password = forms.CharField(
-        label=_("Fjalëkalimi aktual"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Për siguri: fjalëkalimi me të cilin hyni tani."),
     )
 
     def clean_new_email(self) -> str:

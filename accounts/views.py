@@ -227,7 +227,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "addresses": address_list(user=user)[:3],
-            "email_form": EmailChangeForm(),
+            "email_form": EmailChangeForm(request=request, user=user),
             "email_change": email_change_pending(user=user),
             "topics_form": topics_form,
             "topics_form_name": TOPICS_FORM_NAME,
@@ -284,7 +284,9 @@ def address_remove(request: HttpRequest, address_id: int) -> HttpResponse:
 def change_email(request: HttpRequest) -> HttpResponse:
     """Take a new address and the current password; mail the new address a link (P12)."""
     user = signed_in_user(request)
-    form = EmailChangeForm(request.POST if request.method == "POST" else None)
+    form = EmailChangeForm(
+        request.POST if request.method == "POST" else None, request=request, user=user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             email_change_request(

@@ -589,3 +589,14 @@ def test_p12_the_download_carries_no_link_that_acts_without_signing_in(customer:
         assert "/llogaria/verifiko/" not in content
     mails = _sections(_document(export))["mail.OutboxMessage"]
     assert mails["rows"] and all("[lidhja u hoq]" in str(row) for row in mails["rows"][:1])
+
+
+def test_p12_guessing_the_password_on_the_download_page_locks_it(customer_client, customer):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        customer_client.post(PAGE, {"password": f"gabim-{attempt}"})
+
+    response = customer_client.post(PAGE, {"password": TEST_PASSWORD})
+
+    # The sign-in lockout's own page (django-axes), as after five wrong sign-ins.
+    assert response.status_code == 429
+    assert not DataExport.objects.filter(user=customer).exists()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.forms import PasswordRecheckForm
 from accounts.views import signed_in_user
 from core.http import token_page
 from privacy.erasure import Outcome
@@ -25,19 +24,11 @@ from privacy.erasure_requests import (
 from privacy.models import ErasureRequest, ErasureState
 
 
-class PasswordForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("Fjalëkalimi juaj"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def erasure_request(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = PasswordForm(request.POST or None)
+    form = PasswordRecheckForm(request.POST or None, request=request, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             erasure_request_by_customer(user=user, password=form.cleaned_data["password"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,9 +9,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHt
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.forms import PasswordRecheckForm
 from accounts.views import signed_in_user
 from core.http import token_page
 from privacy.audit import client_address
@@ -27,21 +26,13 @@ from privacy.exports import (
 )
 
 
-class DataExportForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("Fjalëkalimi juaj"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=gettext_lazy("Për siguri: fjalëkalimi me të cilin hyni tani."),
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_request(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = DataExportForm(request.POST if request.method == "POST" else None)
+    form = PasswordRecheckForm(
+        request.POST if request.method == "POST" else None, request=request, user=user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data_export_request(
