@@ -114,7 +114,7 @@ declare(
             Category.CONTACT,
             ACCOUNT,
             Mask.EMAIL,
-            Retention.ACCOUNT_LIFETIME,
+            Retention.CONFIRMATION_LINK,
             Erasure.DELETE,
             encrypted=True,
         ),

@@ -25,6 +25,10 @@ from privacy.registry import qualified, registry
 
 logger = logging.getLogger(__name__)
 
+# Where erasure points an anonymised account's address (privacy.erasure_rows): a
+# reserved top-level domain (RFC 2606) that no mail can reach.
+ERASED_MAIL_DOMAIN = "erased.invalid"
+
 
 class DeliveryOutcome(enum.StrEnum):
     SENT = "sent"
@@ -55,13 +59,19 @@ def mail_enqueue(
     context: dict[str, Any],
     recipient: User | None = None,
     forget_when_done: bool = False,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Write a message to the outbox and queue its delivery in the caller's transaction.
 
     If the caller's transaction rolls back, neither the message nor its task exist;
     if it commits, both do. Nothing is sent from here. With `forget_when_done` the
     row is deleted once delivered or given up (mail to a person being erased).
+
+    An erased person's stand-in address (`…@erased.invalid`) gets nothing: a status
+    mail about an order kept under a legal hold has nobody to reach. Returns None then.
     """
+    if to_address.endswith(f"@{ERASED_MAIL_DOMAIN}"):
+        logger.info("mail to an erased person not written", extra={"kind": kind.value})
+        return None
     subject, text, html = _render(kind, context, language)
     now = timezone.now()
     with transaction.atomic():

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models, router
 
+from mail.services import ERASED_MAIL_DOMAIN
 from orders.models import Order
 from privacy.fields import BlindIndexField, EncryptedCharField
 from privacy.models import LegalHold
@@ -28,7 +29,6 @@ CHUNK = 500
 # Masks whose anonymised value is a stand-in, not an empty field.
 ANONYMISED_NOT_EMPTY = (Mask.NAME, Mask.EMAIL, Mask.HIDDEN)
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-ERASED_MAIL_DOMAIN = "erased.invalid"
 
 
 class Outcome(enum.StrEnum):

@@ -42,9 +42,23 @@ declare(
     erase_rows=True,
     row_retention=Retention.EXPORT_LINK,
 )
-declare(ErasureRequest, subject="subject", fields=[])
-declare(ErasureEvent, subject="request__subject", fields=[])
-declare(LegalHold, subject="subject", fields=[])
+# Kept, without personal values, as the proof a request was handled; staff write the
+# reasons about the matter, for the person to read, and are told not to name anyone.
+declare(
+    ErasureRequest,
+    subject="subject",
+    fields=[],
+    row_retention=Retention.REQUEST_RECORD,
+    not_personal={"extension_reason": "Why the due date moved; mailed to the person."},
+)
+declare(ErasureEvent, subject="request__subject", fields=[], row_retention=Retention.REQUEST_RECORD)
+declare(
+    LegalHold,
+    subject="subject",
+    fields=[],
+    row_retention=Retention.REQUEST_RECORD,
+    not_personal={"reason": "The matter that keeps the data (a dispute, a repair)."},
+)
 declare(
     ErasedSubject,
     subject="user",

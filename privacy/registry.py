@@ -63,6 +63,8 @@ class Retention(models.TextChoices):
     SUPPRESSION = "suppression", _("Sa kohë duhet për të mos i dërguar më marketing")
     CART = "cart", _("Derisa shporta të braktiset")
     EXPORT_LINK = "export_link", _("Sa vlen lidhja e shkarkimit")
+    CONFIRMATION_LINK = "confirmation_link", _("Sa vlen lidhja e konfirmimit")
+    REQUEST_RECORD = "request_record", _("Prova se kërkesa u trajtua")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ task run them all; a test fails when a retention kind has no schedule.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from django.utils import timezone, translation
 from privacy.registry import Retention, registry
 
 BATCH = 500
+logger = logging.getLogger(__name__)
 YEAR = timedelta(days=365)
 
 
@@ -36,6 +38,8 @@ class Outcome:
     done: int
     # Accounts told by mail that they will be erased (ACCOUNT_LIFETIME only).
     warned: int = 0
+    # The schedule raised: logged, and the others still ran.
+    failed: bool = False
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,27 @@ def _exports(*, now: datetime, dry_run: bool) -> tuple[int, int]:
     return selected, data_exports_expire(now=now)
 
 
+def _email_changes(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from accounts.models import EmailChange
+
+    cutoff = now - timedelta(seconds=settings.EMAIL_CHANGE_TIMEOUT)
+    return _deleted(EmailChange.objects.filter(created_at__lt=cutoff), dry_run=dry_run)
+
+
+def _request_records(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    from privacy.models import ErasureRequest, ErasureState, LegalHold
+
+    cutoff = now - YEAR * settings.REQUEST_RECORD_RETENTION_YEARS
+    requests = ErasureRequest.objects.filter(
+        Q(state=ErasureState.COMPLETED, completed_at__lt=cutoff)
+        | Q(state=ErasureState.LAPSED, received_at__lt=cutoff)
+    )
+    holds = LegalHold.objects.filter(lifted_at__lt=cutoff)
+    selected_requests, done_requests = _deleted(requests, dry_run=dry_run)
+    selected_holds, done_holds = _deleted(holds, dry_run=dry_run)
+    return selected_requests + selected_holds, done_requests + done_holds
+
+
 def _accounts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
     outcome = inactive_accounts_erase(now=now, dry_run=dry_run)
     return outcome.selected, outcome.done
@@ -357,6 +382,21 @@ SCHEDULES: dict[Retention, Schedule] = {
             "The download file and its key are deleted when the link expires.",
             _exports,
         ),
+        Schedule(
+            Retention.CONFIRMATION_LINK,
+            "EMAIL_CHANGE_TIMEOUT",
+            "seconds",
+            "Email-change requests are deleted once their link has expired.",
+            _email_changes,
+        ),
+        Schedule(
+            Retention.REQUEST_RECORD,
+            "REQUEST_RECORD_RETENTION_YEARS",
+            "years",
+            "Completed or lapsed erasure requests (with their history) and lifted legal "
+            "holds are deleted.",
+            _request_records,
+        ),
     )
 }
 
@@ -384,15 +424,21 @@ def retention_apply(
     now = now or timezone.now()
     outcomes = []
     for retention, schedule in SCHEDULES.items():
-        if retention == Retention.ACCOUNT_LIFETIME:
-            outcomes.append(
-                inactive_accounts_erase(
-                    now=now,
-                    dry_run=dry_run,
-                    progress=partial(progress, retention) if progress else None,
+        try:
+            if retention == Retention.ACCOUNT_LIFETIME:
+                outcomes.append(
+                    inactive_accounts_erase(
+                        now=now,
+                        dry_run=dry_run,
+                        progress=partial(progress, retention) if progress else None,
+                    )
                 )
-            )
+                continue
+            selected, done = schedule.apply(now=now, dry_run=dry_run)
+        except Exception:
+            # One schedule's failure must not keep the others' data: log it, go on.
+            logger.exception("retention schedule failed", extra={"schedule": retention.value})
+            outcomes.append(Outcome(retention, 0, 0, failed=True))
             continue
-        selected, done = schedule.apply(now=now, dry_run=dry_run)
         outcomes.append(Outcome(retention, selected, done))
     return outcomes

@@ -3,10 +3,14 @@ as its first argument: erasing a person deletes the task rows about their rows."
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import TaskContext, task
 
 from core.daily import daily_ensure
 from privacy.exports import data_export_build
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -28,14 +32,26 @@ def privacy_daily(context: TaskContext) -> dict[str, int]:
     from privacy.holds import holds_release_ended
     from privacy.retention import retention_apply
 
+    done: dict[str, int] = {}
+    failed: list[str] = []
     try:
-        done = {
-            "holds_released": holds_release_ended(),
-            "requests_lapsed": erasure_requests_lapse(),
-            "reminders": erasure_reminders_send(),
-        }
+        # Each step on its own: one that fails leaves the others to run.
+        for name, step in (
+            ("holds_released", holds_release_ended),
+            ("requests_lapsed", erasure_requests_lapse),
+            ("reminders", erasure_reminders_send),
+        ):
+            try:
+                done[name] = step()
+            except Exception:
+                logger.exception("privacy daily step failed", extra={"step": name})
+                failed.append(name)
         for outcome in retention_apply():
             done[f"retention_{outcome.schedule.value}"] = outcome.done
+            if outcome.failed:
+                failed.append(outcome.schedule.value)
+        if failed:
+            raise RuntimeError(f"privacy daily steps failed: {', '.join(failed)}")
         return done
     finally:
         daily_ensure(privacy_daily, current_run=context.task_result.id)

@@ -1,7 +1,7 @@
 """Marketing subscriptions (P8, P13): the address, its history, and the do-not-mail hashes."""
 
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
-from subscriptions.models import Subscriber, SubscriptionEvent, Suppression
+from subscriptions.models import Subscriber, Subscription, SubscriptionEvent, Suppression
 
 OFFERS = (Purpose.OFFERS,)
 
@@ -29,6 +29,10 @@ declare(
         ),
     ],
 )
+
+# Which topics the address receives: part of the person's download, and deleted with
+# the subscriber row on erasure.
+declare(Subscription, subject="subscriber__user", fields=[])
 
 declare(
     SubscriptionEvent,

@@ -370,6 +370,7 @@ SECURITY_LOG_RETENTION_DAYS = env_int_default("SECURITY_LOG_RETENTION_DAYS", 90)
 CONSENT_PROOF_RETENTION_YEARS = env_int_default("CONSENT_PROOF_RETENTION_YEARS", 3)
 SUPPRESSION_RETENTION_YEARS = env_int_default("SUPPRESSION_RETENTION_YEARS", 10)
 CART_RETENTION_DAYS = env_int_default("CART_RETENTION_DAYS", 90)
+REQUEST_RECORD_RETENTION_YEARS = env_int_default("REQUEST_RECORD_RETENTION_YEARS", 5)
 
 # Downloads of a customer's data (P12): the encrypted ZIPs live here, and the link
 # mailed for each works this many days; the file is deleted once it has expired.

@@ -247,3 +247,15 @@ def test_p12_nothing_is_written_about_a_person_after_their_erasure(
     with pytest.raises(OrderError):
         place_order(customer=stale, quantities={product.pk: 1})
     assert Order.objects.filter(customer=shopper).count() == 1
+
+
+def test_p12_a_held_order_of_an_erased_person_sends_no_mail_to_nobody(
+    shopper: User, product: Product
+) -> None:
+    in_flight = place_order(customer=shopper, quantities={product.pk: 1})
+    erase_people([shopper.pk], cause=ErasureCause.REQUEST)
+    mails_before = OutboxMessage.objects.count()
+
+    order_change_status(order=in_flight, to_status=OrderStatus.CONFIRMED, actor=None)
+
+    assert OutboxMessage.objects.count() == mails_before

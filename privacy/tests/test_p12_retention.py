@@ -201,3 +201,23 @@ def test_p12_dry_run_tells_warnings_from_erasures(customer: User) -> None:
     out = StringIO()
     call_command("apply_retention", "--dry-run", "--no-progress", stdout=out)
     assert "0 would be erased, 1 would be warned by mail" in out.getvalue()
+
+
+def test_p12_one_failing_schedule_leaves_the_others_to_run(customer: User, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from privacy import retention
+
+    def broken(*, now, dry_run):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    schedules = dict(retention.SCHEDULES)
+    schedules[Retention.CART] = replace(schedules[Retention.CART], apply=broken)
+    monkeypatch.setattr(retention, "SCHEDULES", schedules)
+    _long_ago(customer)
+
+    outcomes = {o.schedule: o for o in retention_apply()}
+
+    assert outcomes[Retention.CART].failed
+    assert outcomes[Retention.ACCOUNT_LIFETIME].warned == 1
+    assert not outcomes[Retention.EXPORT_LINK].failed

@@ -3,7 +3,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from privacy.registry import Retention
@@ -49,6 +49,11 @@ class Command(BaseCommand):
             if outcome.schedule == Retention.ACCOUNT_LIFETIME:
                 warn_verb = "would be warned" if options["dry_run"] else "warned"
                 line += f", {outcome.warned} {warn_verb} by mail"
+            if outcome.failed:
+                line = f"{label:<{width}}  {period}  FAILED (see the log)"
             self.stdout.write(line)
         total = sum(o.selected if options["dry_run"] else o.done for o in outcomes)
+        failed = [o for o in outcomes if o.failed]
+        if failed:
+            raise CommandError(f"Retention: {total} {verb}; {len(failed)} schedule(s) failed.")
         self.stdout.write(self.style.SUCCESS(f"Retention: {total} {verb}."))
