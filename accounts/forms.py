@@ -151,6 +151,9 @@ class PasswordRecheckForm(forms.Form):
         help_text=_("Për siguri: fjalëkalimi me të cilin hyni tani."),
     )
 
+    # What a wrong password is told: that it was wrong, and that nothing was done.
+    refused = _("Fjalëkalimi nuk është i saktë.")
+
     def __init__(self, *args: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
@@ -165,12 +168,17 @@ class PasswordRecheckForm(forms.Form):
                     _("Shumë përpjekje të gabuara. Provoni sërish pas pak minutash."),
                     code="locked_out",
                 )
-            raise ValidationError(_("Fjalëkalimi nuk është i saktë."), code="password")
+            raise ValidationError(self.refused, code="password")
         return password
 
 
 class EmailChangeForm(PasswordRecheckForm):
     field_order = ["new_email", "password"]
+    refused = _("Fjalëkalimi nuk është i saktë. Email-i nuk ndryshoi dhe nuk u dërgua asgjë.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Fjalëkalimi aktual")
 
     new_email = forms.EmailField(
         label=_("Email-i i ri"),

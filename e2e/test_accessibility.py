@@ -87,7 +87,16 @@ def test_storefront_pages_pass_the_structural_audit(
     page = _signed_in(open_page, live_server, customer)
     page.goto(live_server.url + product.get_absolute_url())
     page.get_by_role("button", name="Shto në shportë").click()
-    for path in ["/shporta/", "/porosite/arka/", "/llogaria/", "/llogaria/adresat/", "/porosite/"]:
+    for path in [
+        "/shporta/",
+        "/porosite/arka/",
+        "/llogaria/",
+        "/llogaria/adresat/",
+        "/porosite/",
+        "/llogaria/te-dhenat/shkarko/",
+        "/llogaria/fshirja/",
+        "/llogaria/email/ndrysho/",
+    ]:
         page.goto(live_server.url + path)
         assert page.evaluate(AUDIT) == [], path
 

@@ -41,14 +41,19 @@ class PolicyAcceptance(models.Model):
     """A person's agreement to one exact version of a document, and when (P1)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_acceptances"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="policy_acceptances",
+        verbose_name=_("Llogaria"),
     )
-    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
-    version = models.PositiveIntegerField()
-    language = models.CharField(max_length=5)
-    accepted_at = models.DateTimeField()
+    kind = models.CharField(_("Dokumenti"), max_length=16, choices=DocumentKind.choices)
+    version = models.PositiveIntegerField(_("Versioni"))
+    language = models.CharField(_("Gjuha"), max_length=5)
+    accepted_at = models.DateTimeField(_("Pranuar më"))
 
     class Meta:
+        verbose_name = _("pranim i kushteve ose i politikave")
+        verbose_name_plural = _("pranimet e kushteve dhe të politikave")
         ordering = ["-accepted_at"]
         indexes = [models.Index(fields=["user", "kind"])]
 

@@ -357,7 +357,7 @@ class LegalHold(models.Model):
     reason = models.TextField(_("Arsyeja"), blank=True)
     review_on = models.DateField(_("Rishikohet më"))
     # The officer is reminded once when the review date comes.
-    review_reminded_on = models.DateField(null=True, blank=True)
+    review_reminded_on = models.DateField(_("Kujtuar më"), null=True, blank=True)
     # Placed by the system for an order in flight or an open case; lifted by it too.
     automatic = models.BooleanField(_("Automatik"), default=False)
     placed_by = models.ForeignKey(

@@ -112,7 +112,10 @@ class Subscription(models.Model):
     """Whether one subscriber receives one topic; the history is in SubscriptionEvent."""
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("Abonenti"),
     )
     topic = models.CharField(_("Tema"), max_length=16, choices=Topic.choices)
     active = models.BooleanField(_("Aktiv"), default=True)

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHt
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import PasswordRecheckForm
@@ -26,11 +27,15 @@ from privacy.exports import (
 )
 
 
+class DataExportForm(PasswordRecheckForm):
+    refused = gettext_lazy("Fjalëkalimi nuk është i saktë. Nuk përgatitëm asnjë skedar.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_request(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = PasswordRecheckForm(
+    form = DataExportForm(
         request.POST if request.method == "POST" else None, request=request, user=user
     )
     if request.method == "POST" and form.is_valid():
