@@ -723,8 +723,8 @@ def verify(
     from django.utils import timezone
 
     from privacy.audit import audit_verify
+    from privacy.inactivity import inactive_accounts
     from privacy.models import AccessAction, AccessEntry, ErasedSubject
-    from privacy.retention import inactive_accounts
 
     accounts = len(seeded.inactive)
     checks: list[tuple[str, bool, str]] = []

@@ -159,7 +159,7 @@ def test_p12_the_worker_runs_retention_daily_and_queues_the_next_run(customer: U
 
 def test_p12_a_customer_who_signs_in_during_the_run_is_not_erased(customer: User) -> None:
     from privacy.erasure import ErasureCause, erase_people
-    from privacy.retention import inactive_accounts
+    from privacy.inactivity import inactive_accounts
 
     _long_ago(customer)
     retention_apply()

@@ -1,0 +1,51 @@
+"""The privacy app's models, split by concern; import them from here."""
+
+from privacy.models.access import (
+    GENESIS_HASH,
+    AccessAction,
+    AccessBasis,
+    AccessChainHead,
+    AccessEntry,
+    ActorKind,
+    Job,
+)
+from privacy.models.rights import (
+    OPEN_ERASURE_STATES,
+    DataExport,
+    ErasedSubject,
+    ErasureEvent,
+    ErasureRequest,
+    ErasureState,
+    ErasureStep,
+    ExportStatus,
+    HoldKind,
+    HoldScope,
+    InactivityWarning,
+    LegalHold,
+    RequestChannel,
+    new_public_id,
+)
+
+__all__ = [
+    "AccessAction",
+    "AccessBasis",
+    "AccessChainHead",
+    "AccessEntry",
+    "ActorKind",
+    "DataExport",
+    "ErasedSubject",
+    "ErasureEvent",
+    "ErasureRequest",
+    "ErasureState",
+    "ErasureStep",
+    "ExportStatus",
+    "GENESIS_HASH",
+    "HoldKind",
+    "HoldScope",
+    "InactivityWarning",
+    "Job",
+    "LegalHold",
+    "OPEN_ERASURE_STATES",
+    "RequestChannel",
+    "new_public_id",
+]

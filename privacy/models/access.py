@@ -1,0 +1,118 @@
+"""The access record (P5, P14): who saw or changed personal data, in a hash chain."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class ActorKind(models.TextChoices):
+    STAFF = "staff", _("Staf")
+    CUSTOMER = "customer", _("Klienti")
+    JOB = "job", _("Proces automatik")
+    SYSTEM = "system", _("Sistemi")
+
+
+class Job(models.TextChoices):
+    """Background work that reads personal data, by the name the access record keeps."""
+
+    DELIVER_MAIL = "mail.deliver_outbox_message", _("Dërgimi automatik i email-eve")
+    ROTATE_KEYS = "privacy.rotate_keys", _("Ndërrimi i çelësave të enkriptimit")
+    SEND_CAMPAIGN = "campaigns.send", _("Dërgimi i një fushate me email")
+    BUILD_EXPORT = "privacy.build_export", _("Përgatitja e të dhënave për shkarkim")
+    ERASE = "privacy.erase", _("Fshirja e të dhënave")
+    RETENTION = "privacy.apply_retention", _("Afatet e ruajtjes")
+
+
+class AccessAction(models.TextChoices):
+    REVEAL = "reveal", _("Pa të dhënat")
+    BREAK_GLASS = "break_glass", _("Hapje e jashtëzakonshme")
+    CHANGE = "change", _("Ndryshoi të dhënat")
+    JOB_READ = "job_read", _("Lexim nga një proces automatik")
+    EXPORT = "export", _("Eksport")
+    ERASE = "erase", _("Fshiu ose anonimizoi të dhënat")
+
+
+class AccessBasis(models.TextChoices):
+    """Why personal data was reached: the live purpose, or the recorded exception."""
+
+    ORDER = "order", _("Porosi")
+    SUPPORT_CASE = "support_case", _("Rast mbështetjeje")
+    BREAK_GLASS = "break_glass", _("Arsye e jashtëzakonshme")
+    SELF_SERVICE = "self_service", _("Vetë klienti")
+    BACKGROUND_JOB = "background_job", _("Proces automatik")
+    EXPORT = "export", _("Eksport i kërkuar")
+    MAINTENANCE = "maintenance", _("Mirëmbajtje e sigurisë")
+    DATA_REQUEST = "data_request", _("Kërkesë e vetë personit")
+    RETENTION = "retention", _("Afati i ruajtjes mbaroi")
+
+
+class AccessEntry(models.Model):
+    """One look at, change of, or job read of personal data; never the values themselves.
+
+    Entries form a hash chain ordered by `seq`: each stores the SHA-256 of the previous
+    entry's hash and its own canonical content, so `audit_verify` finds any entry
+    changed, removed or inserted behind the application's back. People are referred
+    to by id without a database constraint, so entries outlive the accounts.
+    """
+
+    seq = models.BigIntegerField(_("Nr."), db_index=True)
+    at = models.DateTimeField(_("Koha"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_kind = models.CharField(_("Lloji i vepruesit"), max_length=10, choices=ActorKind.choices)
+    # A role or a job name, never a person's name: it stays readable after the
+    # account is gone and reveals nothing about the customer.
+    actor_label = models.CharField(_("Kush (emërtimi)"), max_length=80)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        # Covered by access_subject_seq; one index less to write on every entry.
+        db_index=False,
+        related_name="+",
+    )
+    action = models.CharField(_("Veprimi"), max_length=12, choices=AccessAction.choices)
+    fields = models.TextField(_("Të dhënat"), help_text="app.Model.field names, comma-separated")
+    basis = models.CharField(_("Qëllimi"), max_length=16, choices=AccessBasis.choices)
+    reference = models.CharField(_("Referenca"), max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("hyrje në regjistrin e qasjeve")
+        verbose_name_plural = _("regjistri i qasjeve")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["subject", "-seq"], name="access_subject_seq")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    @property
+    def field_names(self) -> list[str]:
+        return [name for name in self.fields.split(",") if name]
+
+
+class AccessChainHead(models.Model):
+    """The last entry of the chain; its row lock makes appends one at a time."""
+
+    ROW = 1
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq}"
