@@ -50,7 +50,10 @@ class Schedule:
     apply: Callable[..., tuple[int, int]]
 
     def period(self) -> str:
-        return f"{getattr(settings, self.setting)} {self.unit} (`{self.setting}`)"
+        value, unit = getattr(settings, self.setting), self.unit
+        if unit == "seconds" and value % 86400 == 0:
+            value, unit = value // 86400, "days"
+        return f"{value} {unit} (`{self.setting}`)"
 
 
 def _rows_erased(rows: QuerySet[Any], *, dry_run: bool) -> tuple[int, int]:

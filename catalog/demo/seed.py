@@ -311,6 +311,30 @@ def _seed_marketing() -> None:
         )
 
 
+def _seed_erasure_requests() -> None:
+    """Give the data-protection officer's queue something to show (P12): two requests
+    customer care registered from calls, waiting for the customers to confirm by the
+    mailed link (open it in the mail viewer to go on). Only when there are none yet."""
+    from privacy.erasure_requests import erasure_request_register
+    from privacy.models import ErasureRequest, RequestChannel
+
+    if ErasureRequest.objects.exists():
+        return
+    care_demo = next(member for member in STAFF if member.role == Role.CUSTOMER_CARE)
+    care = User.objects.with_email(care_demo.email).get()
+    today = timezone.localdate()
+    for demo, days_ago, channel in (
+        (CUSTOMERS[4], 25, RequestChannel.PHONE),
+        (CUSTOMERS[5], 2, RequestChannel.EMAIL),
+    ):
+        erasure_request_register(
+            subject=User.objects.with_email(demo.email).get(),
+            channel=channel,
+            received_on=today - timedelta(days=days_ago),
+            actor=care,
+        )
+
+
 @transaction.atomic
 def demo_seed() -> SeedReport:
     """Create or refresh the demo catalogue, customers and staff accounts."""
@@ -331,5 +355,6 @@ def demo_seed() -> SeedReport:
     _seed_back_office_work()
     _seed_marketing()
     seed_fully_used_customer()
+    _seed_erasure_requests()
     logger.info("Demo data seeded: %s products created, %s updated", created, updated)
     return report
