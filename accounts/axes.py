@@ -14,6 +14,7 @@ from typing import Any
 
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -60,6 +61,19 @@ def lockout_response(
     return response
 
 
+def _indexes(emails: Iterable[str]) -> list[str]:
+    return [blind_index(normalise_email(email), purpose=BLIND_INDEX_PURPOSE) for email in emails]
+
+
+def sign_in_records_for(*, emails: Iterable[str]) -> QuerySet[Any]:
+    """Return the failed sign-ins recorded under these addresses (one row per client)."""
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.filter(username__in=_indexes(emails)).order_by(
+        "attempt_time", "pk"
+    )
+
+
 def sign_in_records_forget(*, emails: Iterable[str]) -> int:
     """Delete the failed sign-ins and sign-in logs recorded under these addresses.
 
@@ -68,7 +82,7 @@ def sign_in_records_forget(*, emails: Iterable[str]) -> int:
     """
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    indexes = [blind_index(normalise_email(email), purpose=BLIND_INDEX_PURPOSE) for email in emails]
+    indexes = _indexes(emails)
     deleted = 0
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         count, _detail = model.objects.filter(username__in=indexes).delete()

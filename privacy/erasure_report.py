@@ -69,8 +69,11 @@ def hold_reason(hold: LegalHold, *, for_customer: bool = True) -> str:
 
 
 def hold_reference(hold: LegalHold) -> str:
-    """Name a hold in a request's history without copying its reason there."""
-    return _("Bllokimi #%(id)s: %(kind)s") % {"id": hold.pk, "kind": HoldKind(hold.kind).label}
+    """Name a hold in a request's history, which the person downloads: its number only.
+
+    Neither its reason nor its kind: an authority's request may not be disclosed.
+    """
+    return _("Bllokimi #%(id)s") % {"id": hold.pk}
 
 
 def erasure_plan(*, user: User) -> list[PlanLine]:

@@ -202,15 +202,25 @@ def erasure_request_for_token(token: str) -> ErasureRequest | None:
     )
 
 
+def _locked_request(request_id: int) -> ErasureRequest | None:
+    """Lock the request's account, then the request: the order every writer about a
+    person takes (erasure, orders, holds), so two of them never wait on each other."""
+    subject_id = (
+        ErasureRequest.objects.filter(pk=request_id).values_list("subject_id", flat=True).first()
+    )
+    if subject_id is None:
+        return None
+    User.objects.select_for_update().filter(pk=subject_id).first()
+    return (
+        ErasureRequest.objects.select_for_update().select_related("subject").filter(pk=request_id)
+    ).first()
+
+
 def erasure_request_confirm(*, token: str) -> ErasureRequest:
     """Confirm a request from the link in the mail: the login is disabled from now on."""
     with transaction.atomic():
         found = erasure_request_for_token(token)
-        request = (
-            ErasureRequest.objects.select_for_update().filter(pk=found.pk).first()
-            if found
-            else None
-        )
+        request = _locked_request(found.pk) if found else None
         if request is None or request.state != ErasureState.AWAITING_CONFIRMATION:
             raise ErasureRequestError(
                 _("Lidhja nuk vlen më. Kërkoni fshirjen sërish nga llogaria ose na shkruani.")
@@ -234,9 +244,9 @@ def erasure_request_extend(*, request: ErasureRequest, reason: str, actor: User)
     if len(reason) < 15:
         raise ErasureRequestError(_("Shkruani arsyen e zgjatjes, të paktën 15 shkronja."))
     with transaction.atomic():
-        locked = (
-            ErasureRequest.objects.select_for_update().select_related("subject").get(pk=request.pk)
-        )
+        locked = _locked_request(request.pk)
+        if locked is None:
+            raise ErasureRequest.DoesNotExist
         if not locked.may_be_extended:
             raise ErasureRequestError(_("Afati i kësaj kërkese mund të zgjatet vetëm një herë."))
         locked.due_at = add_months(locked.due_at, settings.ERASURE_EXTENSION_MONTHS)
@@ -282,9 +292,9 @@ def erasure_report_send(
 def erasure_request_execute(*, request: ErasureRequest, actor: Any | None) -> ErasureRequest:
     """Erase the person's data now and tell them, field by field, what went and what stayed."""
     with transaction.atomic():
-        locked = (
-            ErasureRequest.objects.select_for_update().select_related("subject").get(pk=request.pk)
-        )
+        locked = _locked_request(request.pk)
+        if locked is None:
+            raise ErasureRequest.DoesNotExist
         if locked.state != ErasureState.VERIFIED:
             raise ErasureRequestError(
                 _("Zbatohet vetëm një kërkesë e konfirmuar nga vetë personi.")

@@ -66,6 +66,12 @@ ACCESS_RECORD_NOTE = gettext_lazy(
     "Çdo herë që stafi ose një proces automatik i pa, i ndryshoi ose i eksportoi të "
     "dhënat tuaja: kur, kush (një rol ose një proces, jo një emër), pse dhe cilat të dhëna."
 )
+SIGN_IN_KEY = "accounts.failed_sign_ins"
+SIGN_IN_TITLE = gettext_lazy("Hyrjet e dështuara në llogarinë tuaj")
+SIGN_IN_NOTE = gettext_lazy(
+    "Përpjekjet për të hyrë me adresën tuaj dhe një fjalëkalim të gabuar, që i mbajmë "
+    "për të ndaluar hamendësimin e fjalëkalimit; fshihen vetvetiu pas 90 ditësh."
+)
 CAMPAIGNS_KEY = "campaigns.sent_campaigns"
 CAMPAIGNS_TITLE = gettext_lazy("Email-et e marketingut që ju dërguam")
 CAMPAIGNS_NOTE = gettext_lazy("Fushatat me email që ju janë dërguar: subjekti dhe data.")
@@ -209,6 +215,8 @@ def _declaration_section(declaration: ModelDeclaration, user: Any) -> Section:
     def rows() -> Iterable[Any]:
         # The same rows erasure would take: by account, and by a keyed hash of the address.
         found = rows_about(declaration, user_ids=[user.pk], emails={user.pk: user.email})
+        if declaration.withheld_from_download is not None:
+            found = found.exclude(declaration.withheld_from_download)
         return found.order_by("pk").iterator(chunk_size=CHUNK_ROWS)
 
     return Section(
@@ -273,8 +281,11 @@ def _campaigns_section(user: Any) -> Section:
     ]
 
     def rows() -> Iterable[Any]:
+        declaration = registry.of(Delivery)
+        assert declaration is not None
+        theirs = rows_about(declaration, user_ids=[user.pk], emails={user.pk: user.email})
         sent = (
-            Delivery.objects.filter(subscriber__user=user, state=DeliveryState.SENT)
+            theirs.filter(state=DeliveryState.SENT)
             .select_related("campaign", "subscriber")
             .only(
                 "campaign__subject_sq",
@@ -296,10 +307,42 @@ def _campaigns_section(user: Any) -> Section:
     )
 
 
+def _sign_in_section(user: Any) -> Section:
+    """Failed sign-ins under the person's address (django-axes keeps them to stop guessing)."""
+    from axes.models import AccessAttempt
+
+    from accounts.axes import sign_in_records_for
+
+    fields = {f.name: f for f in AccessAttempt._meta.concrete_fields}
+    columns = [
+        Column("attempt_time", _("Koha e fundit"), attrgetter("attempt_time")),
+        Column("ip_address", _("Adresa IP"), attrgetter("ip_address")),
+        Column("user_agent", _("Shfletuesi"), attrgetter("user_agent")),
+        Column("failures_since_start", _("Përpjekje"), attrgetter("failures_since_start")),
+    ]
+    assert all(column.name in fields for column in columns)
+
+    def rows() -> Iterable[Any]:
+        return sign_in_records_for(emails=[user.email]).iterator(chunk_size=CHUNK_ROWS)
+
+    return Section(
+        key=SIGN_IN_KEY,
+        title=str(SIGN_IN_TITLE),
+        columns=columns,
+        rows=rows,
+        note=str(SIGN_IN_NOTE),
+    )
+
+
 def export_sections(user: Any) -> list[Section]:
     """Return the sections of this person's download, in the active language; no queries yet."""
     sections = [_declaration_section(d, user) for d in registry.about_customers()]
-    return [*sections, _access_record_section(user), _campaigns_section(user)]
+    return [
+        *sections,
+        _access_record_section(user),
+        _campaigns_section(user),
+        _sign_in_section(user),
+    ]
 
 
 def export_personal_fields() -> list[str]:
@@ -314,4 +357,4 @@ def export_personal_fields() -> list[str]:
 def export_section_titles() -> list[str]:
     """Return what a download holds, section by section, in the active language."""
     titles = [str(capfirst(d.model._meta.verbose_name_plural)) for d in registry.about_customers()]
-    return [*titles, str(ACCESS_RECORD_TITLE), str(CAMPAIGNS_TITLE)]
+    return [*titles, str(ACCESS_RECORD_TITLE), str(CAMPAIGNS_TITLE), str(SIGN_IN_TITLE)]

@@ -287,10 +287,12 @@ def data_export_open(
     return stream()
 
 
-def data_export_download(
-    *, export: DataExport, user: Any, ip_address: str | None = None
-) -> Iterator[bytes]:
-    """Open the download for its customer, noting when they took it and recording the read."""
+def data_export_download(*, export: DataExport, user: Any) -> Iterator[bytes]:
+    """Open the download for its customer, noting when they took it and recording the read.
+
+    The entry keeps no network address: the access record's addresses are staff's,
+    kept for the customer's protection, and the record outlives every erasure.
+    """
     stream = data_export_open(export=export, user=user)
     now = timezone.now()
     with transaction.atomic():
@@ -304,7 +306,6 @@ def data_export_download(
             fields=export_personal_fields(),
             basis=AccessBasis.DATA_REQUEST,
             reference=export.public_id,
-            ip_address=ip_address,
         )
     return stream
 

@@ -88,6 +88,8 @@ def _requests_of(subject: User) -> list[ErasureRequest]:
 def legal_hold_lift(*, hold: LegalHold, actor: Any | None) -> LegalHold:
     """End a hold; if the person was already erased, what it kept is erased now."""
     with transaction.atomic():
+        # The account first, then the hold: the order every writer about a person takes.
+        User.objects.select_for_update().filter(pk=hold.subject_id).first()
         locked = LegalHold.objects.select_for_update().select_related("subject").get(pk=hold.pk)
         if locked.lifted_at is not None:
             return locked

@@ -1,11 +1,14 @@
 """Personal data in the access record itself, and in third-party apps' tables."""
 
+from django.db.models import Q
+
 from privacy.models import (
     AccessEntry,
     DataExport,
     ErasedSubject,
     ErasureEvent,
     ErasureRequest,
+    HoldKind,
     InactivityWarning,
     LegalHold,
 )
@@ -57,6 +60,8 @@ declare(
     subject="subject",
     fields=[],
     row_retention=Retention.REQUEST_RECORD,
+    # An authority's request may not be disclosed to the person it concerns (P11).
+    withheld_from_download=Q(kind=HoldKind.LEGAL_REQUEST),
     not_personal={"reason": "The matter that keeps the data (a dispute, a repair)."},
 )
 declare(

@@ -98,6 +98,9 @@ class ModelDeclaration:
     row_retention: Retention | None = None
     # The person the rows are about is a staff member (their own actions), not a customer.
     subject_is_staff: bool = False
+    # Rows the person's own download leaves out, by law: e.g. an authority's request
+    # that may not be disclosed to the person it concerns.
+    withheld_from_download: models.Q | None = None
 
     @property
     def label(self) -> str:
@@ -132,6 +135,7 @@ class Registry:
         erase_rows: bool | None = None,
         row_retention: Retention | None = None,
         subject_is_staff: bool = False,
+        withheld_from_download: models.Q | None = None,
     ) -> None:
         """Declare a model's personal fields, and say why look-alike fields are not personal.
 
@@ -152,6 +156,7 @@ class Registry:
             erase_rows=erase_rows,
             row_retention=row_retention,
             subject_is_staff=subject_is_staff,
+            withheld_from_download=withheld_from_download,
         )
 
     def __iter__(self) -> Iterator[ModelDeclaration]:

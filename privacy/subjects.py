@@ -9,25 +9,35 @@ erased is exactly what was downloadable.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 
 from privacy.fields import BlindIndexField
-from privacy.registry import Mask, ModelDeclaration
+from privacy.registry import Mask, ModelDeclaration, registry
 
 
 def subject_lookup(declaration: ModelDeclaration) -> str:
     return declaration.subject_path or "pk"
 
 
-def address_indexes(declaration: ModelDeclaration) -> list[BlindIndexField]:
-    """Return the blind-index fields of this model that hash an email address.
+@dataclass(frozen=True)
+class AddressLookup:
+    """How rows of one model reach a keyed hash of an email address.
 
-    The person's own row is found by its key, not by its address.
+    `column` leads from a row to the hash (on the row, or on a row it belongs to, such
+    as an event's subscriber); `unowned` is the subject path, null when no account owns
+    the row. Only such rows are found by address: a row with an account is that
+    account's, whoever holds the address now.
     """
-    if declaration.subject_path == "":
-        return []
+
+    column: str
+    unowned: str
+    field: BlindIndexField
+
+
+def _email_indexes(declaration: ModelDeclaration) -> list[BlindIndexField]:
     found = []
     for name, entry in declaration.fields.items():
         source = declaration.fields.get(entry.index_of) if entry.index_of else None
@@ -39,14 +49,39 @@ def address_indexes(declaration: ModelDeclaration) -> list[BlindIndexField]:
     return found
 
 
+def address_lookups(declaration: ModelDeclaration) -> list[AddressLookup]:
+    """Return the ways rows of this declaration are found by a person's address.
+
+    The person's own row is found by its key, not by its address.
+    """
+    if not declaration.subject_path:
+        return []
+    hops = declaration.subject_path.split("__")
+    model: Any = declaration.model
+    found = []
+    for depth in range(len(hops)):
+        owner_declaration = registry.of(model)
+        if owner_declaration is not None:
+            found += [
+                AddressLookup(
+                    column="__".join([*hops[:depth], field.attname]),
+                    unowned=declaration.subject_path,
+                    field=field,
+                )
+                for field in _email_indexes(owner_declaration)
+            ]
+        model = model._meta.get_field(hops[depth]).related_model
+    return found
+
+
 def address_owners(
     declaration: ModelDeclaration, emails: dict[int, str]
 ) -> dict[str, dict[str, int]]:
-    """Return, per address-index column, each person's index value → their account id."""
+    """Return, per address lookup, each person's index value → their account id."""
     owners: dict[str, dict[str, int]] = {}
-    for field in address_indexes(declaration):
-        by_index = {field.index_for(email): user_id for user_id, email in emails.items() if email}
-        owners[field.attname] = {index: user_id for index, user_id in by_index.items() if index}
+    for lookup in address_lookups(declaration):
+        by_index = {lookup.field.index_for(email): user_id for user_id, email in emails.items()}
+        owners[lookup.column] = {index: user_id for index, user_id in by_index.items() if index}
     return owners
 
 
@@ -55,9 +90,15 @@ def rows_about(
 ) -> models.QuerySet[Any]:
     """Return the rows of this declaration about these people, by path or by address."""
     condition = models.Q(**{f"{subject_lookup(declaration)}__in": list(user_ids)})
-    for column, owners in address_owners(declaration, emails).items():
-        if owners:
-            condition |= models.Q(**{f"{column}__in": list(owners)})
+    owners = address_owners(declaration, emails)
+    for lookup in address_lookups(declaration):
+        if owners.get(lookup.column):
+            condition |= models.Q(
+                **{
+                    f"{lookup.unowned}__isnull": True,
+                    f"{lookup.column}__in": list(owners[lookup.column]),
+                }
+            )
     return declaration.model._default_manager.filter(condition)
 
 
@@ -67,9 +108,9 @@ def owner_of(
     owners: dict[str, dict[str, int]],
     user_ids: set[int],
 ) -> int | None:
-    """Return whose a row is: its subject if one of these people, else its address's owner."""
-    if subject_id in user_ids:
-        return subject_id
+    """Return whose a row is: its account's if it has one, else its address's owner's."""
+    if subject_id is not None:
+        return subject_id if subject_id in user_ids else None
     for column, value in indexes:
         owner = owners.get(column, {}).get(value)
         if owner is not None:

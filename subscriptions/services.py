@@ -562,6 +562,8 @@ def unconfirmed_purge(*, now: Any | None = None, dry_run: bool = False) -> int:
     with transaction.atomic():
         # Locked, so a sign-up for one of these addresses waits and then starts afresh.
         ids = list(stale.select_for_update().values_list("pk", flat=True))
+        # The history outlives the row, emptied of what a person said (it may name them).
+        SubscriptionEvent.objects.filter(subscriber_id__in=ids).exclude(note="").update(note="")
         Subscriber.objects.filter(pk__in=ids).delete()
     return len(ids)
 

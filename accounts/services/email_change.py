@@ -20,12 +20,13 @@ from accounts.tokens import (
     email_change_token_hash,
     email_change_token_new,
 )
-from mail.models import MailKind
+from mail.models import MailKind, OutboxMessage
 from mail.services import mail_enqueue
 from privacy.audit import personal_change_record
+from privacy.fields import BlindIndexField
 from privacy.masking import mask_email
 from subscriptions.models import Subscriber
-from subscriptions.services import SubscriberUnavailable, subscriber_for_user
+from subscriptions.services import SubscriberUnavailable, address_index, subscriber_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,8 @@ def email_change_confirm(*, token: str, now: datetime | None = None) -> User:
         if User.objects.with_email(change.new_email).exclude(pk=user.pk).exists():
             raise EmailAddressTaken
         old_email, old_verified = user.email, user.email_verified
+        if old_verified:
+            _unowned_rows_claim(user)
         user.email = normalise_email(change.new_email)
         user.email_verified_at = now
         try:
@@ -202,6 +205,26 @@ def email_change_confirm(*, token: str, now: datetime | None = None) -> User:
                 user=user, old_email=old_email, new_email=user.email, completed=True
             )
     return user
+
+
+def _unowned_rows_claim(user: User) -> None:
+    """Give the account what no account owns under the address it is leaving.
+
+    A footer sign-up and the mail sent to the address (its confirmation) were found by
+    the address alone; once the address is gone from the account, they would belong to
+    nobody, outside the person's download and erasure. The person proved the address
+    theirs (it was verified), so they become the account's.
+    """
+    if Subscriber.objects.filter(email_index=address_index(user.email), user=None).exists():
+        try:
+            subscriber_for_user(user)
+        except SubscriberUnavailable:
+            logger.warning("a footer sign-up stayed a visitor's", extra={"user_id": user.pk})
+    index_field = OutboxMessage._meta.get_field("to_address_index")
+    assert isinstance(index_field, BlindIndexField)
+    OutboxMessage.objects.filter(
+        to_address_index=index_field.index_for(user.email), recipient=None
+    ).update(recipient=user)
 
 
 def _subscriber_follow(user: User) -> None:

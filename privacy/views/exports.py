@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.forms import PasswordRecheckForm
 from accounts.views import signed_in_user
 from core.http import token_page
-from privacy.audit import client_address
 from privacy.export_sections import export_section_titles
 from privacy.exports import (
     ExportUnavailable,
@@ -70,7 +69,7 @@ def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         if export is None:
             raise ExportUnavailable
-        stream = data_export_download(export=export, user=user, ip_address=client_address(request))
+        stream = data_export_download(export=export, user=user)
     except ExportUnavailable:
         return token_page(request, "privacy/export_unavailable.html", status=404)
     response = StreamingHttpResponse(stream, content_type="application/zip")
