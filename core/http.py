@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 
@@ -53,3 +57,25 @@ def token_page(
     return private_response(
         render(request, template, {"ga_measurement_id": "", **(context or {})}, status=status)
     )
+
+
+def sign_in_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Like login_required, but a visitor who is not signed in gets a 403 page with a link
+    to sign in, not a redirect: a page about one person's data answers nobody else
+    without their account, and says nothing about whether it exists (P12)."""
+
+    @wraps(view)
+    def signed_in_only(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
+        return private_response(
+            render(
+                request,
+                "accounts/sign_in_required.html",
+                {"login_url": login_url, "ga_measurement_id": ""},
+                status=403,
+            )
+        )
+
+    return signed_in_only

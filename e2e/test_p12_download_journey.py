@@ -211,6 +211,8 @@ def test_p12_customer_downloads_their_data_from_the_mailed_link(
     stranger.goto(link.group(0))
 
     # then: they are asked to sign in, and signed in they get the page "not found"
+    expect(stranger.get_by_role("heading", level=1)).to_have_text("Hyni për të vazhduar")
+    stranger.get_by_role("link", name="Hyr në llogari").click()
     expect(stranger).to_have_url(re.compile(r"/llogaria/hyr/\?next="))
     link_path = urlsplit(link.group(0)).path
     with stranger.expect_response(lambda r: urlsplit(r.url).path == link_path) as answered:

@@ -172,6 +172,15 @@ def erasure_request_register(
         raise ErasureRequestError(_("Zgjidhni si erdhi kërkesa: email, telefon apo në dyqan."))
     if ErasedSubject.objects.filter(user=subject).exists():
         raise ErasureRequestError(_("Të dhënat e këtij personi janë fshirë tashmë."))
+    if not subject.email_verified:
+        # A link to an address never proven proves nothing about who asked.
+        raise ErasureRequestError(
+            _(
+                "Adresa e kësaj llogarie nuk është verifikuar, kështu që një lidhje atje nuk "
+                "vërteton identitetin. Kërkojini klientit të vijë në dyqan me dokument, ose "
+                "të kërkojë fshirjen nga llogaria."
+            )
+        )
     today = timezone.localdate()
     if received_on > today:
         raise ErasureRequestError(_("Data e marrjes nuk mund të jetë në të ardhmen."))

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -70,7 +71,7 @@ SIGN_IN_KEY = "accounts.failed_sign_ins"
 SIGN_IN_TITLE = gettext_lazy("Hyrjet e dështuara në llogarinë tuaj")
 SIGN_IN_NOTE = gettext_lazy(
     "Përpjekjet për të hyrë me adresën tuaj dhe një fjalëkalim të gabuar, që i mbajmë "
-    "për të ndaluar hamendësimin e fjalëkalimit; fshihen vetvetiu pas 90 ditësh."
+    "për të ndaluar hamendësimin e fjalëkalimit; fshihen vetvetiu pas %(days)s ditësh."
 )
 CAMPAIGNS_KEY = "campaigns.sent_campaigns"
 CAMPAIGNS_TITLE = gettext_lazy("Email-et e marketingut që ju dërguam")
@@ -330,7 +331,7 @@ def _sign_in_section(user: Any) -> Section:
         title=str(SIGN_IN_TITLE),
         columns=columns,
         rows=rows,
-        note=str(SIGN_IN_NOTE),
+        note=str(SIGN_IN_NOTE) % {"days": settings.SECURITY_LOG_RETENTION_DAYS},
     )
 
 

@@ -155,3 +155,28 @@ def event_detail(step: str, detail: str) -> str:
     if step == ErasureStep.RECEIVED and detail in RequestChannel.values:
         return str(RequestChannel(detail).label)
     return detail
+
+
+def refuse_outsiders(urls: list[Any]) -> list[Any]:
+    """Answer 403, not the sign-in redirect, to anyone but active staff on these pages.
+
+    A request or a hold is about one person: a customer or a visitor who finds such an
+    address is refused outright (P12), as on the storefront's own pages.
+    """
+    for pattern in urls:
+        pattern.callback = _staff_only(pattern.callback)
+    return urls
+
+
+def _staff_only(view: Any) -> Any:
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+
+    @wraps(view)
+    def staff_only(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return staff_only

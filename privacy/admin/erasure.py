@@ -41,6 +41,7 @@ from privacy.admin.display import (
     is_overdue,
     may,
     moment_text,
+    refuse_outsiders,
     staff_id_of,
     staff_role_labels,
     subject_label,
@@ -295,17 +296,19 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
                 name=f"privacy_erasurerequest_{name}",
             )
 
-        return [
-            path(
-                "regjistro/",
-                self.admin_site.admin_view(partial(register_view, self)),
-                name="privacy_erasurerequest_register",
-            ),
-            route("zbato/", self.execute_view, "execute"),
-            route("zgjat/", self.extend_view, "extend"),
-            route("bllokim/", self.hold_view, "hold"),
-            *super().get_urls(),  # type: ignore[list-item]
-        ]
+        return refuse_outsiders(
+            [
+                path(
+                    "regjistro/",
+                    self.admin_site.admin_view(partial(register_view, self)),
+                    name="privacy_erasurerequest_register",
+                ),
+                route("zbato/", self.execute_view, "execute"),
+                route("zgjat/", self.extend_view, "extend"),
+                route("bllokim/", self.hold_view, "hold"),
+                *super().get_urls(),  # type: ignore[list-item]
+            ]
+        )
 
     def _url(self, name: str, erasure_request: ErasureRequest) -> str:
         return reverse(

@@ -26,6 +26,7 @@ from privacy.admin.display import (
     error_text,
     may,
     moment_text,
+    refuse_outsiders,
     staff_role_labels,
     subject_label,
 )
@@ -153,14 +154,16 @@ class LegalHoldAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
         return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self) -> list[URLPattern]:  # type: ignore[override]
-        return [
-            path(
-                "<path:object_id>/hiq/",
-                self.admin_site.admin_view(self.lift_view),
-                name="privacy_legalhold_lift",
-            ),
-            *super().get_urls(),  # type: ignore[list-item]
-        ]
+        return refuse_outsiders(
+            [
+                path(
+                    "<path:object_id>/hiq/",
+                    self.admin_site.admin_view(self.lift_view),
+                    name="privacy_legalhold_lift",
+                ),
+                *super().get_urls(),  # type: ignore[list-item]
+            ]
+        )
 
     def lift_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Say what lifting does (GET); lift the hold, erasing what it kept if due (POST)."""

@@ -125,9 +125,11 @@ def test_p12_a_forged_or_expired_link_confirms_nothing(client, customer: User) -
     assert ErasureRequest.objects.get().state == ErasureState.LAPSED
 
 
-def test_p12_anonymous_visitors_are_sent_to_sign_in_for_the_request_page(client) -> None:
+def test_p12_anonymous_visitors_get_a_403_for_the_request_page(client) -> None:
     response = client.get("/llogaria/fshirja/")
-    assert response.status_code == 302 and "/hyr/" in response["Location"]
+    assert response.status_code == 403 and "/llogaria/hyr/?next=" in response.content.decode()
+    assert client.post("/llogaria/fshirja/", {"password": "x"}).status_code == 403
+    assert not ErasureRequest.objects.exists()
 
 
 def test_p12_staff_register_a_phone_request_and_the_identity_is_checked_by_mail(
@@ -337,3 +339,17 @@ def test_p12_a_hold_whose_review_date_has_come_is_put_to_the_officer_once(
 
     reminder = OutboxMessage.objects.get(kind=MailKind.ERASURE_DUE_REMINDER)
     assert f"#{hold.pk}" in reminder.body_text and reminder.to_address == dpo.email
+
+
+def test_p12_staff_cannot_check_identity_through_an_address_never_verified() -> None:
+    from accounts.tests.factories import UnverifiedUserFactory
+
+    unverified = UnverifiedUserFactory()
+    with pytest.raises(ErasureRequestError):
+        erasure_request_register(
+            subject=unverified,
+            channel=RequestChannel.PHONE,
+            received_on=timezone.localdate(),
+            actor=StaffFactory(role=Role.CUSTOMER_CARE),
+        )
+    assert not OutboxMessage.objects.filter(kind=MailKind.ERASURE_CONFIRM).exists()

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -384,14 +384,17 @@ def test_p12_another_customer_gets_a_404_and_nothing_of_the_file(
     assert ready_export.downloaded_at is None
 
 
-def test_p12_an_anonymous_visitor_is_sent_to_sign_in_never_given_the_file(
+def test_p12_an_anonymous_visitor_gets_a_403_and_never_the_file(
     client: Any, ready_export: DataExport
 ) -> None:
-    link = _link(ready_export)
-    response = client.get(link)
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={quote(link, safe='/')}"
-    _assert_nothing_leaked(response, ready_export.user)
+    for path in (_link(ready_export), PAGE):
+        response = client.get(path)
+        assert response.status_code == 403
+        login = f"{reverse('accounts:login')}?{urlencode({'next': path})}"
+        assert login.replace("&", "&amp;") in response.content.decode()
+        _assert_nothing_leaked(response, ready_export.user)
+    assert client.post(PAGE, {"password": TEST_PASSWORD}).status_code == 403
+    assert DataExport.objects.count() == 1
 
 
 def test_p12_staff_who_are_not_the_owner_get_a_404(client: Any, ready_export: DataExport) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import PasswordRecheckForm
 from accounts.views import signed_in_user
-from core.http import token_page
+from core.http import sign_in_required, token_page
 from privacy.erasure import Outcome
 from privacy.erasure_report import erasure_plan, holds_expected
 from privacy.erasure_requests import (
@@ -24,7 +23,7 @@ from privacy.erasure_requests import (
 from privacy.models import ErasureRequest, ErasureState
 
 
-@login_required
+@sign_in_required
 @require_http_methods(["GET", "POST"])
 def erasure_request(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)

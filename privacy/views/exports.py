@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import PasswordRecheckForm
 from accounts.views import signed_in_user
-from core.http import token_page
+from core.http import sign_in_required, token_page
 from privacy.export_sections import export_section_titles
 from privacy.exports import (
     ExportUnavailable,
@@ -30,7 +29,7 @@ class DataExportForm(PasswordRecheckForm):
     refused = gettext_lazy("Fjalëkalimi nuk është i saktë. Nuk përgatitëm asnjë skedar.")
 
 
-@login_required
+@sign_in_required
 @require_http_methods(["GET", "POST"])
 def export_request(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -60,7 +59,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@sign_in_required
 @require_GET
 def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
     """Give the ZIP to the customer it is about; the same 404 for every other case."""
