@@ -289,23 +289,29 @@ def erase_people(
 
     ids = sorted(set(user_ids))
     with transaction.atomic():
-        locked = User.objects.select_for_update().filter(pk__in=ids)
-        staff = dict(locked.values_list("pk", "is_staff"))
-        if any(staff.values()):
-            raise StaffAccountErasure("Staff accounts are not erased by the erasure engine.")
+        # Locked in one order (by key), so two runs over overlapping people never deadlock.
+        locked = dict(
+            User.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", "is_staff")
+        )
         if still_due is not None:
-            staff = {
-                pk: False
-                for pk in still_due.filter(pk__in=list(staff)).values_list("pk", flat=True)
-            }
-        ids = sorted(staff)
+            due = set(still_due.filter(pk__in=list(locked)).values_list("pk", flat=True))
+            locked = {pk: is_staff for pk, is_staff in locked.items() if pk in due}
+        if any(locked.values()):
+            raise StaffAccountErasure("Staff accounts are not erased by the erasure engine.")
+        ids = sorted(locked)
         if not ids:
             return ErasureResult(reports={}, pseudonyms={})
-        # The addresses, read before they are anonymised: rows that keep a keyed hash of
-        # them (a footer sign-up, a mail to the address) are about the person too.
+        # The addresses, read before they are anonymised: rows no account owns that keep
+        # a keyed hash of them (a footer sign-up, a mail to the address) are the person's
+        # too, but only once the account has proven the address its own.
         emails = {
             user.pk: user.email
-            for user in User.objects.filter(pk__in=ids).only("pk", "seal_id", "email")
+            for user in User.objects.filter(pk__in=ids, email_verified_at__isnull=False).only(
+                "pk", "seal_id", "email"
+            )
         }
         login_disable(ids, end_sessions=cause == ErasureCause.REQUEST)
         automatic_holds_place(ids)

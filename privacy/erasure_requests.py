@@ -230,7 +230,12 @@ def erasure_request_confirm(*, token: str) -> ErasureRequest:
     with transaction.atomic():
         found = erasure_request_for_token(token)
         request = _locked_request(found.pk) if found else None
-        if request is None or request.state != ErasureState.AWAITING_CONFIRMATION:
+        # Checked again on the locked row: a newer link may have replaced this one.
+        if (
+            request is None
+            or request.state != ErasureState.AWAITING_CONFIRMATION
+            or request.confirmation_digest != _digest(token)
+        ):
             raise ErasureRequestError(
                 _("Lidhja nuk vlen më. Kërkoni fshirjen sërish nga llogaria ose na shkruani.")
             )

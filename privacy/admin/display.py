@@ -158,10 +158,12 @@ def event_detail(step: str, detail: str) -> str:
 
 
 def refuse_outsiders(urls: list[Any]) -> list[Any]:
-    """Answer 403, not the sign-in redirect, to anyone but active staff on these pages.
+    """Refuse signed-in people who are not active staff with a 403 on these pages.
 
-    A request or a hold is about one person: a customer or a visitor who finds such an
-    address is refused outright (P12), as on the storefront's own pages.
+    A request or a hold is about one person: a customer who finds such an address is
+    refused outright (P12), not shown the back office's sign-in. A visitor who is not
+    signed in is sent there, as everywhere in the back office, so the officer who
+    follows a reminder's link signs in and lands on the request.
     """
     for pattern in urls:
         pattern.callback = _staff_only(pattern.callback)
@@ -175,7 +177,8 @@ def _staff_only(view: Any) -> Any:
 
     @wraps(view)
     def staff_only(request: Any, *args: Any, **kwargs: Any) -> Any:
-        if not (request.user.is_active and request.user.is_staff):
+        user = request.user
+        if user.is_authenticated and not (user.is_active and user.is_staff):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

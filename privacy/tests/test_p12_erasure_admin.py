@@ -413,8 +413,13 @@ def _snapshot(person: User) -> tuple[object, ...]:
     )
 
 
-def _refused(response: Any) -> bool:
-    # Outsiders get the refusal itself, not the back office's sign-in page.
+def _refused(response: Any, *, anonymous: bool = False) -> bool:
+    # Signed-in outsiders get the refusal itself; a visitor not signed in is sent to the
+    # back office's sign-in page, with nothing of the request.
+    if anonymous:
+        return response.status_code == 302 and response["Location"].startswith(
+            reverse("admin:login")
+        )
     return response.status_code == 403
 
 
@@ -464,7 +469,7 @@ def test_p5_everyone_but_the_dpo_is_refused_the_queue_and_its_buttons(
     for target in targets:
         for method in (client.get, client.post):
             response = method(target, data)
-            assert _refused(response), (target, method, response)
+            assert _refused(response, anonymous=who == "anonymous"), (target, method, response)
             _assert_no_personal_data(response.content.decode())
     assert _snapshot(person) == before
 
@@ -553,3 +558,12 @@ def test_p12_the_history_names_the_role_the_officer_had_when_acting(dpo, verifie
 
     event = verified.events.get(step="extended")
     assert actor_text(event.actor_label, {}) == str(Role.DATA_PROTECTION_OFFICER.label)
+
+
+def test_p12_the_officer_signed_out_follows_the_reminder_to_sign_in_and_back(client, verified):
+    target = url("erasurerequest_change", verified.pk)
+
+    response = client.get(target)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={target}"

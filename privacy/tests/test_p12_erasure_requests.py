@@ -353,3 +353,16 @@ def test_p12_staff_cannot_check_identity_through_an_address_never_verified() -> 
             actor=StaffFactory(role=Role.CUSTOMER_CARE),
         )
     assert not OutboxMessage.objects.filter(kind=MailKind.ERASURE_CONFIRM).exists()
+
+
+def test_p12_an_older_confirmation_link_stops_working_when_a_new_one_is_sent(
+    customer: User,
+) -> None:
+    erasure_request_by_customer(user=customer, password=TEST_PASSWORD)
+    old = _token_from_outbox(customer)
+    erasure_request_by_customer(user=customer, password=TEST_PASSWORD)
+    new = _token_from_outbox(customer)
+
+    with pytest.raises(ErasureRequestError):
+        erasure_request_confirm(token=old)
+    assert erasure_request_confirm(token=new).state == ErasureState.VERIFIED

@@ -166,3 +166,24 @@ def test_p12_failed_sign_ins_under_the_address_are_in_the_download(client) -> No
     rows = sections["accounts.failed_sign_ins"]["rows"]
     assert rows and rows[0]["ip_address"] == "198.51.100.7"
     assert rows[0]["user_agent"] == "Telefoni i Arbenit"
+
+
+def test_p12_an_address_never_verified_finds_nobody_elses_rows() -> None:
+    from accounts.tests.factories import UnverifiedUserFactory
+
+    footer_subscribe(email="owner@example.al", topics=[Topic.OFFERS], language="sq")
+    row = Subscriber.objects.get(email_index=address_index("owner@example.al"))
+    subscription_confirm(token=confirmation_token(row.public_id))
+    squatter = UnverifiedUserFactory(email="owner@example.al")
+
+    sections = {s["key"]: s for s in _download(squatter)["json"]["sections"]}
+    erase_people([squatter.pk], cause=ErasureCause.RETENTION)
+
+    assert not sections["subscriptions.Subscriber"]["rows"]
+    assert not sections["mail.OutboxMessage"]["rows"] or all(
+        row["recipient"] == squatter.pk for row in sections["mail.OutboxMessage"]["rows"]
+    )
+    assert Subscriber.objects.filter(pk=row.pk).exists()
+    from subscriptions.services import is_suppressed
+
+    assert not is_suppressed("owner@example.al")
