@@ -19,7 +19,6 @@ import io
 import json
 import multiprocessing
 import os
-import platform
 import pstats
 import shutil
 import signal
@@ -28,7 +27,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -39,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # that the apps import as they do in the shop.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.load import fail, git_revision, postgres_version, say  # noqa: E402
+from bench.load import fail, postgres_version, report_head, say  # noqa: E402
 from campaigns.rig import Rig  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -881,14 +879,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Rerun with --profile to see where a worker's time goes per message.")
 
     report = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_revision": git_revision(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "load_average_before": load_before[0],
-            "load_average_after": load_after[0],
-        },
+        **report_head(load_before, load_after),
         "settings": {
             "CAMPAIGN_TASK_SECONDS": TASK_SECONDS,
             "CAMPAIGN_LEASE_SECONDS": LEASE_SECONDS,

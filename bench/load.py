@@ -453,6 +453,20 @@ def print_table(rows: list[dict[str, Any]], bare_mean: float, *, baseline: str) 
     )
 
 
+def report_head(load_before: tuple[float, ...], load_after: tuple[float, ...]) -> dict[str, Any]:
+    """Return what every benchmark's JSON report starts with: when, which code, which machine."""
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_revision": git_revision(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_average_before": load_before[0],
+            "load_average_after": load_after[0],
+        },
+    }
+
+
 def git_revision() -> str:
     result = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -654,14 +668,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     report = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_revision": git_revision(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "load_average_before": load_before[0],
-            "load_average_after": load_after[0],
-        },
+        **report_head(load_before, load_after),
         "settings": args.settings,
         "wrk": {
             "threads": args.threads,

@@ -17,7 +17,6 @@ import io
 import itertools
 import json
 import os
-import platform
 import pstats
 import random
 import statistics
@@ -36,7 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # privacy app it measures. The checkout root takes its place.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.load import ensure_local_postgres, fail, git_revision, psql_as_postgres, say  # noqa: E402
+from bench.load import (  # noqa: E402
+    ensure_local_postgres,
+    fail,
+    psql_as_postgres,
+    report_head,
+    say,
+)
 
 RESULTS_DIR = ROOT / "bench" / "results"
 SETTINGS = "config.settings.bench"
@@ -913,14 +918,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Rerun with --profile to see where the time of each part goes.")
 
     report = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_revision": git_revision(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "load_average_before": load_before[0],
-            "load_average_after": load_after[0],
-        },
+        **report_head(load_before, load_after),
         "settings": SETTINGS,
         "sizes": {"customers": args.customers, "entries": args.entries},
         "iterations": args.iterations,

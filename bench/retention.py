@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import re
@@ -34,7 +33,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -47,10 +46,11 @@ sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != R
 from bench.load import (  # noqa: E402
     ensure_local_postgres,
     fail,
-    git_revision,
     postgres_version,
+    report_head,
     say,
 )
+from bench.privacy import ASCII_LETTERS, FIRST_NAMES, LAST_NAMES  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 SETTINGS = "config.settings.bench"
@@ -67,16 +67,6 @@ SUBSCRIBER_SHARE = 0.35  # a confirmed subscriber with an active subscription
 CONSENT_SHARE = 0.5  # a cookie decision linked to the account
 OUTBOX_SHARE = 0.8  # a mail already sent (the welcome mail)
 
-FIRST_NAMES = (
-    "Arbër", "Besa", "Dritan", "Elira", "Fatjon", "Gentiana", "Ilir", "Jonida", "Klevis",
-    "Lindita", "Mirela", "Ndriçim", "Orkida", "Përparim", "Rezarta", "Sokol", "Teuta",
-    "Valbona", "Xhevdet", "Zamira",
-)  # fmt: skip
-LAST_NAMES = (
-    "Hoxha", "Shehu", "Krasniqi", "Gjoka", "Leka", "Dervishi", "Çela", "Marku", "Bregu",
-    "Kola", "Duka", "Prifti", "Llaci", "Mema", "Zeneli", "Koçi", "Rama", "Topalli", "Hysa",
-    "Lushi",
-)  # fmt: skip
 STREETS = (
     "Rr. Myslym Shyri", "Rr. e Kavajës", "Bulevardi Zogu I", "Rr. Sami Frashëri",
     "Rr. Ismail Qemali", "Rr. e Durrësit", "Rr. Hoxha Tahsim", "Rr. Dibrës",
@@ -90,7 +80,6 @@ PRODUCTS = (
     ("BOS-WAN28", "Bosch WAN28 lavatriçe 8 kg", 64_900),
     ("PHI-AF3000", "Philips Airfryer 3000", 12_900),
 )
-ASCII_LETTERS = str.maketrans({"ë": "e", "ç": "c"})
 WELCOME_TEXT = (
     "Përshëndetje {first},\n\nFaleminderit që krijuat një llogari në 3VFejzo. Me llogarinë "
     "tuaj mund të ndiqni porositë, të ruani adresat e dorëzimit dhe të merrni ofertat që "
@@ -975,14 +964,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Rerun with --profile (say --accounts 1000 --profile) to see where the time goes.")
 
     report = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_revision": git_revision(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "load_average_before": load_before[0],
-            "load_average_after": load_after[0],
-        },
+        **report_head(load_before, load_after),
         "database": database.vendor,
         "settings": SETTINGS,
         "aims": {"accounts_per_second_min": RATE_AIM},
