@@ -358,7 +358,7 @@ def erasure_reminders_send(*, now: datetime | None = None) -> int:
     The rows are locked as they are picked (skipping any another run holds), so two
     runs at once never remind of the same request twice.
     """
-    from staff.services import dpo_recipients
+    from staff.services import dpo_notify
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -401,14 +401,7 @@ def erasure_reminders_send(*, now: datetime | None = None) -> int:
                 for hold in holds
             ],
         }
-        for to_address, language, recipient in dpo_recipients():
-            mail_enqueue(
-                kind=MailKind.ERASURE_DUE_REMINDER,
-                to_address=to_address,
-                language=language,
-                recipient=recipient,
-                context=context,
-            )
+        dpo_notify(kind=MailKind.ERASURE_DUE_REMINDER, context=context)
         ErasureRequest.objects.filter(pk__in=[r.pk for r in requests]).update(reminded_at=now)
         LegalHold.objects.filter(pk__in=[h.pk for h in holds]).update(review_reminded_on=today)
         for request in requests:

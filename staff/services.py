@@ -55,22 +55,28 @@ def dpo_recipients(*, exclude_id: int | None = None) -> list[tuple[str, str, Any
     ]
 
 
-def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
-    """Mail every data-protection officer about a break-glass reveal, in this transaction."""
-    from mail.models import MailKind
+def dpo_notify(*, kind: Any, context: dict[str, Any], exclude_id: int | None = None) -> int:
+    """Mail every data-protection officer (or the fallback address), in this transaction."""
     from mail.services import mail_enqueue
 
-    roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
-    path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
-    context = {"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"}
-    # The officer who broke the glass is not the one to tell.
-    recipients = dpo_recipients(exclude_id=entry.actor_id)
+    recipients = dpo_recipients(exclude_id=exclude_id)
     for to_address, language, recipient in recipients:
         mail_enqueue(
-            kind=MailKind.BREAK_GLASS,
+            kind=kind,
             to_address=to_address,
             language=language,
             recipient=recipient,
             context=context,
         )
     return len(recipients)
+
+
+def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
+    """Mail every data-protection officer about a break-glass reveal, in this transaction."""
+    from mail.models import MailKind
+
+    roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
+    path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
+    context = {"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"}
+    # The officer who broke the glass is not the one to tell.
+    return dpo_notify(kind=MailKind.BREAK_GLASS, context=context, exclude_id=entry.actor_id)
