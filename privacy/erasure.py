@@ -323,11 +323,12 @@ def erase_people(
         for declaration in _erasure_order():
             if not declaration.fields and not declaration.erase_rows:
                 continue
+            owners = address_owners(declaration, emails)
             rows = read_rows(
                 declaration,
-                rows_about(declaration, user_ids=ids, emails=emails),
+                rows_about(declaration, user_ids=ids, emails=emails, owners=owners),
                 user_ids=ids,
-                owners=address_owners(declaration, emails),
+                owners=owners,
             )
             if not rows:
                 continue

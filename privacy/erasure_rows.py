@@ -163,6 +163,11 @@ def fields_erase(
         name: model._meta.get_field(name)  # type: ignore[misc]
         for name in sources
     }
+    index_fields: list[BlindIndexField] = []
+    for name in indexes:
+        index_field = model._meta.get_field(name)
+        assert isinstance(index_field, BlindIndexField)
+        index_fields.append(index_field)
     changed = []
     for row in rows:
         pk, subject_id, order_id = row[:3]
@@ -192,10 +197,12 @@ def fields_erase(
             if isinstance(model_field, EncryptedCharField) and value:
                 value = model_field.seal(instance, value)
             setattr(instance, name, value)
-        for name in indexes:
-            index_field = model._meta.get_field(name)
-            assert isinstance(index_field, BlindIndexField)
-            setattr(instance, name, index_field.index_for(plain.get(index_field.source) or ""))
+        for index_field in index_fields:
+            setattr(
+                instance,
+                index_field.name,
+                index_field.index_for(plain.get(index_field.source) or ""),
+            )
         changed.append(instance)
     if changed:
         _rows_update(model, changed, erased)

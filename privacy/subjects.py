@@ -86,11 +86,19 @@ def address_owners(
 
 
 def rows_about(
-    declaration: ModelDeclaration, *, user_ids: Sequence[int], emails: dict[int, str]
+    declaration: ModelDeclaration,
+    *,
+    user_ids: Sequence[int],
+    emails: dict[int, str],
+    owners: dict[str, dict[str, int]] | None = None,
 ) -> models.QuerySet[Any]:
-    """Return the rows of this declaration about these people, by path or by address."""
+    """Return the rows of this declaration about these people, by path or by address.
+
+    Pass `owners` when already computed (`address_owners`), to hash each address once.
+    """
     condition = models.Q(**{f"{subject_lookup(declaration)}__in": list(user_ids)})
-    owners = address_owners(declaration, emails)
+    if owners is None:
+        owners = address_owners(declaration, emails)
     for lookup in address_lookups(declaration):
         if owners.get(lookup.column):
             condition |= models.Q(
