@@ -318,15 +318,13 @@ def erasure_request_execute(*, request: ErasureRequest, actor: Any | None) -> Er
         result = erase_people(
             [user.pk], cause=ErasureCause.REQUEST, actor=actor, reference=locked.public_id
         )
-        erasure_outcome_record(locked, result_report=result.reports.get(user.pk, []), actor=actor)
+        erasure_outcome_record(locked, result_report=result.reports.get(user.pk, []))
         erasure_event_record(locked, ErasureStep.EXECUTED, actor=actor)
         erasure_report_send(locked, to_address=to_address, language=language, first_name=first_name)
     return locked
 
 
-def erasure_outcome_record(
-    request: ErasureRequest, *, result_report: list[dict[str, Any]], actor: Any | None
-) -> None:
+def erasure_outcome_record(request: ErasureRequest, *, result_report: list[dict[str, Any]]) -> None:
     """Record what a pass did; a later pass (a hold lifted) adds to what the first did.
 
     A field the later pass saw replaces its earlier lines; a field it did not see

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -113,9 +113,7 @@ def legal_hold_lift(*, hold: LegalHold, actor: Any | None) -> LegalHold:
         for request in requests:
             if request.state != ErasureState.HELD:
                 continue
-            erasure_outcome_record(
-                request, result_report=result.reports.get(user.pk, []), actor=actor
-            )
+            erasure_outcome_record(request, result_report=result.reports.get(user.pk, []))
             erasure_event_record(request, ErasureStep.HELD_DATA_ERASED, actor=actor)
             if still_reachable:
                 erasure_report_send(
@@ -124,7 +122,7 @@ def legal_hold_lift(*, hold: LegalHold, actor: Any | None) -> LegalHold:
     return locked
 
 
-def holds_release_ended(*, now: datetime | None = None) -> int:
+def holds_release_ended() -> int:
     """Lift the automatic holds whose order was delivered or cancelled, or whose case closed."""
     ended = (
         LegalHold.objects.filter(automatic=True, lifted_at__isnull=True)
@@ -132,7 +130,7 @@ def holds_release_ended(*, now: datetime | None = None) -> int:
         .exclude(support_case__status=CaseStatus.OPEN)
     )
     count = 0
-    for hold in ended.select_related("order", "support_case"):
+    for hold in ended:
         legal_hold_lift(hold=hold, actor=None)
         count += 1
     return count

@@ -23,7 +23,6 @@ from django.utils import timezone
 from privacy.inactivity import inactive_accounts_erase
 from privacy.registry import Retention, registry
 
-BATCH = 500
 logger = logging.getLogger(__name__)
 YEAR = timedelta(days=365)
 
