@@ -50,7 +50,7 @@ from privacy.models import (
     LegalHold,
 )
 from privacy.registry import ModelDeclaration, registry
-from privacy.subjects import address_owners, rows_about
+from privacy.subjects import address_owners, proven_addresses, rows_about
 from support.models import CaseStatus, SupportCase
 
 __all__ = [
@@ -307,12 +307,9 @@ def erase_people(
         # The addresses, read before they are anonymised: rows no account owns that keep
         # a keyed hash of them (a footer sign-up, a mail to the address) are the person's
         # too, but only once the account has proven the address its own.
-        emails = {
-            user.pk: user.email
-            for user in User.objects.filter(pk__in=ids, email_verified_at__isnull=False).only(
-                "pk", "seal_id", "email"
-            )
-        }
+        emails = proven_addresses(
+            User.objects.filter(pk__in=ids).only("pk", "seal_id", "email", "email_verified_at")
+        )
         login_disable(ids, end_sessions=cause == ErasureCause.REQUEST)
         automatic_holds_place(ids)
         holds = active_holds(ids)

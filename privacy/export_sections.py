@@ -39,7 +39,7 @@ from privacy.registry import (
     registry,
 )
 from privacy.selectors import access_entries_for
-from privacy.subjects import rows_about
+from privacy.subjects import proven_addresses, rows_about
 from staff.roles import Role
 
 # Rows fetched per round trip: with the report's batches, what bounds memory.
@@ -205,12 +205,6 @@ def _without_links(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return links_removed
 
 
-def _proven_address(user: Any) -> dict[int, str]:
-    """The account's address, to find rows no account owns, once the account has proven it:
-    anyone can register with somebody else's address."""
-    return {user.pk: user.email} if user.email_verified else {}
-
-
 def _declaration_section(declaration: ModelDeclaration, user: Any) -> Section:
     model = declaration.model
     columns = [
@@ -221,7 +215,7 @@ def _declaration_section(declaration: ModelDeclaration, user: Any) -> Section:
 
     def rows() -> Iterable[Any]:
         # The same rows erasure would take: by account, and by a keyed hash of the address.
-        found = rows_about(declaration, user_ids=[user.pk], emails=_proven_address(user))
+        found = rows_about(declaration, user_ids=[user.pk], emails=proven_addresses([user]))
         if declaration.withheld_from_download is not None:
             found = found.exclude(declaration.withheld_from_download)
         return found.order_by("pk").iterator(chunk_size=CHUNK_ROWS)
@@ -290,7 +284,7 @@ def _campaigns_section(user: Any) -> Section:
     def rows() -> Iterable[Any]:
         declaration = registry.of(Delivery)
         assert declaration is not None
-        theirs = rows_about(declaration, user_ids=[user.pk], emails=_proven_address(user))
+        theirs = rows_about(declaration, user_ids=[user.pk], emails=proven_addresses([user]))
         sent = (
             theirs.filter(state=DeliveryState.SENT)
             .select_related("campaign", "subscriber")
@@ -330,7 +324,7 @@ def _sign_in_section(user: Any) -> Section:
     assert all(column.name in fields for column in columns)
 
     def rows() -> Iterable[Any]:
-        addresses = list(_proven_address(user).values())
+        addresses = list(proven_addresses([user]).values())
         return sign_in_records_for(emails=addresses).iterator(chunk_size=CHUNK_ROWS)
 
     return Section(

@@ -18,6 +18,15 @@ from privacy.fields import BlindIndexField
 from privacy.registry import Mask, ModelDeclaration, registry
 
 
+def proven_addresses(users: Iterable[Any]) -> dict[int, str]:
+    """Return each account's address, for finding rows no account owns, if it is proven.
+
+    Anyone can register with somebody else's address: until the account has verified
+    it, the address finds nothing of anybody's.
+    """
+    return {user.pk: user.email for user in users if user.email_verified}
+
+
 def subject_lookup(declaration: ModelDeclaration) -> str:
     return declaration.subject_path or "pk"
 
