@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -17,12 +18,20 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from accounts.backends import WAIT_UNTIL
 from accounts.models import normalise_email
+from core.models import ThrottleScope
+from core.throttle import throttle_forget
 from privacy.crypto import blind_index
 
 BLIND_INDEX_PURPOSE = "axes-username"
 LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+SLOWDOWN_TEMPLATE = "accounts/sign_in_slowed.html"
+# Counted under keyed hashes of the address, like the attempts: mail asked for it and
+# failed sign-ins with it (accounts.throttles).
+ADDRESS_THROTTLES = (ThrottleScope.MAIL_TO_ADDRESS, ThrottleScope.SIGN_IN_FAILURES)
 
 
 def username_blind_index(
@@ -47,12 +56,22 @@ def lockout_response(
     original_response: HttpResponse | None,
     credentials: Mapping[str, Any] | None,
 ) -> HttpResponse:
-    """Render the lockout page in the visitor's language, with status 429 and Retry-After."""
-    cool_off = get_cool_off(request)
-    seconds = int(cool_off.total_seconds()) if cool_off else 0
+    """Render the lockout page in the visitor's language, with status 429 and Retry-After.
+
+    A sign-in refused by the per-address slowdown (accounts.backends) comes here too,
+    through axes' middleware, and gets its own page with its own wait.
+    """
+    wait_until: datetime | None = getattr(request, WAIT_UNTIL, None)
+    if wait_until is not None:
+        seconds = max(1, math.ceil((wait_until - timezone.now()).total_seconds()))
+        template = SLOWDOWN_TEMPLATE
+    else:
+        cool_off = get_cool_off(request)
+        seconds = int(cool_off.total_seconds()) if cool_off else 0
+        template = LOCKOUT_TEMPLATE
     response = render(
         request,
-        LOCKOUT_TEMPLATE,
+        template,
         {"minutes": max(1, math.ceil(seconds / 60))},
         status=HTTPStatus.TOO_MANY_REQUESTS,
     )
@@ -75,16 +94,17 @@ def sign_in_records_for(*, emails: Iterable[str]) -> QuerySet[Any]:
 
 
 def sign_in_records_forget(*, emails: Iterable[str]) -> int:
-    """Delete the failed sign-ins and sign-in logs recorded under these addresses.
+    """Delete the failed sign-ins, sign-in logs and throttle counts under these addresses.
 
     For erasure: the records hold only a keyed hash of the address, the client's
     network address and browser, but they are still about the person.
     """
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    emails = [normalise_email(email) for email in emails]
     indexes = _indexes(emails)
     deleted = 0
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         count, _detail = model.objects.filter(username__in=indexes).delete()
         deleted += count
-    return deleted
+    return deleted + throttle_forget(scopes=ADDRESS_THROTTLES, values=emails)

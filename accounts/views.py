@@ -6,7 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_str
@@ -46,7 +46,8 @@ from accounts.services import (
     email_verify,
     profile_update,
 )
-from core.http import token_page
+from accounts.throttles import mail_request_allowed
+from core.http import client_ip_address, token_page
 from policy.models import DocumentKind
 from policy.selectors import policy_current_version
 from privacy.masking import mask_email
@@ -155,7 +156,10 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not user.email_verified:
-        email_verification_send(user=user)
+        # Anyone can register with anyone's address and press this: past the limit the
+        # answer is the same, and no mail is written (P14).
+        if mail_request_allowed(to_address=user.email, client_ip=client_ip_address(request)):
+            email_verification_send(user=user)
         messages.success(request, _("Ju dërguam një lidhje të re verifikimi."))
     return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
 
@@ -288,6 +292,18 @@ def change_email(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, request=request, user=user
     )
     if request.method == "POST" and form.is_valid():
+        if not mail_request_allowed(
+            to_address=form.cleaned_data["new_email"], client_ip=client_ip_address(request)
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Kohët e fundit u kërkuan shumë email-e drejt kësaj adrese ose nga kjo "
+                    "lidhje interneti. Email-i nuk ndryshoi dhe nuk u dërgua asgjë. "
+                    "Provoni përsëri më vonë."
+                ),
+            )
+            return render(request, "accounts/email_change.html", {"form": form}, status=429)
         try:
             email_change_request(
                 user=user,
@@ -320,7 +336,8 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
     """
     if request.method == "POST":
         try:
-            user = email_change_confirm(token=token)
+            # The account's other sessions end; this one stays if it is the account's.
+            user = email_change_confirm(token=token, keep_session_key=request.session.session_key)
         except EmailChangeRefused as refused:
             return token_page(
                 request, "accounts/email_change_failed.html", {"reason": str(refused)}, status=400
@@ -351,6 +368,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = OutboxPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: OutboxPasswordResetForm) -> HttpResponse:
+        """Mail the link unless the address or the client asked too often (P14).
+
+        Throttled or not, known address or not, the answer is the same page: "if the
+        address has an account, we sent a link".
+        """
+        if mail_request_allowed(
+            to_address=form.cleaned_data["email"], client_ip=client_ip_address(self.request)
+        ):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

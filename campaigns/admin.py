@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from campaigns.forms import CampaignForm, ScheduleForm, SendTestForm
+from campaigns.links import PersonalLinkMisplaced
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.selectors import (
     LANGUAGE_LABELS,
@@ -201,7 +202,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_urls(self) -> list[URLPattern]:  # type: ignore[override]
         def route(suffix: str, view: Callable[..., HttpResponse], name: str) -> URLPattern:
             return path(
-                f"<path:object_id>/{suffix}",
+                f"<int:object_id>/{suffix}",
                 self.admin_site.admin_view(view),
                 name=f"campaigns_campaign_{name}",
             )
@@ -225,15 +226,15 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             current_app=self.admin_site.name,
         )
 
-    def _viewable(self, request: HttpRequest, object_id: str) -> Campaign:
+    def _viewable(self, request: HttpRequest, object_id: int) -> Campaign:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        campaign = self.get_object(request, unquote(object_id))
+        campaign = self.get_object(request, str(object_id))
         if campaign is None:
             raise Http404
         return campaign
 
-    def _sendable(self, request: HttpRequest, object_id: str) -> Campaign:
+    def _sendable(self, request: HttpRequest, object_id: int) -> Campaign:
         if not request.user.has_perm(SEND_PERMISSION):
             raise PermissionDenied
         return self._viewable(request, object_id)
@@ -300,6 +301,12 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _back(self, campaign: Campaign) -> HttpResponseRedirect:
         return HttpResponseRedirect(self._url("change", campaign))
 
+    def _misplaced_link(self, request: HttpRequest, refused: PersonalLinkMisplaced) -> None:
+        messages.error(
+            request,
+            " ".join([*refused.messages, gettext("Ndreqni tekstin; asgjë nuk u dërgua.")]),
+        )
+
     def _not_editable(self, request: HttpRequest, campaign: Campaign) -> None:
         campaign.refresh_from_db(fields=["status"])
         messages.error(
@@ -313,7 +320,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     # The pages.
 
-    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Show the subject, the HTML (framed from its own URL) and the text of one language."""
         campaign = self._viewable(request, object_id)
         languages = campaign_languages(campaign)
@@ -333,7 +340,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             ],
         )
 
-    def preview_html_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def preview_html_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Return the campaign's HTML as a recipient sees it, with links that name nobody."""
         campaign = self._viewable(request, object_id)
         language = _language(request, campaign_languages(campaign))
@@ -344,7 +351,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         response["X-Frame-Options"] = "SAMEORIGIN"
         return response
 
-    def send_test_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def send_test_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Send the saved campaign to the staff member's own address, marked [TEST]."""
         campaign = self._sendable(request, object_id)
         if request.method != "POST":
@@ -358,6 +365,8 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             campaign_send_test(
                 campaign=campaign, actor=staff, language=form.cleaned_data["language"]
             )
+        except PersonalLinkMisplaced as refused:
+            self._misplaced_link(request, refused)
         except (TemporaryFailure, RecipientRefused, RejectedAfterCommit) as exc:
             logger.warning(
                 "campaign test not sent", extra={"campaign": campaign.pk, "error": repr(exc)}
@@ -376,7 +385,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             )
         return self._back(campaign)
 
-    def schedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def schedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Ask for a start time (GET) and schedule the campaign for it (POST)."""
         campaign = self._sendable(request, object_id)
         form = ScheduleForm(request.POST if request.method == "POST" else None)
@@ -386,6 +395,9 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 campaign_schedule(campaign=campaign, when=when, actor=_staff(request))
             except CampaignNotEditable:
                 self._not_editable(request, campaign)
+                return self._back(campaign)
+            except PersonalLinkMisplaced as refused:
+                self._misplaced_link(request, refused)
                 return self._back(campaign)
             shown = date_format(timezone.localtime(when), "DATETIME_FORMAT")
             self.log_change(
@@ -415,7 +427,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             audience_count=campaign_audience_count(campaign) if editable else None,
         )
 
-    def unschedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def unschedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Take a scheduled campaign back to draft."""
         campaign = self._sendable(request, object_id)
         if request.method != "POST":
@@ -432,7 +444,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             )
         return self._back(campaign)
 
-    def send_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def send_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """State whom the campaign will reach (GET); start sending it now (POST)."""
         campaign = self._sendable(request, object_id)
         if request.method == "POST":
@@ -451,6 +463,9 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except CampaignNotEditable:
                 self._not_editable(request, campaign)
                 return self._back(campaign)
+            except PersonalLinkMisplaced as refused:
+                self._misplaced_link(request, refused)
+                return self._back(campaign)
             self._done(
                 request,
                 campaign,
@@ -467,7 +482,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             audience_count=campaign_audience_count(campaign) if editable else None,
         )
 
-    def cancel_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def cancel_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Ask to confirm (GET); stop the campaign so that nothing unsent goes out (POST)."""
         campaign = self._sendable(request, object_id)
         cancellable = campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.SENDING)
@@ -507,7 +522,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             **self._progress_context(campaign),
         )
 
-    def progress_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def progress_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Show how the campaign is going, in counts; refreshed by a small script if present."""
         campaign = self._viewable(request, object_id)
         return self._page(

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from campaigns.links import PersonalLinkMisplaced, campaign_links_check, message_links_check
 from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
 from campaigns.rendering import (
     MessageParts,
@@ -185,8 +186,18 @@ class _Sender:
         language = campaign_language_for(self.campaign, language)
         if language not in self.parts:
             rendered = render_campaign(self.campaign, language)
-            self.parts[language] = message_parts(rendered, self.campaign)
+            parts = message_parts(rendered, self.campaign)
+            # Before any recipient's link is filled in, and before any message goes.
+            message_links_check(html=parts.html, text=parts.text)
+            self.parts[language] = parts
         return self.parts[language]
+
+    def prepare(self) -> None:
+        """Render every language the campaign is written in, once; raise
+        PersonalLinkMisplaced if a recipient's own link stands anywhere but a whole link."""
+        campaign_links_check(self.campaign)
+        for code, _name in settings.LANGUAGES:
+            self._parts(code)
 
     def _commit(self, row: Delivery) -> bool:
         if self.lock_sql and not connection.in_atomic_block:
@@ -459,6 +470,12 @@ def campaign_drain(campaign_id: int, *, seconds: float | None = None) -> DrainRe
     transport = open_transport()
     sender = _Sender(campaign, owner, transport)
     try:
+        try:
+            sender.prepare()
+        except PersonalLinkMisplaced:
+            # Saving and starting refuse this already; should one get this far, none goes.
+            campaign_halt_misplaced_link(campaign_id)
+            return result
         while True:
             if not Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).exists():
                 return result
@@ -481,6 +498,19 @@ def campaign_drain(campaign_id: int, *, seconds: float | None = None) -> DrainRe
         transport.close()
     campaign_finish_if_done(campaign_id)
     return result
+
+
+def campaign_halt_misplaced_link(campaign_id: int) -> int:
+    """Stop a campaign that would send each recipient's own link elsewhere; nothing unsent
+    goes out. Return how many messages were withheld."""
+    logger.error("campaign stopped: misplaced personal link", extra={"campaign": campaign_id})
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).update(
+            status=CampaignStatus.CANCELLED, finished_at=timezone.now()
+        )
+        return Delivery.objects.filter(
+            campaign_id=campaign_id, state__in=[DeliveryState.QUEUED, DeliveryState.CLAIMED]
+        ).update(state=DeliveryState.FAILED, lease_until=None, error="misplaced personal link")
 
 
 def next_recovery_at(campaign_id: int) -> datetime | None:

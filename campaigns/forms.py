@@ -17,7 +17,9 @@ from catalog.models import Product
 MARKDOWN_HELP = _(
     "Shkruani në Markdown: një rresht bosh ndan paragrafët; ## Titull; **i theksuar**; "
     "*i pjerrët*; - për lista; [teksti i lidhjes](https://3vfejzo.al/...). "
-    "Imazhet dhe HTML-ja hiqen. Lidhja e çregjistrimit dhe adresa jonë shtohen vetë në fund."
+    "Imazhet dhe HTML-ja hiqen. Lidhja e çregjistrimit dhe adresa jonë shtohen vetë në fund. "
+    "Lidhjet personale të abonentit (@@PREFERENCES_URL@@, @@UNSUBSCRIBE_URL@@) lejohen vetëm "
+    "si adresë e plotë e një lidhjeje: [Preferencat](@@PREFERENCES_URL@@)."
 )
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 

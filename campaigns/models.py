@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.links import campaign_links_check
 from catalog.models import Product
 from subscriptions.models import Subscriber, Topic
 
@@ -56,6 +57,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse a recipient's own link anywhere but a whole link target (campaigns.links)."""
+        super().clean()
+        campaign_links_check(self)
 
 
 class DeliveryState(models.TextChoices):

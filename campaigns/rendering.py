@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from typing import TYPE_CHECKING
 
 import css_inline
 import markdown  # type: ignore[import-untyped]
@@ -23,12 +24,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns.models import Campaign
 from subscriptions.models import Topic
 
+if TYPE_CHECKING:
+    # Only named: the model validates its text with campaigns.links, which renders here.
+    from campaigns.models import Campaign
+
 CRLF = "\r\n"
+# A recipient's own links, filled into the finished message by plain replacement: a
+# campaign's text may hold them only as a whole link target (campaigns.links).
 UNSUBSCRIBE_SLOT = "@@UNSUBSCRIBE_URL@@"
 PREFERENCES_SLOT = "@@PREFERENCES_URL@@"
+PERSONAL_SLOTS = (UNSUBSCRIBE_SLOT, PREFERENCES_SLOT)
 
 _ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li", "ol",
@@ -47,10 +54,14 @@ class RenderedCampaign:
     html: str
 
 
+def markdown_html(source: str) -> str:
+    """Return the Markdown as HTML, before sanitising (raw HTML and images still in it)."""
+    return str(markdown.markdown(source, extensions=["sane_lists", "tables"], output_format="html"))
+
+
 def markdown_to_html(source: str) -> str:
-    html = markdown.markdown(source, extensions=["sane_lists", "tables"], output_format="html")
     return nh3.clean(
-        html,
+        markdown_html(source),
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"https", "http", "mailto"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from campaigns.engine import _table
+from campaigns.links import PersonalLinkMisplaced, campaign_links_check
 from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
 from campaigns.rendering import (
     RenderedCampaign,
@@ -25,6 +27,8 @@ from campaigns.rendering import (
 from campaigns.transport import Envelope, open_transport
 from subscriptions.models import Subscriber, Suppression, Topic
 from subscriptions.services import audience_filter
+
+logger = logging.getLogger(__name__)
 
 
 class CampaignNotEditable(Exception):
@@ -63,7 +67,12 @@ def campaign_preview(campaign: Campaign, language: str) -> RenderedCampaign:
 
 
 def campaign_send_test(*, campaign: Campaign, actor: User, language: str = "sq") -> None:
-    """Send the campaign to the staff member's own address, now, marked as a test."""
+    """Send the campaign to the staff member's own address, now, marked as a test.
+
+    Raise PersonalLinkMisplaced if it puts a recipient's own link anywhere but a whole
+    link target: what goes out as a test is what would go out to everyone.
+    """
+    campaign_links_check(campaign)
     rendered = campaign_preview(campaign, language)
     test = RenderedCampaign(
         language=rendered.language,
@@ -96,12 +105,23 @@ def _editable(campaign: Campaign) -> Campaign:
     return locked
 
 
+def _sendable(campaign: Campaign) -> Campaign:
+    """Lock an editable campaign whose personal links stand where they may (campaigns.links).
+
+    Checked again here, not only when saved: a campaign saved before the rule, or
+    written by other means than the form, must not go out either.
+    """
+    locked = _editable(campaign)
+    campaign_links_check(locked)
+    return locked
+
+
 def campaign_schedule(*, campaign: Campaign, when: datetime, actor: User) -> Campaign:
     """Start the campaign by itself at `when` (a later schedule replaces an earlier one)."""
     from campaigns.tasks import campaign_start_when_due
 
     with transaction.atomic():
-        locked = _editable(campaign)
+        locked = _sendable(campaign)
         locked.status = CampaignStatus.SCHEDULED
         locked.scheduled_for = when
         locked.save(update_fields=["status", "scheduled_for"])
@@ -127,7 +147,7 @@ def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
     from campaigns.tasks import campaign_send_batch, watchdog_ensure
 
     with transaction.atomic():
-        locked = _editable(campaign)
+        locked = _sendable(campaign)
         query, params = audience(locked.topic).values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -161,6 +181,15 @@ def campaign_start_scheduled(*, campaign_id: int) -> bool:
     except (CampaignEmpty, CampaignNotEditable):
         Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SCHEDULED).update(
             status=CampaignStatus.SENT, finished_at=timezone.now()
+        )
+        return False
+    except PersonalLinkMisplaced:
+        logger.error(
+            "scheduled campaign not started: misplaced personal link",
+            extra={"campaign": campaign_id},
+        )
+        Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SCHEDULED).update(
+            status=CampaignStatus.CANCELLED, finished_at=timezone.now()
         )
         return False
     return True

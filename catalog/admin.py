@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from catalog.forms import ProductAdminForm
 from catalog.models import Brand, Category, Product
 
 
@@ -27,6 +28,7 @@ class BrandAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
     list_display = ["sku", "name_sq", "brand", "category", "price", "stock", "is_active"]
     list_display_links = ["sku", "name_sq"]
     list_editable = ["price", "stock"]

@@ -1,4 +1,7 @@
-"""Validation of the listing filters and the search box; bad values are dropped, not fatal."""
+"""Validation of the listing filters and the search box; bad values are dropped, not fatal.
+
+Also the back office's product form, whose specifications box says what is wrong.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import Product
 from catalog.selectors import SEARCH_MAX_LENGTH, ProductFilters, ProductSort
 
 if TYPE_CHECKING:
@@ -142,3 +146,45 @@ class ProductSearchForm(ProductFilterForm):
     def query(self) -> str:
         """Return the valid search text, or "" when there is none."""
         return str(getattr(self, "cleaned_data", {}).get("q") or "")
+
+
+class SpecificationsField(forms.JSONField):
+    """The specifications box: an empty box means no specifications, not JSON null."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Specifikimet nuk janë JSON i vlefshëm; kontrolloni thonjëzat, presjet dhe "
+            'kllapat, p.sh. [{"sq": "Ekrani", "en": "Screen", "value": "55 inç"}].'
+        )
+    }
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.empty_values:
+            return []
+        return super().to_python(value)
+
+
+class ProductAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The product page of the back office; the model's validators check every value."""
+
+    class Meta:
+        model = Product
+        fields = [
+            "sku",
+            "slug",
+            "category",
+            "brand",
+            "is_active",
+            "name_sq",
+            "description_sq",
+            "name_en",
+            "description_en",
+            "price",
+            "stock",
+            "popularity",
+            "image",
+            "specifications",
+        ]
+        field_classes = {"specifications": SpecificationsField}

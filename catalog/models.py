@@ -1,9 +1,24 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from catalog.images import validate_catalog_image
+from catalog.specifications import (
+    NOT_A_LIST_MESSAGE,
+    specification_rows,
+    validate_specifications,
+)
+
+IMAGE_HELP_TEXT = _(
+    "Rruga e një imazhi te skedarët statikë të katalogut, p.sh. catalog/img/tv.svg."
+)
 
 
 def in_active_language(sq: str, en: str) -> str:
@@ -18,7 +33,12 @@ class Category(models.Model):
     name_sq = models.CharField(_("Emri (shqip)"), max_length=120)
     name_en = models.CharField(_("Emri (anglisht)"), max_length=120)
     position = models.PositiveSmallIntegerField(default=0)
-    image = models.CharField(max_length=200, blank=True, help_text=_("Rruga e imazhit statik"))
+    image = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_catalog_image],
+        help_text=IMAGE_HELP_TEXT,
+    )
 
     class Meta:
         verbose_name = _("kategori")
@@ -65,10 +85,17 @@ class Product(models.Model):
         default=list,
         blank=True,
         help_text=_('Listë: [{"sq": "Ekrani", "en": "Screen", "value": "55\\""}]'),
+        validators=[validate_specifications],
     )
     price = models.PositiveIntegerField(_("Çmimi (lekë, me TVSH)"))
     stock = models.PositiveIntegerField(_("Gjendja në magazinë"), default=0)
-    image = models.CharField(_("Imazhi"), max_length=200, blank=True)
+    image = models.CharField(
+        _("Imazhi"),
+        max_length=200,
+        blank=True,
+        validators=[validate_catalog_image],
+        help_text=IMAGE_HELP_TEXT,
+    )
     is_active = models.BooleanField(_("Në shitje"), default=True)
     popularity = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -88,6 +115,14 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_sq} ({self.sku})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A JSON null read back from the row (written past validation) would be saved
+        # as SQL NULL and fail the NOT NULL column: it means no specifications, so []
+        # keeps every other change (a price edited in the list) saveable.
+        if self.specifications is None:
+            self.specifications = []
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:product", kwargs={"slug": self.slug})
@@ -110,10 +145,29 @@ class Product(models.Model):
 
         return vat_included(self.price)
 
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Validate the fields, refusing a JSON null for the specifications.
+
+        Django runs no field validation on an empty value of a field that may be
+        blank; ``[]`` is fine, but ``null`` would fail the NOT NULL column on save.
+        """
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.specifications is None and "specifications" not in (exclude or ()):
+            errors.setdefault("specifications", []).append(
+                ValidationError(NOT_A_LIST_MESSAGE, code="not_a_list")
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def localized_specifications(self) -> list[tuple[str, str]]:
+        """Return (label, value) pairs in the active language, only of the valid rows."""
         return [
-            (in_active_language(row.get("sq", ""), row.get("en", "")), str(row.get("value", "")))
-            for row in self.specifications
+            (in_active_language(row["sq"], row.get("en", "")), row["value"])
+            for row in specification_rows(self.specifications, product_id=self.pk)
         ]
 
 

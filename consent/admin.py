@@ -9,23 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentDecision
-from privacy.audit import access_record, client_address
-from privacy.models import AccessAction, AccessBasis
-from privacy.registry import qualified
+from consent.services import EXPORT_COLUMNS, consent_ledger_export, may_export_ledger
+from privacy.audit import client_address
 from staff.admin_base import ReadOnlyAdmin
-
-EXPORT_COLUMNS = (
-    "decided_at",
-    "consent_id",
-    "user_id",
-    "action",
-    "channel",
-    "analytics",
-    "personalisation",
-    "banner_revision",
-    "policy_version",
-    "user_agent_hash",
-)
 
 
 @admin.action(description=_("Eksporto si CSV"), permissions=["export"])
@@ -33,15 +19,8 @@ def export_csv(
     modeladmin: ConsentDecisionAdmin, request: HttpRequest, queryset: QuerySet[ConsentDecision]
 ) -> HttpResponse:
     """Give the data-protection officer the selected decisions as proof; record the export."""
-    rows = list(queryset.order_by("decided_at", "id").values_list(*EXPORT_COLUMNS))
-    access_record(
-        actor=request.user,
-        subject_id=None,
-        action=AccessAction.EXPORT,
-        fields=[qualified(ConsentDecision, name) for name in ("consent_id", "user_agent_hash")],
-        basis=AccessBasis.EXPORT,
-        reference=f"consent ledger: {len(rows)} rows",
-        ip_address=client_address(request),
+    rows = consent_ledger_export(
+        decisions=queryset, actor=request.user, ip_address=client_address(request)
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
@@ -76,4 +55,5 @@ class ConsentDecisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[typ
     fields = readonly_fields = EXPORT_COLUMNS
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("consent.export_consentdecision")
+        # The officer only: not a superuser or an administrator without the officer's role.
+        return may_export_ledger(request.user)

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentDecision, DecisionAction, DecisionChannel
 from consent.state import ConsentState, policy_version_in_force
+from privacy.audit import access_record
 from privacy.crypto import blind_index
+from privacy.models import AccessAction, AccessBasis
+from privacy.registry import qualified
+from staff.access import roles_label, staff_roles
+from staff.roles import Role
 
 USER_AGENT_PURPOSE = "consent.user_agent"
+# The ledger's columns, in the order of the CSV the data-protection officer exports.
+EXPORT_COLUMNS = (
+    "decided_at",
+    "consent_id",
+    "user_id",
+    "action",
+    "channel",
+    "analytics",
+    "personalisation",
+    "banner_revision",
+    "policy_version",
+    "user_agent_hash",
+)
+# What the access record says the export read: the ledger's personal fields.
+EXPORT_PERSONAL_FIELDS = ("consent_id", "user_agent_hash")
+
+
+class ConsentPermission(enum.StrEnum):
+    EXPORT = "consent.export_consentdecision"
+
+
+class LedgerExportRefused(PermissionDenied):
+    """Only the data-protection officer exports the consent ledger (P7)."""
 
 
 def user_agent_hash(user_agent: str) -> str:
@@ -77,3 +109,50 @@ def consent_link_account(*, state: ConsentState, user: Any, user_agent: str) -> 
         user_agent_hash=user_agent_hash(user_agent),
         decided_at=timezone.now(),
     )
+
+
+def check_ledger_export(actor: Any) -> None:
+    """Refuse the ledger's export to anyone but an active data-protection officer.
+
+    The permission alone is not enough: a superuser holds every permission, and an
+    administrator could be handed this one directly. The officer's role is what the
+    export needs, as for executing an erasure (privacy.admin.display.may).
+    """
+    if not (
+        actor.has_perm(ConsentPermission.EXPORT)
+        and Role.DATA_PROTECTION_OFFICER in staff_roles(actor)
+    ):
+        raise LedgerExportRefused(
+            _("Regjistrin e pëlqimeve e eksporton vetëm zyrtari i mbrojtjes së të dhënave.")
+        )
+
+
+def may_export_ledger(actor: Any) -> bool:
+    try:
+        check_ledger_export(actor)
+    except LedgerExportRefused:
+        return False
+    return True
+
+
+@transaction.atomic
+def consent_ledger_export(
+    *, decisions: QuerySet[ConsentDecision], actor: Any, ip_address: str | None
+) -> list[tuple[Any, ...]]:
+    """Return the decisions' rows for the officer's CSV and record the export.
+
+    The access entry names the officer's roles, as every staff entry does.
+    """
+    check_ledger_export(actor)
+    rows = list(decisions.order_by("decided_at", "id").values_list(*EXPORT_COLUMNS))
+    access_record(
+        actor=actor,
+        actor_label=roles_label(staff_roles(actor)),
+        subject_id=None,
+        action=AccessAction.EXPORT,
+        fields=[qualified(ConsentDecision, name) for name in EXPORT_PERSONAL_FIELDS],
+        basis=AccessBasis.EXPORT,
+        reference=f"consent ledger: {len(rows)} rows",
+        ip_address=ip_address,
+    )
+    return rows

@@ -71,9 +71,10 @@ def periodic_ensure(
 
 def daily_tasks() -> list[Any]:
     from privacy.tasks import privacy_daily
+    from staff.tasks import own_purposes_digest
     from subscriptions.tasks import purge_unconfirmed_subscribers
 
-    return [purge_unconfirmed_subscribers, privacy_daily]
+    return [purge_unconfirmed_subscribers, privacy_daily, own_purposes_digest]
 
 
 def periodic_tasks() -> list[Any]:

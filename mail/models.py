@@ -26,11 +26,14 @@ class MailKind(models.TextChoices):
     EMAIL_CHANGE_CONFIRM = "email_change_confirm", _("Konfirmim i adresës së re")
     EMAIL_CHANGE_NOTICE = "email_change_notice", _("Njoftim për ndryshimin e adresës")
     DATA_EXPORT_READY = "data_export_ready", _("Të dhënat për shkarkim janë gati")
+    DATA_EXPORT_FAILED = "data_export_failed", _("Të dhënat për shkarkim nuk u përgatitën")
     ERASURE_CONFIRM = "erasure_confirm", _("Konfirmim i kërkesës për fshirje")
     ERASURE_EXTENDED = "erasure_extended", _("Zgjatje e afatit të kërkesës për fshirje")
     ERASURE_REPORT = "erasure_report", _("Çfarë u fshi dhe çfarë u mbajt")
     ERASURE_DUE_REMINDER = "erasure_due_reminder", _("Kujtesë për afatin e një kërkese")
     INACTIVITY_WARNING = "inactivity_warning", _("Paralajmërim për llogari joaktive")
+    OWN_PURPOSE_DIGEST = "own_purpose_digest", _("Përmbledhje e qëllimeve të krijuara nga stafi")
+    ACCOUNT_POWERS_CHANGED = "account_powers", _("Njoftim për ndryshim rolesh")
 
 
 class OutboxStatus(models.TextChoices):

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 # Where erasure points an anonymised account's address (privacy.erasure_rows): a
 # reserved top-level domain (RFC 2606) that no mail can reach.
 ERASED_MAIL_DOMAIN = "erased.invalid"
+# The template engine without autoescaping (TEMPLATES in config/settings/base.py).
+TEXT_TEMPLATE_ENGINE = "text"
 
 
 class DeliveryOutcome(enum.StrEnum):
@@ -38,6 +40,13 @@ class DeliveryOutcome(enum.StrEnum):
 
 
 def _render(kind: MailKind, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+    """Return the subject, text part and HTML part of a mail (P8).
+
+    The subject and the text part are plain text, rendered by the "text" template
+    engine, which does not HTML-escape: O'Brien & "Co" reads as typed, not as
+    O&#x27;Brien &amp; &quot;Co&quot;. The HTML part is rendered by the default engine,
+    which escapes every value, so a name can never become markup.
+    """
     full_context = {
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         "SITE_URL": settings.SITE_URL,
@@ -45,8 +54,14 @@ def _render(kind: MailKind, context: dict[str, Any], language: str) -> tuple[str
         **context,
     }
     with translation.override(language):
-        subject = " ".join(render_to_string(f"mail/{kind.value}/subject.txt", full_context).split())
-        text = render_to_string(f"mail/{kind.value}/body.txt", full_context)
+        subject = " ".join(
+            render_to_string(
+                f"mail/{kind.value}/subject.txt", full_context, using=TEXT_TEMPLATE_ENGINE
+            ).split()
+        )
+        text = render_to_string(
+            f"mail/{kind.value}/body.txt", full_context, using=TEXT_TEMPLATE_ENGINE
+        )
         html = render_to_string(f"mail/{kind.value}/body.html", full_context)
     return subject, text, html
 

@@ -57,6 +57,16 @@ class Order(EncryptedModel):
         limit_choices_to={"is_staff": True},
         verbose_name=_("Në ngarkim të"),
     )
+    # Who put the order in its assignee's hands: a purpose one hands oneself from
+    # outside one's queue opens the data only on a typed reason (P5).
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Caktuar nga"),
+    )
     delivery_name = EncryptedCharField(_("Marrësi"), max_length=170)
     delivery_phone = EncryptedCharField(_("Telefoni"), max_length=20)
     delivery_municipality = models.CharField(

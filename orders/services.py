@@ -258,11 +258,13 @@ def order_assign(*, order: Order, staff: User | None, actor: User | None) -> Ord
     free = Order.objects.filter(pk=order.pk)
     if staff is not None:
         free = free.filter(Q(assigned_to__isnull=True) | Q(assigned_to=staff))
-    if not free.update(assigned_to=staff):
+    assigned_by = actor if staff is not None else None
+    if not free.update(assigned_to=staff, assigned_by=assigned_by):
         raise OrderError(
             _("Porosia %(number)s është në ngarkim të një kolegu.") % {"number": order.number}
         )
     order.assigned_to = staff
+    order.assigned_by = assigned_by
     return order
 
 

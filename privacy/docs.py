@@ -62,6 +62,11 @@ def role_matrix_markdown() -> str:
         "- **break_glass**: a typed reason; recorded, mailed to the data-protection "
         "officer, open for `FEJZO_BREAK_GLASS_MINUTES`.",
         "",
+        "A self-made purpose (a case the staff member opened, or an order or case they "
+        "assigned to themselves from outside their role's queue) opens its cells only on a "
+        "typed reason: recorded, shown to the customer, and listed by staff member in the "
+        "officers' daily digest.",
+        "",
         "Staff without valid privacy-and-security training see everything masked (P14). "
         "Lists and searches are always masked.",
         "",

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.text import letter_count, visible_text
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from privacy.erasure import (
@@ -254,8 +255,8 @@ def erasure_request_confirm(*, token: str) -> ErasureRequest:
 
 def erasure_request_extend(*, request: ErasureRequest, reason: str, actor: User) -> ErasureRequest:
     """Extend the due date once, by the months the law allows, and tell the person why."""
-    reason = " ".join(reason.split())
-    if len(reason) < 15:
+    reason = visible_text(reason)
+    if letter_count(reason) < 15:
         raise ErasureRequestError(_("Shkruani arsyen e zgjatjes, të paktën 15 shkronja."))
     with transaction.atomic():
         locked = _locked_request(request.pk)

@@ -15,7 +15,9 @@ from typing import Any
 
 from django import forms
 from django.core import validators
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query_utils import DeferredAttribute
 
 from privacy.crypto import blind_index, keyring, sealing_key_id
@@ -194,3 +196,27 @@ class BlindIndexField(models.CharField):
         index = self.index_for(getattr(model_instance, self.source) or "")
         setattr(model_instance, self.attname, index)
         return index
+
+
+SEALED_FIELD_TYPES = (EncryptedCharField, BlindIndexField)
+
+
+def lookup_touches_sealed_field(model: type[models.Model], lookup: str) -> bool:
+    """Whether a query lookup (`user__email_index__startswith`) reaches a sealed column.
+
+    Ciphertext cannot be searched, and a blind index answers only an exact question
+    asked through the application (`with_email`): a prefix or range over it leaks.
+    """
+    opts = model._meta
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if isinstance(field, SEALED_FIELD_TYPES):
+            return True
+        related = getattr(field, "related_model", None)
+        if related is None:
+            return False
+        opts = related._meta
+    return False

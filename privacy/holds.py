@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.text import letter_count, visible_text
 from orders.models import Order
 from privacy.erasure import ERASED_MAIL_DOMAIN, ORDERS_IN_FLIGHT, ErasureCause, erase_people
 from privacy.erasure_report import hold_reference
@@ -42,8 +43,8 @@ def legal_hold_place(
     support_case: SupportCase | None = None,
 ) -> LegalHold:
     """Keep some or all of a person's data from erasure, with a reason and a review date."""
-    reason = " ".join(reason.split())
-    if len(reason) < 10:
+    reason = visible_text(reason)
+    if letter_count(reason) < 10:
         raise ErasureRequestError(_("Shkruani arsyen e bllokimit, të paktën 10 shkronja."))
     if review_on <= timezone.localdate():
         raise ErasureRequestError(_("Data e rishikimit duhet të jetë në të ardhmen."))

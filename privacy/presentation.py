@@ -32,9 +32,19 @@ WHAT_HAPPENED: dict[str, StrPromise] = {
     AccessAction.REVEAL: pgettext_lazy("access log", "Pa"),
     AccessAction.CHANGE: pgettext_lazy("access log", "Ndryshoi"),
     AccessAction.BREAK_GLASS: pgettext_lazy("access log", "Hapje e jashtëzakonshme"),
+    AccessAction.OWN_PURPOSE: pgettext_lazy(
+        "access log", "Hapje me një qëllim që punonjësi krijoi vetë"
+    ),
+    AccessAction.ACCOUNT_POWERS: pgettext_lazy("access log", "Ndryshoi rolet e llogarisë"),
     AccessAction.JOB_READ: pgettext_lazy("access log", "Lexim automatik"),
     AccessAction.EXPORT: pgettext_lazy("access log", "Eksport"),
 }
+
+# Set apart on the page: the data opened on a reason typed by the one who opened it,
+# or someone's powers over the account changed.
+FLAGGED_ACTIONS = frozenset(
+    {AccessAction.BREAK_GLASS, AccessAction.OWN_PURPOSE, AccessAction.ACCOUNT_POWERS}
+)
 
 # Why, for the bases that carry no order or case number to show.
 PURPOSES: dict[str, StrPromise] = {
@@ -44,6 +54,7 @@ PURPOSES: dict[str, StrPromise] = {
     AccessBasis.EXPORT: gettext_lazy("Eksporti i të dhënave tuaja"),
     AccessBasis.MAINTENANCE: gettext_lazy("Mirëmbajtja e sigurisë"),
     AccessBasis.DATA_REQUEST: gettext_lazy("Kërkesa juaj për të dhënat tuaja"),
+    AccessBasis.ACCOUNT_ADMINISTRATION: gettext_lazy("Administrimi i llogarisë suaj"),
 }
 
 AUTOMATED = pgettext_lazy("access log", "Proces automatik")
@@ -155,9 +166,10 @@ def _purpose(
     reference = entry.reference
     if entry.basis == AccessBasis.ORDER and reference:
         url = _order_url(orders.get(reference))
-        return _("Porosia %(number)s") % {"number": reference}, url, ""
+        return _("Porosia %(number)s") % {"number": reference}, url, entry.reason
     if entry.basis == AccessBasis.SUPPORT_CASE and reference:
-        return _("Rasti i mbështetjes %(reference)s") % {"reference": reference}, "", ""
+        purpose = _("Rasti i mbështetjes %(reference)s") % {"reference": reference}
+        return purpose, "", entry.reason
     if entry.basis == AccessBasis.BREAK_GLASS:
         reason = entry.reason
         if not reason and reference.isdigit():
@@ -201,7 +213,7 @@ def access_rows(
                 what=str(WHAT_HAPPENED.get(entry.action, OTHER)),
                 purpose=purpose,
                 purpose_url=purpose_url,
-                break_glass=entry.action == AccessAction.BREAK_GLASS
+                break_glass=entry.action in FLAGGED_ACTIONS
                 or entry.basis == AccessBasis.BREAK_GLASS,
                 reason=reason,
                 data=data_names(entry.field_names, positions=positions),

@@ -112,6 +112,8 @@ def _support_cases(*, now: datetime, dry_run: bool) -> tuple[int, int]:
 def _sign_in_attempts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    from core.models import ThrottleCounter
+
     cutoff = now - timedelta(days=settings.SECURITY_LOG_RETENTION_DAYS)
     selected = done = 0
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
@@ -120,7 +122,9 @@ def _sign_in_attempts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
             dry_run=dry_run,
         )
         selected, done = selected + found, done + deleted
-    return selected, done
+    # Throttle counters (core.throttle) are worth nothing once their window has ended.
+    found, deleted = _deleted(ThrottleCounter.objects.filter(expires_at__lte=now), dry_run=dry_run)
+    return selected + found, done + deleted
 
 
 def _consent_ledger(*, now: datetime, dry_run: bool) -> tuple[int, int]:
@@ -226,7 +230,8 @@ SCHEDULES: dict[Retention, Schedule] = {
             Retention.SECURITY_PERIOD,
             "SECURITY_LOG_RETENTION_DAYS",
             "days",
-            "Sign-in attempts and lockout logs are deleted.",
+            "Sign-in attempts and lockout logs are deleted; throttle counters (mail asked "
+            "for, failed sign-ins) once their window, an hour by default, has ended.",
             _sign_in_attempts,
         ),
         Schedule(

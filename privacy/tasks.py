@@ -8,22 +8,26 @@ import logging
 from django_tasks import TaskContext, task
 
 from core.daily import daily_ensure
-from privacy.exports import data_export_build
+from privacy.exports import data_export_build, data_exports_requeue_stalled
 
 logger = logging.getLogger(__name__)
 
 
 @task()
-def data_export_build_task(export_id: str) -> str:
-    """Build one customer's download and mail the link; running it again builds nothing twice."""
-    export = data_export_build(export_id=int(export_id))
+def data_export_build_task(export_id: str, attempt: int = 1) -> str:
+    """Try to build one customer's download and mail the link; a failed try queues the next.
+
+    Running it again builds nothing twice and mails nothing twice.
+    """
+    export = data_export_build(export_id=int(export_id), attempt=attempt)
     return export.status if export is not None else "gone"
 
 
 @task(takes_context=True)
 def privacy_daily(context: TaskContext) -> dict[str, int]:
     """Daily: release ended holds, close unconfirmed requests, remind the data-protection
-    officer of due dates, and apply every retention schedule; queue tomorrow's run.
+    officer of due dates, give downloads whose build died a last try, and apply every
+    retention schedule; queue tomorrow's run.
 
     Tomorrow's run is queued even when this one fails, so one bad day does not end the
     schedule.
@@ -40,6 +44,7 @@ def privacy_daily(context: TaskContext) -> dict[str, int]:
             ("holds_released", holds_release_ended),
             ("requests_lapsed", erasure_requests_lapse),
             ("reminders", erasure_reminders_send),
+            ("exports_requeued", data_exports_requeue_stalled),
         ):
             try:
                 done[name] = step()

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import letter_count, visible_text
 from orders.models import Order, OrderStatus
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, AccessEntry
@@ -65,17 +66,27 @@ ROLE_MATRIX: dict[Role, dict[AccessBasis, frozenset[Category]]] = {
 SALES_QUEUE_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
 OPEN_ORDER_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY)
 BREAK_GLASS_SESSION_KEY = "privacy_break_glass"
-BREAK_GLASS_REASON_MIN_LENGTH = 15
+OWN_PURPOSE_SESSION_KEY = "privacy_own_purpose"
+# Letters, counted after removing what does not show (core.text).
+REASON_MIN_LETTERS = 15
 
 
 class MaskReason:
     NO_TRAINING = _("Trajnimi juaj për privatësinë dhe sigurinë nuk është i vlefshëm.")
     NO_PURPOSE = _("Nuk keni një porosi ose rast të këtij klienti në ngarkim ose në radhën tuaj.")
     ROLE = _("Roli juaj nuk i sheh këto të dhëna.")
+    OWN_PURPOSE = _(
+        "Qëllimi që keni për këtë klient e keni krijuar ose marrë në ngarkim vetë: "
+        "shkruani arsyen për t'i hapur të dhënat."
+    )
 
 
 class BreakGlassRefused(PermissionDenied):
     """The staff member's role may not break the glass, or the reason is too thin."""
+
+
+class OwnPurposeRefused(PermissionDenied):
+    """The purpose is not live or not one the staff member made, or the reason is too thin."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,9 @@ class LivePurpose:
     reference: str
     categories: frozenset[Category]
     reason: str = ""
+    # Created or assigned by the very staff member it serves: it opens the data only
+    # on a typed reason, recorded and shown to the customer and the officer (P5).
+    self_made: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,8 @@ class AccessDecision:
     purpose: LivePurpose | None
     mask_reason: Any = ""
     roles: frozenset[Role] = field(default_factory=frozenset)
+    # Purposes the staff member made for themselves, waiting for a typed reason.
+    own_purposes: tuple[LivePurpose, ...] = ()
 
     def reveals(self, category: Category) -> bool:
         return self.purpose is not None and category in self.purpose.categories
@@ -122,6 +138,11 @@ def staff_roles(staff: Any) -> frozenset[Role]:
             cached = frozenset({Role.ADMINISTRATOR})
         staff._staff_roles = cached
     return cached  # type: ignore[no-any-return]
+
+
+def roles_label(roles: Iterable[Role]) -> str:
+    """Return the label the access record keeps for a staff actor: their roles, not a name."""
+    return ",".join(sorted(role.value for role in roles))
 
 
 def training_valid(staff: Any, *, on: date | None = None) -> bool:
@@ -157,7 +178,13 @@ WHOLE_CUSTOMER = Scope()
 
 
 def live_purposes(staff: Any, subject_id: int, scope: Scope = WHOLE_CUSTOMER) -> list[LivePurpose]:
-    """Return the orders and cases of this customer that give this staff member a purpose."""
+    """Return the orders and cases of this customer that give this staff member a purpose.
+
+    A purpose is self-made when the staff member opened the case, or assigned the order
+    or case to themselves from outside their role's queue: sales takes orders from the
+    queue every order enters, and customer care takes cases from theirs, so those takes
+    are the customer's purpose; anything else one hands oneself is not.
+    """
     roles = staff_roles(staff)
     purposes = []
     order_categories = _categories(roles, AccessBasis.ORDER)
@@ -170,14 +197,23 @@ def live_purposes(staff: Any, subject_id: int, scope: Scope = WHOLE_CUSTOMER) ->
         orders = Order.objects.filter(mine, customer_id=subject_id, status__in=OPEN_ORDER_STATUSES)
         if scope.order_id is not None:
             orders = orders.filter(pk=scope.order_id)
+        takes_from_queue = Role.SALES in roles
         purposes += [
-            LivePurpose(AccessBasis.ORDER, number, order_categories)
-            for number in orders.order_by("placed_at").values_list("number", flat=True)
+            LivePurpose(
+                AccessBasis.ORDER,
+                number,
+                order_categories,
+                self_made=assigned_by_id == staff.pk and not takes_from_queue,
+            )
+            for number, assigned_by_id in orders.order_by("placed_at").values_list(
+                "number", "assigned_by_id"
+            )
         ]
     case_categories = _categories(roles, AccessBasis.SUPPORT_CASE)
     if case_categories:
         mine = Q(assigned_to=staff)
-        if Role.CUSTOMER_CARE in roles:
+        takes_from_queue = Role.CUSTOMER_CARE in roles
+        if takes_from_queue:
             mine |= Q(assigned_to__isnull=True)
         cases = SupportCase.objects.filter(mine, customer_id=subject_id, status=CaseStatus.OPEN)
         if scope.case_id is not None:
@@ -185,10 +221,26 @@ def live_purposes(staff: Any, subject_id: int, scope: Scope = WHOLE_CUSTOMER) ->
         elif scope.order_id is not None:
             cases = cases.filter(order_id=scope.order_id)
         purposes += [
-            LivePurpose(AccessBasis.SUPPORT_CASE, f"#{pk}", case_categories)
-            for pk in cases.order_by("opened_at").values_list("pk", flat=True)
+            LivePurpose(
+                AccessBasis.SUPPORT_CASE,
+                f"#{pk}",
+                case_categories,
+                self_made=opened_by_id == staff.pk
+                or (assigned_by_id == staff.pk and not takes_from_queue),
+            )
+            for pk, opened_by_id, assigned_by_id in cases.order_by("opened_at").values_list(
+                "pk", "opened_by_id", "assigned_by_id"
+            )
         ]
     return purposes
+
+
+def _own_purpose_grant(session: Any, subject_id: int) -> tuple[str, str] | None:
+    grants = session.get(OWN_PURPOSE_SESSION_KEY, {}) if session is not None else {}
+    grant = grants.get(str(subject_id))
+    if not grant:
+        return None
+    return str(grant["basis"]), str(grant["reference"])
 
 
 def _break_glass_grant(session: Any, subject_id: int) -> str | None:
@@ -216,7 +268,16 @@ def access_decision(
             purpose = LivePurpose(AccessBasis.BREAK_GLASS, entry, categories)
             return AccessDecision(subject_id, purpose, "", roles)
     purposes = live_purposes(staff, subject_id, scope)
-    if not purposes:
+    given = [live for live in purposes if not live.self_made]
+    own = tuple(live for live in purposes if live.self_made)
+    if not given and own:
+        # A reason typed for one of them in this session opens it while it stays live.
+        grant = _own_purpose_grant(session, subject_id)
+        opened = [live for live in own if grant == (live.basis.value, live.reference)]
+        if opened:
+            return AccessDecision(subject_id, opened[0], "", roles)
+        return AccessDecision(subject_id, None, MaskReason.OWN_PURPOSE, roles, own)
+    if not given:
         reason = (
             MaskReason.NO_PURPOSE
             if roles and any(ROLE_MATRIX[r] for r in roles)
@@ -224,7 +285,7 @@ def access_decision(
         )
         return AccessDecision(subject_id, None, reason, roles)
     # The purpose that shows the most; the earliest of equals (purposes come oldest first).
-    widest = max(purposes, key=lambda purpose: len(purpose.categories))
+    widest = max(given, key=lambda purpose: len(purpose.categories))
     return AccessDecision(subject_id, widest, "", roles)
 
 
@@ -242,7 +303,7 @@ def reveal_record(
         return None
     return access_record(
         actor=staff,
-        actor_label=",".join(sorted(role.value for role in decision.roles)),
+        actor_label=roles_label(decision.roles),
         subject_id=decision.subject_id,
         action=AccessAction.REVEAL,
         fields=names,
@@ -263,13 +324,13 @@ def break_glass_open(
     """Open a customer's data for a short while on a typed reason; tell the DPO (P5)."""
     from staff.services import break_glass_notify_dpo
 
-    reason = " ".join(reason.split())
+    reason = visible_text(reason)
     roles = staff_roles(staff)
     categories = _categories(roles, AccessBasis.BREAK_GLASS)
     if not categories or not training_valid(staff):
         raise BreakGlassRefused(_("Roli juaj nuk mund t'i hapë të dhënat pa një qëllim."))
-    if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
-        raise BreakGlassRefused(_("Shkruani arsyen, të paktën 15 shkronja."))
+    if letter_count(reason) < REASON_MIN_LETTERS:
+        raise BreakGlassRefused(_("Shkruani arsyen me fjalë, të paktën 15 shkronja."))
     fields = [
         qualified(declaration.model, name)
         for declaration in registry
@@ -294,4 +355,64 @@ def break_glass_open(
     until = timezone.now() + timedelta(minutes=settings.FEJZO_BREAK_GLASS_MINUTES)
     grants[str(subject_id)] = {"until": until.timestamp(), "entry": entry.seq}
     session[BREAK_GLASS_SESSION_KEY] = grants
+    return entry
+
+
+def own_purpose_open(
+    *,
+    staff: Any,
+    subject_id: int,
+    basis: AccessBasis,
+    reference: str,
+    reason: str,
+    session: Any,
+    ip_address: str | None,
+    scope: Scope = WHOLE_CUSTOMER,
+) -> AccessEntry:
+    """Open a customer's data through a purpose the staff member made, on a typed reason.
+
+    The entry carries the reason; the customer reads it on their access page and the
+    officers in the daily digest of self-made purposes (P5). It lasts, in this session,
+    as long as the purpose stays live.
+    """
+    reason = visible_text(reason)
+    if not training_valid(staff):
+        raise OwnPurposeRefused(MaskReason.NO_TRAINING)
+    purpose = next(
+        (
+            purpose
+            for purpose in live_purposes(staff, subject_id, scope)
+            if purpose.self_made and (purpose.basis, purpose.reference) == (basis, reference)
+        ),
+        None,
+    )
+    if purpose is None:
+        raise OwnPurposeRefused(_("Ky qëllim nuk është më i gjallë për ju."))
+    if letter_count(reason) < REASON_MIN_LETTERS:
+        raise OwnPurposeRefused(_("Shkruani arsyen me fjalë, të paktën 15 shkronja."))
+    fields = [
+        qualified(declaration.model, name)
+        for declaration in registry
+        if declaration.subject_path is not None
+        for name, entry in declaration.fields.items()
+        if entry.category in purpose.categories
+    ]
+    entry = access_record(
+        actor=staff,
+        actor_label=roles_label(staff_roles(staff)),
+        subject_id=subject_id,
+        action=AccessAction.OWN_PURPOSE,
+        fields=fields,
+        basis=purpose.basis,
+        reference=purpose.reference,
+        reason=reason,
+        ip_address=ip_address,
+    )
+    grants = dict(session.get(OWN_PURPOSE_SESSION_KEY, {}))
+    grants[str(subject_id)] = {
+        "basis": purpose.basis.value,
+        "reference": purpose.reference,
+        "entry": entry.seq,
+    }
+    session[OWN_PURPOSE_SESSION_KEY] = grants
     return entry

@@ -10,7 +10,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from staff.models import TrainingRecord
 
 
@@ -83,3 +86,28 @@ class TrainingRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if record.valid_until <= today + timedelta(days=settings.FEJZO_TRAINING_WARNING_DAYS):
             return str(_("Skadon së shpejti"))
         return str(_("I vlefshëm"))
+
+
+class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's page of staff authenticator devices, searched without touching ciphertext.
+
+    django-otp searches the owner's email with a substring match; our email column is
+    ciphertext (P6), which refuses that lookup. A device is found by the account number,
+    or by the owner's exact email through its blind index.
+    """
+
+    search_fields = ["=user__id"]
+    search_help_text = _("Kërkoni me numrin e llogarisë ose me email-in e plotë të punonjësit.")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[TOTPDevice], search_term: str
+    ) -> tuple[QuerySet[TOTPDevice], bool]:
+        term = search_term.strip()
+        if "@" in term:
+            return queryset.filter(user__in=User.objects.with_email(term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+# django-otp registers its own admin when its module is imported (above); ours replaces it.
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, StaffTOTPDeviceAdmin)

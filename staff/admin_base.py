@@ -25,17 +25,21 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.text import ReasonField
 from privacy.audit import client_address
 from privacy.masking import masked
+from privacy.models import AccessBasis
 from privacy.registry import PersonalField, qualified, registry
 from staff.access import (
-    BREAK_GLASS_REASON_MIN_LENGTH,
+    REASON_MIN_LETTERS,
     WHOLE_CUSTOMER,
     AccessDecision,
     BreakGlassRefused,
+    OwnPurposeRefused,
     Scope,
     access_decision,
     break_glass_open,
+    own_purpose_open,
     reveal_record,
 )
 
@@ -43,9 +47,9 @@ MASKED_PREFIX = "masked__"
 
 
 class BreakGlassForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label=_("Arsyeja"),
-        min_length=BREAK_GLASS_REASON_MIN_LENGTH,
+        min_letters=REASON_MIN_LETTERS,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
@@ -53,6 +57,54 @@ class BreakGlassForm(forms.Form):
             "ngarkim? Arsyeja regjistrohet dhe i dërgohet zyrtarit të mbrojtjes së të dhënave."
         ),
     )
+
+
+class OwnPurposeForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Qëllimi"))
+    reason = ReasonField(
+        label=_("Arsyeja"),
+        min_letters=REASON_MIN_LETTERS,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Këtë porosi ose rast e keni hapur ose marrë në ngarkim vetë. Shkruani pse ju "
+            "duhen të dhënat e klientit: arsyeja regjistrohet, klienti e sheh te llogaria e "
+            "vet dhe zyrtari i mbrojtjes së të dhënave e merr në përmbledhjen e përditshme."
+        ),
+    )
+
+    def __init__(self, *args: Any, decision: AccessDecision, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            AccessBasis.ORDER: _("Porosia %(reference)s"),
+            AccessBasis.SUPPORT_CASE: _("Rasti i mbështetjes %(reference)s"),
+        }
+        self.fields["purpose"].choices = [  # type: ignore[attr-defined]
+            (
+                f"{purpose.basis.value}:{purpose.reference}",
+                labels.get(purpose.basis, "%(reference)s") % {"reference": purpose.reference},
+            )
+            for purpose in decision.own_purposes
+        ]
+
+    def chosen(self) -> tuple[AccessBasis, str]:
+        basis, _sep, reference = self.cleaned_data["purpose"].partition(":")
+        return AccessBasis(basis), reference
+
+
+def object_id_path(model: type[models.Model], suffix: str) -> str:
+    """Return an admin URL pattern whose object id is typed like the model's key.
+
+    A junk id then answers 404 from the URL resolver instead of reaching a query.
+    """
+    key = model._meta.pk
+    if isinstance(key, models.UUIDField):
+        converter = "uuid"
+    elif isinstance(key, models.AutoField | models.BigAutoField | models.IntegerField):
+        converter = "int"
+    else:
+        converter = "str"
+    return f"<{converter}:object_id>/{suffix}"
 
 
 def _masked_reader(name: str, entry: PersonalField, label: Any) -> Callable[[Any], str]:
@@ -254,20 +306,26 @@ class PersonalDataAdmin(PersonalDataMasking, admin.ModelAdmin):  # type: ignore[
             "personal_data": decision,
             "personal_data_shown": bool(shown),
             "break_glass_url": reverse(f"admin:{info[0]}_{info[1]}_break_glass", args=[obj.pk]),
+            "own_purpose_url": reverse(f"admin:{info[0]}_{info[1]}_own_purpose", args=[obj.pk]),
         }
 
     def get_urls(self) -> list[Any]:
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
             path(
-                "<path:object_id>/zbulo/",
+                object_id_path(self.model, "zbulo/"),
                 self.admin_site.admin_view(self.break_glass_view),
                 name="{}_{}_break_glass".format(*info),
+            ),
+            path(
+                object_id_path(self.model, "qellimi/"),
+                self.admin_site.admin_view(self.own_purpose_view),
+                name="{}_{}_own_purpose".format(*info),
             ),
             *super().get_urls(),
         ]
 
-    def break_glass_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def break_glass_view(self, request: HttpRequest, object_id: Any) -> HttpResponse:
         """Ask for a typed reason, then open this customer's data for a short while."""
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_view_or_change_permission(request, obj):
@@ -308,6 +366,51 @@ class PersonalDataAdmin(PersonalDataMasking, admin.ModelAdmin):  # type: ignore[
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/privacy/break_glass.html", context)
+
+    def own_purpose_view(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        """Ask for a typed reason to open data through a purpose one made for oneself."""
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        decision = self.decision_for(request, obj)
+        if decision is None or not decision.own_purposes:
+            raise PermissionDenied
+        info = self.model._meta.app_label, self.model._meta.model_name
+        change_url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        form = OwnPurposeForm(request.POST or None, decision=decision)
+        if request.method == "POST" and form.is_valid():
+            basis, reference = form.chosen()
+            try:
+                own_purpose_open(
+                    staff=request.user,
+                    subject_id=decision.subject_id,
+                    basis=basis,
+                    reference=reference,
+                    reason=form.cleaned_data["reason"],
+                    session=request.session,
+                    ip_address=client_address(request),
+                    scope=self.purpose_scope(obj),
+                )
+            except OwnPurposeRefused as refused:
+                form.add_error("reason", str(refused))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Të dhënat janë të hapura për këtë qëllim. Arsyeja u regjistrua; klienti "
+                        "e sheh dhe zyrtari i mbrojtjes së të dhënave e merr në përmbledhje."
+                    ),
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Qëllim i krijuar nga ju"),
+            "opts": self.model._meta,
+            "object": obj,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/privacy/own_purpose.html", context)
 
     @staticmethod
     def _break_glass_minutes() -> int:

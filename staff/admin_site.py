@@ -12,10 +12,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.http import urlencode
 
+from privacy.fields import lookup_touches_sealed_field
 from staff import views
 from staff.forms import StaffAuthenticationForm
 from staff.two_factor import (
@@ -23,6 +25,22 @@ from staff.two_factor import (
     staff_session_verified,
     staff_two_factor_required,
 )
+
+
+class SealedLookupGuard:
+    """Refuse list lookups that reach ciphertext or a blind index (P6).
+
+    `?email_index__startswith=` would let anyone with a list page learn indexes a
+    character at a time; customers are found by exact email or phone through the
+    search box, never by a lookup in the URL.
+    """
+
+    model: type[Model]
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        if lookup_touches_sealed_field(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)  # type: ignore[misc, no-any-return]
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -47,6 +65,17 @@ class StaffAdminSite(admin.AdminSite):
             return HttpResponseRedirect(target)
         context = {"two_factor_required": staff_two_factor_required(), **(extra_context or {})}
         return super().login(request, context)
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Register as Django does, every admin guarded against sealed lookups.
+
+        Third-party admins (django-otp, django-axes, the task results) are guarded too:
+        a guard each admin had to remember would be forgotten by one.
+        """
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, SealedLookupGuard):
+            admin_class = type(admin_class.__name__, (SealedLookupGuard, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         # Outside admin_view(): enrolment is for staff whose session is not verified yet.

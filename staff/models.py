@@ -46,3 +46,19 @@ class TrainingRecord(models.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return self.completed_on <= day <= self.valid_until
+
+
+class OwnPurposeDigest(models.Model):
+    """One day's self-made purposes, mailed to the data-protection officers once (P5)."""
+
+    day = models.DateField(_("Dita"), unique=True)
+    entries = models.PositiveIntegerField(_("Hapje"), default=0)
+    sent_at = models.DateTimeField(_("Dërguar më"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("përmbledhje e qëllimeve të krijuara nga vetë stafi")
+        verbose_name_plural = _("përmbledhjet e qëllimeve të krijuara nga vetë stafi")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return str(self.day)

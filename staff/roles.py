@@ -84,6 +84,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *ERASURE_HANDLE,
         "staff.view_trainingrecord",
         "consent.view_consentdecision",
+        # P7: the officer's alone; the export checks the role too (consent.services), so
+        # neither a superuser nor a direct grant of this permission exports without it.
         "consent.export_consentdecision",
         "subscriptions.view_subscriber",
         "subscriptions.view_subscriptionevent",

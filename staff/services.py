@@ -1,14 +1,21 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacy.models import AccessEntry
+from privacy.registry import Category, registry
+from staff.models import OwnPurposeDigest
 from staff.roles import ROLE_PERMISSIONS, Role
 
 logger = logging.getLogger(__name__)
@@ -80,3 +87,252 @@ def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
     context = {"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"}
     # The officer who broke the glass is not the one to tell.
     return dpo_notify(kind=MailKind.BREAK_GLASS, context=context, exclude_id=entry.actor_id)
+
+
+@dataclass(frozen=True)
+class OwnPurposeLine:
+    at: Any
+    purpose: str
+    subject_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class OwnPurposeGroup:
+    staff: str
+    roles: str
+    lines: list[OwnPurposeLine]
+
+
+def _staff_heading(entry: AccessEntry) -> tuple[str, str]:
+    roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
+    actor = entry.actor
+    name = actor.get_full_name() if actor is not None else ""
+    return f"{name} (#{entry.actor_id})" if name else f"#{entry.actor_id}", roles
+
+
+def own_purposes_digest_send(*, day: date) -> int:
+    """Mail the officers one day's self-made purposes, by staff member, once; return the count.
+
+    The digest row and the mail are written in one transaction: a run that crashes
+    sends nothing, and a second run for the same day sends nothing again.
+    """
+    from mail.models import MailKind
+    from privacy.models import AccessAction, AccessBasis
+
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    entries = list(
+        AccessEntry.objects.filter(
+            action=AccessAction.OWN_PURPOSE, at__gte=start, at__lt=start + timedelta(days=1)
+        )
+        .select_related("actor")
+        .order_by("actor_id", "seq")
+    )
+    with transaction.atomic():
+        digest, created = OwnPurposeDigest.objects.get_or_create(
+            day=day, defaults={"entries": len(entries)}
+        )
+        if not created or not entries:
+            return 0
+        groups: dict[int | None, OwnPurposeGroup] = {}
+        for entry in entries:
+            if entry.actor_id not in groups:
+                staff, roles = _staff_heading(entry)
+                groups[entry.actor_id] = OwnPurposeGroup(staff, roles, [])
+            basis = AccessBasis(entry.basis).label
+            groups[entry.actor_id].lines.append(
+                OwnPurposeLine(
+                    entry.at, f"{basis} {entry.reference}", entry.subject_id, entry.reason
+                )
+            )
+        path = reverse("admin:privacy_accessentry_changelist")
+        dpo_notify(
+            kind=MailKind.OWN_PURPOSE_DIGEST,
+            context={
+                "day": day,
+                "count": len(entries),
+                "groups": list(groups.values()),
+                "record_url": f"{settings.SITE_URL}{path}?action__exact={AccessAction.OWN_PURPOSE}",
+            },
+        )
+    return len(entries)
+
+
+class AccountPowersRefused(ValueError):
+    """A change of an account's roles or powers that the rules do not allow; says why."""
+
+
+# What makes an account a customer's: the shop holds where they live, what they
+# ordered to, or what they told support. Such an account never becomes staff.
+CUSTOMER_CATEGORIES = frozenset({Category.ADDRESS, Category.SUPPORT})
+
+
+@dataclass(frozen=True)
+class AccountPowers:
+    is_staff: bool
+    is_superuser: bool
+    is_active: bool
+    roles: frozenset[str]
+
+    @classmethod
+    def of(cls, account: Any) -> AccountPowers:
+        return cls(
+            is_staff=account.is_staff,
+            is_superuser=account.is_superuser,
+            is_active=account.is_active,
+            roles=frozenset(account.groups.values_list("name", flat=True)),
+        )
+
+    def summary(self) -> str:
+        """Return the powers in a few characters for the access record: no personal value."""
+        flags = "".join(
+            letter
+            for letter, on in (
+                ("s", self.is_staff),
+                ("S", self.is_superuser),
+                ("a", self.is_active),
+            )
+            if on
+        )
+        return f"{flags or '-'}:{','.join(sorted(self.roles))}"
+
+
+def holds_customer_data(account: Any) -> bool:
+    """Whether the registry finds this account's address, deliveries or support cases."""
+    for declaration in registry:
+        if not declaration.subject_path:
+            continue
+        categories = {entry.category for entry in declaration.fields.values()}
+        if (
+            categories & CUSTOMER_CATEGORIES
+            and declaration.model._default_manager.filter(
+                **{declaration.subject_path: account.pk}
+            ).exists()
+        ):
+            return True
+    return False
+
+
+def account_powers_check(*, account: Any, powers: AccountPowers, actor: Any) -> None:
+    """Raise AccountPowersRefused unless `actor` may give `account` these powers."""
+    if not getattr(actor, "is_superuser", False) or not actor.is_active:
+        raise AccountPowersRefused(_("Vetëm një administrator i ndryshon rolet e llogarive."))
+    if account.pk == actor.pk:
+        raise AccountPowersRefused(_("Askush nuk i ndryshon rolet e veta."))
+    if (powers.is_superuser or powers.roles) and not powers.is_staff:
+        raise AccountPowersRefused(
+            _("Rolet dhe lejet e administratorit jepen vetëm bashkë me statusin e stafit.")
+        )
+    unknown = powers.roles - set(Role.values)
+    if unknown:
+        raise AccountPowersRefused(_("Këto role nuk ekzistojnë: %(roles)s") % {"roles": unknown})
+    if powers.is_staff and not account.is_staff and holds_customer_data(account):
+        raise AccountPowersRefused(
+            _(
+                "Kjo llogari është e një klienti (ka porosi, adresa ose raste mbështetjeje). "
+                "Llogaritë e stafit janë të ndara: krijoni një llogari të re për punonjësin."
+            )
+        )
+
+
+def account_powers_change(
+    *, account: Any, powers: AccountPowers, actor: Any, ip_address: str | None = None
+) -> AccessEntry | None:
+    """Give an account these staff powers and roles, recorded and told to the officers (P5).
+
+    Only a superuser changes them, never their own, and a customer's account never
+    becomes staff. Returns the access-record entry, or None when nothing changed.
+    """
+    from mail.models import MailKind
+    from privacy.audit import access_record
+    from privacy.models import AccessAction, AccessBasis
+
+    with transaction.atomic():
+        account = type(account).objects.select_for_update().get(pk=account.pk)
+        before = AccountPowers.of(account)
+        if before == powers:
+            return None
+        account_powers_check(account=account, powers=powers, actor=actor)
+        account.is_staff = powers.is_staff
+        account.is_superuser = powers.is_superuser
+        account.is_active = powers.is_active
+        account.save(update_fields=["is_staff", "is_superuser", "is_active"])
+        account.groups.set(Group.objects.filter(name__in=powers.roles))
+        account.user_permissions.clear()
+        changed = [
+            name
+            for name in ("is_staff", "is_superuser", "is_active")
+            if getattr(before, name) != getattr(powers, name)
+        ] + (["groups"] if before.roles != powers.roles else [])
+        entry = access_record(
+            actor=actor,
+            actor_label=_actor_roles_label(actor),
+            subject_id=account.pk,
+            action=AccessAction.ACCOUNT_POWERS,
+            fields=[f"accounts.User.{name}" for name in changed],
+            basis=AccessBasis.ACCOUNT_ADMINISTRATION,
+            reference=f"{before.summary()}>{powers.summary()}",
+            ip_address=ip_address,
+        )
+        path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
+        dpo_notify(
+            kind=MailKind.ACCOUNT_POWERS_CHANGED,
+            context={
+                "entry": entry,
+                "before": _powers_words(before),
+                "after": _powers_words(powers),
+                "entry_url": f"{settings.SITE_URL}{path}",
+            },
+        )
+    return entry
+
+
+def account_password_reset_send(
+    *, account: Any, actor: Any, ip_address: str | None = None
+) -> AccessEntry:
+    """Mail a password-reset link to the account's own address; staff never set a password.
+
+    A password set by someone else would let them sign in as the account's owner and
+    see everything, with no purpose and no record (P5, P14).
+    """
+    from accounts.forms import OutboxPasswordResetForm
+    from privacy.audit import access_record
+    from privacy.models import AccessAction, AccessBasis
+
+    if not getattr(actor, "is_superuser", False) or account.pk == actor.pk:
+        raise AccountPowersRefused(_("Vetëm një administrator dërgon lidhje rivendosjeje."))
+    form = OutboxPasswordResetForm({"email": account.email})
+    with transaction.atomic():
+        entry = access_record(
+            actor=actor,
+            actor_label=_actor_roles_label(actor),
+            subject_id=account.pk,
+            action=AccessAction.ACCOUNT_POWERS,
+            fields=["accounts.User.email"],
+            basis=AccessBasis.ACCOUNT_ADMINISTRATION,
+            reference="password_reset_link",
+            ip_address=ip_address,
+        )
+        if form.is_valid():
+            # The link is built from SITE_URL (OutboxPasswordResetForm.send_mail).
+            form.save(domain_override=urlsplit(settings.SITE_URL).netloc)
+    return entry
+
+
+def _actor_roles_label(actor: Any) -> str:
+    from staff.access import roles_label, staff_roles
+
+    return roles_label(staff_roles(actor))
+
+
+def _powers_words(powers: AccountPowers) -> list[Any]:
+    """Return the powers in words, translated when the mail is rendered in its language."""
+    words: list[Any] = []
+    if powers.is_superuser:
+        words.append(_("administrator me të gjitha lejet"))
+    if powers.is_staff:
+        words.append(_("staf"))
+    words += [Role(name).label for name in sorted(powers.roles) if name in Role.values]
+    if not powers.is_active:
+        words.append(_("e çaktivizuar"))
+    return words or [_("klient")]

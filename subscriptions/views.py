@@ -19,7 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Language
-from core.http import private_response, token_page
+from accounts.throttles import mail_request_allowed
+from core.http import client_ip_address, private_response, token_page
 from privacy.masking import mask_email
 from subscriptions.forms import PreferencesForm, SubscribeForm, chosen_topics, topic_wishes
 from subscriptions.models import Channel, Subscriber, Topic
@@ -63,7 +64,11 @@ def _preferences_path(public_id: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
-    """Take the footer sign-up and answer the same whatever the address (double opt-in)."""
+    """Take the footer sign-up and answer the same whatever the address (double opt-in).
+
+    Anyone can type anyone's address here: an address or a client past its limit gets
+    the same answer, and nothing is recorded or mailed (P14).
+    """
     if request.method == "GET":
         if request.GET.get(SENT_FLAG):
             return render(
@@ -75,11 +80,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return render(request, "subscriptions/subscribe.html", {"form": form})
-    footer_subscribe(
-        email=form.cleaned_data["email"],
-        topics=chosen_topics(form.cleaned_data),
-        language=_language(),
-    )
+    email = form.cleaned_data["email"]
+    if mail_request_allowed(to_address=email, client_ip=client_ip_address(request)):
+        footer_subscribe(email=email, topics=chosen_topics(form.cleaned_data), language=_language())
     return redirect(f"{reverse('subscriptions:subscribe')}?{SENT_FLAG}=1")
 
 

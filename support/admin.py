@@ -34,10 +34,12 @@ class SupportCaseAdmin(PersonalDataAdmin):
         "customer_message",
         "status",
         "assigned_to",
+        "opened_by",
+        "assigned_by",
         "opened_at",
         "closed_at",
     ]
-    readonly_fields = ["opened_at", "closed_at"]
+    readonly_fields = ["opened_by", "assigned_by", "opened_at", "closed_at"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))

@@ -55,6 +55,24 @@ class SupportCase(EncryptedModel):
         limit_choices_to={"is_staff": True},
         verbose_name=_("Në ngarkim të"),
     )
+    # Who opened the case and who assigned it: a purpose one makes for oneself opens
+    # the customer's data only on a typed reason (P5).
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Hapur nga"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Caktuar nga"),
+    )
     opened_at = models.DateTimeField(_("Hapur më"))
     closed_at = models.DateTimeField(_("Mbyllur më"), null=True, blank=True)
 

@@ -15,8 +15,13 @@ from support.models import CaseStatus, SupportCase
 def case_save(*, case: SupportCase, changed: list[str], actor: Any) -> SupportCase:
     """Open or update a support case; what the customer said is recorded as a change."""
     now = timezone.now()
+    staff = actor if getattr(actor, "is_staff", False) else None
+    if case.pk is None:
+        case.opened_by = staff
     if case.opened_at is None:
         case.opened_at = now
+    if case.pk is None or "assigned_to" in changed:
+        case.assigned_by = staff if case.assigned_to_id is not None else None
     if case.status == CaseStatus.CLOSED and case.closed_at is None:
         case.closed_at = now
     elif case.status == CaseStatus.OPEN:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import EmailChange, User, normalise_email
 from accounts.services.registration import absolute_url
 from accounts.services.status import account_lock_open
+from accounts.sessions import user_sessions_end
 from accounts.tokens import (
     email_change_password_state,
     email_change_token_hash,
@@ -153,7 +154,9 @@ def email_change_request(*, user: User, new_email: str, password: str) -> EmailC
     return change
 
 
-def email_change_confirm(*, token: str, now: datetime | None = None) -> User:
+def email_change_confirm(
+    *, token: str, now: datetime | None = None, keep_session_key: str | None = None
+) -> User:
     """Make the confirmed address the account's own; raise EmailChangeRefused if not (P12).
 
     The token is the authority, not a session: the link works signed out, or signed in
@@ -161,6 +164,10 @@ def email_change_confirm(*, token: str, now: datetime | None = None) -> User:
     it. The old address is told it is done; links mailed to it for a password reset
     or a verification stop working, as both are bound to the address. The change is
     recorded as the account owner's own, who asked it with their password.
+
+    Every other session signed in as the account ends (P14): whoever got in with the
+    old address (a shared computer, a stolen session) is signed out. The session named
+    by `keep_session_key`, the one confirming, stays if it is the account's own.
     """
     now = now or timezone.now()
     token_hash = email_change_token_hash(token)
@@ -204,6 +211,7 @@ def email_change_confirm(*, token: str, now: datetime | None = None) -> User:
             _email_change_notice(
                 user=user, old_email=old_email, new_email=user.email, completed=True
             )
+        user_sessions_end(user_id=user.pk, keep_session_key=keep_session_key)
     return user
 
 

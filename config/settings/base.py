@@ -73,12 +73,15 @@ MIDDLEWARE = [
     "consent.analytics.AnalyticsCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: signs staff out 8 hours after sign-in or 30 minutes idle.
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a lockout flagged during the view into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -105,7 +108,17 @@ TEMPLATES = [
                 "consent.analytics.analytics_context",
             ],
         },
-    }
+    },
+    # Plain text: mail subjects and text parts (mail.services._render) are rendered here,
+    # without HTML escaping, so a name like O'Brien & "Co" reads as typed. HTML mail and
+    # every page still use the engine above, which escapes.
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {
@@ -135,8 +148,10 @@ AUTH_USER_MODEL = "accounts.User"
 # accounts.User.email_index, which is what Django's auth.E003 asks for in substance.
 SILENCED_SYSTEM_CHECKS = ["auth.E003", "auth.W004"]
 # Axes first: it refuses a locked-out account and client before any password is checked.
+# Then the per-address slowdown against password spraying (accounts.throttles).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.SignInSlowdownBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -263,9 +278,27 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Attempt rows hold client addresses (personal data); they are not a back-office page
 # (P5). A lockout ends by itself after the cool-off; `axes_reset_ip` ends it sooner.
 AXES_ENABLE_ADMIN = False
+# Password spraying (P14): a few guesses on each of many accounts stay under the
+# lockout above, which counts per account and client address. So failed sign-ins with
+# one email address are also counted from every client together: after
+# SIGN_IN_SLOWDOWN_FREE_FAILURES, the next attempt with that address is refused
+# unheard until SIGN_IN_SLOWDOWN_BASE_SECONDS have passed, doubling with each further
+# failure up to SIGN_IN_SLOWDOWN_MAX_SECONDS. The failures are forgotten
+# SIGN_IN_SLOWDOWN_FORGET_SECONDS after the last one, or at a successful sign-in.
+# Unknown addresses are counted alike, so the wait tells nobody which accounts exist.
+SIGN_IN_SLOWDOWN_FREE_FAILURES = env_int_default("SIGN_IN_SLOWDOWN_FREE_FAILURES", 3)
+SIGN_IN_SLOWDOWN_BASE_SECONDS = env_int_default("SIGN_IN_SLOWDOWN_BASE_SECONDS", 60)
+SIGN_IN_SLOWDOWN_MAX_SECONDS = env_int_default("SIGN_IN_SLOWDOWN_MAX_SECONDS", 15 * 60)
+SIGN_IN_SLOWDOWN_FORGET_SECONDS = env_int_default("SIGN_IN_SLOWDOWN_FORGET_SECONDS", 60 * 60)
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0 trusts only
 # the socket address; behind one proxy that would put every visitor on one address.
 FEJZO_TRUSTED_PROXY_COUNT = env_int_default("FEJZO_TRUSTED_PROXY_COUNT", 0)
+
+# Staff sessions (P6, P14) end STAFF_SESSION_MAX_SECONDS after signing in, or after
+# STAFF_SESSION_IDLE_SECONDS without a request, in the back office and the storefront
+# alike. Customers keep Django's default (SESSION_COOKIE_AGE, two weeks).
+STAFF_SESSION_MAX_SECONDS = env_int_default("STAFF_SESSION_MAX_SECONDS", 8 * 60 * 60)
+STAFF_SESSION_IDLE_SECONDS = env_int_default("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 
 # Staff second factor (P14): the back office admits only a session verified with a
 # TOTP code. Off in local development and the test suite; production keeps it on.
@@ -297,6 +330,16 @@ MAIL_RETRY_MAX_SECONDS = 60 * 60
 MAIL_MAX_ATTEMPTS = 12
 # A worker that claimed a message and then vanished gives it up after this long.
 MAIL_CLAIM_SECONDS = 120
+
+# Mail anyone can make the shop send to an address someone typed (password reset,
+# verification resend, footer sign-up, email change), counted in the database so every
+# worker shares the count (core.throttle): per MAIL_THROTTLE_WINDOW_SECONDS, at most
+# MAIL_THROTTLE_PER_ADDRESS requests to one address and MAIL_THROTTLE_PER_CLIENT from
+# one client (an IPv4 address, an IPv6 /64). Past either the page answers as usual and
+# no mail is written.
+MAIL_THROTTLE_WINDOW_SECONDS = env_int_default("MAIL_THROTTLE_WINDOW_SECONDS", 60 * 60)
+MAIL_THROTTLE_PER_ADDRESS = env_int_default("MAIL_THROTTLE_PER_ADDRESS", 3)
+MAIL_THROTTLE_PER_CLIENT = env_int_default("MAIL_THROTTLE_PER_CLIENT", 10)
 
 MAIL_VIEWER_ENABLED = False
 # seed_demo creates staff accounts with published passwords; production refuses it.

@@ -46,6 +46,7 @@ from privacy.admin.display import (
     staff_role_labels,
     subject_label,
 )
+from privacy.admin.exports import failed_export_rows
 from privacy.admin.filters import OverdueFilter, QueueFilter
 from privacy.admin.forms import ErasureExtendForm, LegalHoldForm
 from privacy.admin.registration import register_view
@@ -206,6 +207,13 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
             return str(ActorKind.STAFF.label)
         return staff_role_labels([staff_id])[staff_id]
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Above the queue: downloads that failed for good, so the officer sees them too.
+        context = {"failed_exports": failed_export_rows(), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
     # The request's page: read-only, with its history, holds, plan or report, and buttons.
 
     def change_view(
@@ -291,7 +299,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
     def get_urls(self) -> list[URLPattern]:  # type: ignore[override]
         def route(suffix: str, view: Callable[..., HttpResponse], name: str) -> URLPattern:
             return path(
-                f"<path:object_id>/{suffix}",
+                f"<int:object_id>/{suffix}",
                 self.admin_site.admin_view(view),
                 name=f"privacy_erasurerequest_{name}",
             )
@@ -318,12 +326,12 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
         )
 
     def _permitted(
-        self, request: HttpRequest, object_id: str, permission: ErasurePermission
+        self, request: HttpRequest, object_id: int, permission: ErasurePermission
     ) -> ErasureRequest:
         """Return the request if this staff member may see it and has `permission`; else 403."""
         if not (self.has_view_permission(request) and may(request.user, permission)):
             raise PermissionDenied
-        erasure_request = self.get_object(request, unquote(object_id))
+        erasure_request = self.get_object(request, str(object_id))
         if erasure_request is None:
             raise Http404
         return erasure_request
@@ -347,7 +355,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
     def _back(self, erasure_request: ErasureRequest) -> HttpResponseRedirect:
         return HttpResponseRedirect(self._url("change", erasure_request))
 
-    def execute_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def execute_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Say what erasure will do (GET); erase the person's data now (POST)."""
         erasure_request = self._permitted(request, object_id, ErasurePermission.HANDLE)
         if request.method == "POST":
@@ -382,7 +390,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
             **self._plan_context(erasure_request),
         )
 
-    def extend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def extend_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Ask for the reason (GET); extend the due date once and mail the customer (POST)."""
         erasure_request = self._permitted(request, object_id, ErasurePermission.HANDLE)
         form = ErasureExtendForm(request.POST if request.method == "POST" else None)
@@ -414,7 +422,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
             ),
         )
 
-    def hold_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def hold_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Ask what to hold and why (GET); place the legal hold (POST)."""
         erasure_request = self._permitted(request, object_id, ErasurePermission.PLACE_HOLD)
         subject = erasure_request.subject

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.text import ReasonField
 from orders.models import Order, OrderStatus
 from privacy.admin.display import day_text
 from privacy.models import HoldKind, RequestChannel
@@ -59,7 +60,8 @@ class ErasureRegisterForm(forms.Form):
 
 
 class ErasureExtendForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
+        min_letters=15,
         label=_("Arsyeja e zgjatjes"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -114,7 +116,8 @@ class LegalHoldForm(forms.Form):
         help_text=_("Vetëm porositë dhe rastet e këtij klienti."),
         error_messages={"invalid_choice": _("Zgjidhni një porosi ose rast të këtij klienti.")},
     )
-    reason = forms.CharField(
+    reason = ReasonField(
+        min_letters=10,
         label=_("Arsyeja"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

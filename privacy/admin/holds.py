@@ -157,7 +157,7 @@ class LegalHoldAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
         return refuse_outsiders(
             [
                 path(
-                    "<path:object_id>/hiq/",
+                    "<int:object_id>/hiq/",
                     self.admin_site.admin_view(self.lift_view),
                     name="privacy_legalhold_lift",
                 ),
@@ -165,14 +165,14 @@ class LegalHoldAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
             ]
         )
 
-    def lift_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def lift_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Say what lifting does (GET); lift the hold, erasing what it kept if due (POST)."""
         may_lift = self.has_view_permission(request) and may(
             request.user, ErasurePermission.LIFT_HOLD
         )
         if not may_lift:
             raise PermissionDenied
-        hold = self.get_object(request, unquote(object_id))
+        hold = self.get_object(request, str(object_id))
         if hold is None:
             raise Http404
         back = self._back_url(request, hold)

@@ -30,10 +30,13 @@ class Job(models.TextChoices):
 class AccessAction(models.TextChoices):
     REVEAL = "reveal", _("Pa të dhënat")
     BREAK_GLASS = "break_glass", _("Hapje e jashtëzakonshme")
+    # A purpose the staff member made for themselves, opened on a typed reason.
+    OWN_PURPOSE = "own_purpose", _("Qëllim i krijuar nga vetë punonjësi")
     CHANGE = "change", _("Ndryshoi të dhënat")
     JOB_READ = "job_read", _("Lexim nga një proces automatik")
     EXPORT = "export", _("Eksport")
     ERASE = "erase", _("Fshiu ose anonimizoi të dhënat")
+    ACCOUNT_POWERS = "powers", _("Ndryshoi rolet ose lejet e llogarisë")
 
 
 class AccessBasis(models.TextChoices):
@@ -48,6 +51,7 @@ class AccessBasis(models.TextChoices):
     MAINTENANCE = "maintenance", _("Mirëmbajtje e sigurisë")
     DATA_REQUEST = "data_request", _("Kërkesë e vetë personit")
     RETENTION = "retention", _("Afati i ruajtjes mbaroi")
+    ACCOUNT_ADMINISTRATION = "account_admin", _("Administrimi i llogarive")
 
 
 class AccessEntry(models.Model):

@@ -42,12 +42,12 @@ from privacy.exports import (
     LINK_SALT,
     ExportUnavailable,
     PasswordIncorrect,
-    _key_of,
     data_export_build,
     data_export_link,
     data_export_open,
     data_export_request,
     data_exports_expire,
+    key_of,
 )
 from privacy.models import (
     AccessAction,
@@ -483,12 +483,12 @@ def test_p12_the_file_key_is_sealed_under_the_encryption_keys(ready_export: Data
     from privacy.crypto import DecryptionError, keyring
 
     assert ready_export.file_key.startswith("fz1$")
-    assert len(_key_of(ready_export)) == 32
+    assert len(key_of(ready_export)) == 32
     # Bound to its row: moved to another export, it does not open.
     other = DataExport(public_id="another-export-id", user=ready_export.user)
     other.file_key = ready_export.file_key
     with pytest.raises(DecryptionError):
-        _key_of(other)
+        key_of(other)
     assert keyring().newest_id in ready_export.file_key
 
 
