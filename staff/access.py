@@ -269,14 +269,14 @@ def access_decision(
             return AccessDecision(subject_id, purpose, "", roles)
     purposes = live_purposes(staff, subject_id, scope)
     given = [live for live in purposes if not live.self_made]
-    own = tuple(live for live in purposes if live.self_made)
-    if not given and own:
+    self_made = tuple(live for live in purposes if live.self_made)
+    if not given and self_made:
         # A reason typed for one of them in this session opens it while it stays live.
         grant = _own_purpose_grant(session, subject_id)
-        opened = [live for live in own if grant == (live.basis.value, live.reference)]
+        opened = [live for live in self_made if grant == (live.basis.value, live.reference)]
         if opened:
             return AccessDecision(subject_id, opened[0], "", roles)
-        return AccessDecision(subject_id, None, MaskReason.OWN_PURPOSE, roles, own)
+        return AccessDecision(subject_id, None, MaskReason.OWN_PURPOSE, roles, self_made)
     if not given:
         reason = (
             MaskReason.NO_PURPOSE

@@ -34,8 +34,6 @@ from staff.access import (
     REASON_MIN_LETTERS,
     WHOLE_CUSTOMER,
     AccessDecision,
-    BreakGlassRefused,
-    OwnPurposeRefused,
     Scope,
     access_decision,
     break_glass_open,
@@ -57,6 +55,9 @@ class BreakGlassForm(forms.Form):
             "ngarkim? Arsyeja regjistrohet dhe i dërgohet zyrtarit të mbrojtjes së të dhënave."
         ),
     )
+
+    def __init__(self, *args: Any, decision: AccessDecision, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
 
 
 class OwnPurposeForm(forms.Form):
@@ -325,92 +326,102 @@ class PersonalDataAdmin(PersonalDataMasking, admin.ModelAdmin):  # type: ignore[
             *super().get_urls(),
         ]
 
-    def break_glass_view(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        """Ask for a typed reason, then open this customer's data for a short while."""
+    def _reason_page(
+        self,
+        request: HttpRequest,
+        object_id: Any,
+        *,
+        allowed: Callable[[AccessDecision], bool],
+        form_class: Callable[..., forms.Form],
+        open_data: Callable[[AccessDecision, Any, forms.Form], Any],
+        done: Any,
+        title: Any,
+        template: str,
+    ) -> HttpResponse:
+        """Serve a page that opens a customer's data on a typed reason, once `allowed`."""
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         decision = self.decision_for(request, obj)
-        if decision is None or not decision.may_break_glass:
+        if decision is None or not allowed(decision):
             raise PermissionDenied
         info = self.model._meta.app_label, self.model._meta.model_name
         change_url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
-        form = BreakGlassForm(request.POST or None)
+        form = form_class(request.POST or None, decision=decision)
         if request.method == "POST" and form.is_valid():
             try:
-                break_glass_open(
-                    staff=request.user,
-                    subject_id=decision.subject_id,
-                    reason=form.cleaned_data["reason"],
-                    session=request.session,
-                    ip_address=client_address(request),
-                )
-            except BreakGlassRefused as refused:
+                open_data(decision, obj, form)
+            except PermissionDenied as refused:
                 form.add_error("reason", str(refused))
             else:
-                messages.warning(
-                    request,
-                    _(
-                        "Të dhënat janë të hapura për %(minutes)s minuta. Hapja u regjistrua "
-                        "dhe zyrtari i mbrojtjes së të dhënave u njoftua."
-                    )
-                    % {"minutes": self._break_glass_minutes()},
-                )
+                messages.warning(request, done)
                 return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Hapje e jashtëzakonshme e të dhënave"),
+            "title": title,
             "opts": self.model._meta,
             "object": obj,
             "form": form,
             "change_url": change_url,
         }
-        return TemplateResponse(request, "admin/privacy/break_glass.html", context)
+        return TemplateResponse(request, template, context)
+
+    def break_glass_view(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        """Ask for a typed reason, then open this customer's data for a short while."""
+
+        def open_data(decision: AccessDecision, obj: Any, form: forms.Form) -> None:
+            break_glass_open(
+                staff=request.user,
+                subject_id=decision.subject_id,
+                reason=form.cleaned_data["reason"],
+                session=request.session,
+                ip_address=client_address(request),
+            )
+
+        return self._reason_page(
+            request,
+            object_id,
+            allowed=lambda decision: decision.may_break_glass,
+            form_class=BreakGlassForm,
+            open_data=open_data,
+            done=_(
+                "Të dhënat janë të hapura për %(minutes)s minuta. Hapja u regjistrua "
+                "dhe zyrtari i mbrojtjes së të dhënave u njoftua."
+            )
+            % {"minutes": self._break_glass_minutes()},
+            title=_("Hapje e jashtëzakonshme e të dhënave"),
+            template="admin/privacy/break_glass.html",
+        )
 
     def own_purpose_view(self, request: HttpRequest, object_id: Any) -> HttpResponse:
         """Ask for a typed reason to open data through a purpose one made for oneself."""
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        decision = self.decision_for(request, obj)
-        if decision is None or not decision.own_purposes:
-            raise PermissionDenied
-        info = self.model._meta.app_label, self.model._meta.model_name
-        change_url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
-        form = OwnPurposeForm(request.POST or None, decision=decision)
-        if request.method == "POST" and form.is_valid():
-            basis, reference = form.chosen()
-            try:
-                own_purpose_open(
-                    staff=request.user,
-                    subject_id=decision.subject_id,
-                    basis=basis,
-                    reference=reference,
-                    reason=form.cleaned_data["reason"],
-                    session=request.session,
-                    ip_address=client_address(request),
-                    scope=self.purpose_scope(obj),
-                )
-            except OwnPurposeRefused as refused:
-                form.add_error("reason", str(refused))
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "Të dhënat janë të hapura për këtë qëllim. Arsyeja u regjistrua; klienti "
-                        "e sheh dhe zyrtari i mbrojtjes së të dhënave e merr në përmbledhje."
-                    ),
-                )
-                return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Qëllim i krijuar nga ju"),
-            "opts": self.model._meta,
-            "object": obj,
-            "form": form,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/privacy/own_purpose.html", context)
+
+        def open_data(decision: AccessDecision, obj: Any, form: forms.Form) -> None:
+            basis, reference = form.chosen()  # type: ignore[attr-defined]
+            own_purpose_open(
+                staff=request.user,
+                subject_id=decision.subject_id,
+                basis=basis,
+                reference=reference,
+                reason=form.cleaned_data["reason"],
+                session=request.session,
+                ip_address=client_address(request),
+                scope=self.purpose_scope(obj),
+            )
+
+        return self._reason_page(
+            request,
+            object_id,
+            allowed=lambda decision: bool(decision.own_purposes),
+            form_class=OwnPurposeForm,
+            open_data=open_data,
+            done=_(
+                "Të dhënat janë të hapura për këtë qëllim. Arsyeja u regjistrua; klienti "
+                "e sheh dhe zyrtari i mbrojtjes së të dhënave e merr në përmbledhje."
+            ),
+            title=_("Qëllim i krijuar nga ju"),
+            template="admin/privacy/own_purpose.html",
+        )
 
     @staticmethod
     def _break_glass_minutes() -> int:
