@@ -100,6 +100,7 @@ class OrderAdmin(PersonalDataAdmin):
         "customer",
         "status",
         "assigned_to",
+        "assigned_by",
         "payment_method",
         "delivery_name",
         "delivery_phone",

@@ -67,6 +67,11 @@ class Order(EncryptedModel):
         related_name="+",
         verbose_name=_("Caktuar nga"),
     )
+    # The status when it was assigned: sales taking an order still in its queue is the
+    # customer's purpose; taking one that had left the queue is the salesperson's own.
+    assigned_in_status = models.CharField(
+        _("Statusi kur u caktua"), max_length=20, choices=OrderStatus.choices, blank=True
+    )
     delivery_name = EncryptedCharField(_("Marrësi"), max_length=170)
     delivery_phone = EncryptedCharField(_("Telefoni"), max_length=20)
     delivery_municipality = models.CharField(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -259,12 +259,16 @@ def order_assign(*, order: Order, staff: User | None, actor: User | None) -> Ord
     if staff is not None:
         free = free.filter(Q(assigned_to__isnull=True) | Q(assigned_to=staff))
     assigned_by = actor if staff is not None else None
-    if not free.update(assigned_to=staff, assigned_by=assigned_by):
+    taken = free.update(
+        assigned_to=staff,
+        assigned_by=assigned_by,
+        assigned_in_status=F("status") if staff is not None else Value(""),
+    )
+    if not taken:
         raise OrderError(
             _("Porosia %(number)s është në ngarkim të një kolegu.") % {"number": order.number}
         )
-    order.assigned_to = staff
-    order.assigned_by = assigned_by
+    order.refresh_from_db(fields=["assigned_to", "assigned_by", "assigned_in_status"])
     return order
 
 

@@ -181,9 +181,9 @@ def live_purposes(staff: Any, subject_id: int, scope: Scope = WHOLE_CUSTOMER) ->
     """Return the orders and cases of this customer that give this staff member a purpose.
 
     A purpose is self-made when the staff member opened the case, or assigned the order
-    or case to themselves from outside their role's queue: sales takes orders from the
-    queue every order enters, and customer care takes cases from theirs, so those takes
-    are the customer's purpose; anything else one hands oneself is not.
+    or case to themselves from outside their role's queue: sales taking an order still
+    awaiting confirmation, or customer care an unassigned case, serve the customer's
+    own purpose; anything else one hands oneself is not.
     """
     roles = staff_roles(staff)
     purposes = []
@@ -197,17 +197,17 @@ def live_purposes(staff: Any, subject_id: int, scope: Scope = WHOLE_CUSTOMER) ->
         orders = Order.objects.filter(mine, customer_id=subject_id, status__in=OPEN_ORDER_STATUSES)
         if scope.order_id is not None:
             orders = orders.filter(pk=scope.order_id)
-        takes_from_queue = Role.SALES in roles
+        queue = SALES_QUEUE_STATUSES if Role.SALES in roles else ()
         purposes += [
             LivePurpose(
                 AccessBasis.ORDER,
                 number,
                 order_categories,
-                self_made=assigned_by_id == staff.pk and not takes_from_queue,
+                self_made=assigned_by_id == staff.pk and assigned_in_status not in queue,
             )
-            for number, assigned_by_id in orders.order_by("placed_at").values_list(
-                "number", "assigned_by_id"
-            )
+            for number, assigned_by_id, assigned_in_status in orders.order_by(
+                "placed_at"
+            ).values_list("number", "assigned_by_id", "assigned_in_status")
         ]
     case_categories = _categories(roles, AccessBasis.SUPPORT_CASE)
     if case_categories:

@@ -17,7 +17,8 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
 from mail.models import MailKind, OutboxMessage
-from orders.services import order_assign
+from orders.models import OrderStatus
+from orders.services import order_assign, order_change_status
 from orders.tests.factories import place_order
 from privacy.models import AccessAction, AccessBasis, AccessEntry
 from staff.roles import Role
@@ -202,3 +203,28 @@ def test_p5_break_glass_refuses_reasons_nobody_can_read(client, person, care):
         assert response.status_code == 200
     assert not AccessEntry.objects.filter(action=AccessAction.BREAK_GLASS).exists()
     assert not OutboxMessage.objects.filter(kind=MailKind.BREAK_GLASS).exists()
+
+
+def test_p5_sales_taking_an_order_that_left_the_queue_needs_a_reason(client, person):
+    # given: an order out for delivery that nobody holds
+    order = place_order(customer=person, quantities={ProductFactory(stock=3).pk: 1})
+    order_change_status(order=order, to_status=OrderStatus.CONFIRMED, actor=None)
+    order_change_status(order=order, to_status=OrderStatus.OUT_FOR_DELIVERY, actor=None)
+    sales = StaffFactory(role=Role.SALES)
+    # when: a salesperson takes it for themselves
+    order_assign(order=order, staff=sales, actor=sales)
+    client.force_login(sales)
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    # then: not from their queue, so it waits for a reason
+    assert NAME not in page and "shkruani arsyen" in page
+
+
+def test_p5_an_order_taken_from_the_queue_stays_open_after_it_ships(client, person):
+    order = place_order(customer=person, quantities={ProductFactory(stock=3).pk: 1})
+    sales = StaffFactory(role=Role.SALES)
+    order_assign(order=order, staff=sales, actor=sales)
+    order_change_status(order=order, to_status=OrderStatus.CONFIRMED, actor=sales)
+    order_change_status(order=order, to_status=OrderStatus.OUT_FOR_DELIVERY, actor=sales)
+    client.force_login(sales)
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    assert NAME in page
