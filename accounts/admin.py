@@ -155,16 +155,20 @@ class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
             raise PermissionDenied
         change_url = reverse("admin:accounts_user_change", args=[target.pk])
         if request.method == "POST":
-            account_password_reset_send(
-                account=target, actor=request.user, ip_address=client_address(request)
-            )
-            messages.success(
-                request,
-                _(
-                    "Një lidhje për rivendosjen e fjalëkalimit u dërgua në adresën e llogarisë. "
-                    "Dërgimi u regjistrua."
-                ),
-            )
+            try:
+                account_password_reset_send(
+                    account=target, actor=request.user, ip_address=client_address(request)
+                )
+            except AccountPowersRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Një lidhje për rivendosjen e fjalëkalimit u dërgua në adresën e "
+                        "llogarisë. Dërgimi u regjistrua."
+                    ),
+                )
             return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),

@@ -4,8 +4,10 @@ django-axes locks an account out from one client address after a few failures; a
 attacker who tries a few passwords on each of many accounts, or uses many addresses,
 stays under that. This backend, between axes and Django's ModelBackend, refuses a
 sign-in with an email address that failed too often lately, from wherever it comes,
-before any password is checked. It serves the storefront, the back office and every
-password re-check alike, as all go through `authenticate()`.
+before any password is checked; a browser that signed in with it before is let
+through (accounts.devices), so a stranger's failures cannot lock the owner out. It
+serves the storefront, the back office and every password re-check alike, as all go
+through `authenticate()`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from accounts.devices import device_known
 from accounts.throttles import sign_in_wait_until
 
 # Set on the request when the attempt was let through to the password check: a failure
@@ -37,7 +40,7 @@ class SignInSlowdownBackend:
         if request is None or not username:
             return None
         until = sign_in_wait_until(email=str(username))
-        if until is None:
+        if until is None or device_known(request, email=str(username)):
             setattr(request, ATTEMPTED_EMAIL, str(username))
             return None
         setattr(request, WAIT_UNTIL, until)

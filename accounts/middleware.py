@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.devices import device_cookie_write
 from accounts.sessions import (
     is_staff_session,
     staff_session_expired,
@@ -48,3 +49,15 @@ class StaffSessionMiddleware:
             else:
                 staff_session_touch(request.session, now=now)
         return self.get_response(request)
+
+
+class KnownDeviceMiddleware:
+    """Write the known-device cookie after a successful sign-in (accounts.devices)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        device_cookie_write(request, response)
+        return response

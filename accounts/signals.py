@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.backends import ATTEMPTED_EMAIL
+from accounts.devices import device_remember
 from accounts.models import User
 from accounts.sessions import is_staff_session, staff_session_start
 from accounts.throttles import sign_in_failure_record, sign_in_failures_clear
@@ -35,7 +36,10 @@ def sign_in_failure_count(
 def sign_in_session_start(
     sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
 ) -> None:
-    """Forget the failures before a successful sign-in, and start a staff session's clocks."""
+    """Forget the failures before a successful sign-in, remember the browser, and start a
+    staff session's clocks."""
     sign_in_failures_clear(email=user.email)
+    if request is not None:
+        device_remember(request, email=user.email)
     if request is not None and is_staff_session(user):
         staff_session_start(request.session)

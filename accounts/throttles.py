@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import normalise_email
 from core.models import ThrottleScope
 from core.throttle import client_network, throttle_clear, throttle_count, throttle_live
+from mail.models import MailKind
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,14 @@ logger = logging.getLogger(__name__)
 MAX_DOUBLINGS = 32
 
 
+def _counted_address(address: str) -> str:
+    """Return the mailbox an address reaches: `arta+1@…` and `arta@…` count as one."""
+    local, at, domain = normalise_email(address).rpartition("@")
+    return f"{local.split('+', 1)[0]}{at}{domain}" if at else normalise_email(address)
+
+
 def mail_request_allowed(
-    *, to_address: str, client_ip: str | None, now: datetime | None = None
+    *, kind: MailKind, to_address: str, client_ip: str | None, now: datetime | None = None
 ) -> bool:
     """Count a request that would mail `to_address`; return whether its mail may be written.
 
@@ -33,21 +40,26 @@ def mail_request_allowed(
     a verification link sent again, the footer sign-up, an email change. Each request
     is counted whether or not a mail would follow, so the answer is the same for every
     address. A client past its limit is refused before its request counts against the
-    address, so one client cannot use up the quota of every address it types.
+    address, so one client cannot use up the quota of every address it types. Each kind
+    of mail has its own quota: footer sign-ups typed with someone's address cannot use
+    up that person's password resets.
     """
     now = now or timezone.now()
     window = timedelta(seconds=settings.MAIL_THROTTLE_WINDOW_SECONDS)
     network = client_network(client_ip)
     if network is not None:
         from_client = throttle_count(
-            scope=ThrottleScope.MAIL_FROM_CLIENT, value=network, window=window, now=now
+            scope=ThrottleScope.MAIL_FROM_CLIENT,
+            value=f"{kind.value}:{network}",
+            window=window,
+            now=now,
         )
         if from_client > settings.MAIL_THROTTLE_PER_CLIENT:
             logger.info("mail request throttled", extra={"scope": ThrottleScope.MAIL_FROM_CLIENT})
             return False
     to_address_count = throttle_count(
         scope=ThrottleScope.MAIL_TO_ADDRESS,
-        value=normalise_email(to_address),
+        value=f"{kind.value}:{_counted_address(to_address)}",
         window=window,
         now=now,
     )

@@ -48,6 +48,7 @@ from accounts.services import (
 )
 from accounts.throttles import mail_request_allowed
 from core.http import client_ip_address, token_page
+from mail.models import MailKind
 from policy.models import DocumentKind
 from policy.selectors import policy_current_version
 from privacy.masking import mask_email
@@ -156,11 +157,24 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not user.email_verified:
-        # Anyone can register with anyone's address and press this: past the limit the
-        # answer is the same, and no mail is written (P14).
-        if mail_request_allowed(to_address=user.email, client_ip=client_ip_address(request)):
+        # Anyone can register with anyone's address and press this: past the limit no
+        # mail is written (P14). The account holder already knows the address is theirs,
+        # so they are told honestly.
+        if mail_request_allowed(
+            kind=MailKind.EMAIL_VERIFICATION,
+            to_address=user.email,
+            client_ip=client_ip_address(request),
+        ):
             email_verification_send(user=user)
-        messages.success(request, _("Ju dërguam një lidhje të re verifikimi."))
+            messages.success(request, _("Ju dërguam një lidhje të re verifikimi."))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Ju kemi dërguar disa lidhje verifikimi së fundmi. Shikoni edhe te "
+                    "dosja e postës së padëshiruar, ose provoni përsëri pas një ore."
+                ),
+            )
     return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
 
 
@@ -293,7 +307,9 @@ def change_email(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         if not mail_request_allowed(
-            to_address=form.cleaned_data["new_email"], client_ip=client_ip_address(request)
+            kind=MailKind.EMAIL_CHANGE_CONFIRM,
+            to_address=form.cleaned_data["new_email"],
+            client_ip=client_ip_address(request),
         ):
             form.add_error(
                 None,
@@ -376,7 +392,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         address has an account, we sent a link".
         """
         if mail_request_allowed(
-            to_address=form.cleaned_data["email"], client_ip=client_ip_address(self.request)
+            kind=MailKind.PASSWORD_RESET,
+            to_address=form.cleaned_data["email"],
+            client_ip=client_ip_address(self.request),
         ):
             return super().form_valid(form)
         return HttpResponseRedirect(self.get_success_url())

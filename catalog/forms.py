@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
@@ -163,7 +165,17 @@ class SpecificationsField(forms.JSONField):
             value = value.strip()
         if value in self.empty_values:
             return []
-        return super().to_python(value)
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            # Nested deeper than the parser goes: no specification is shaped like that.
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
 
 
 class ProductAdminForm(forms.ModelForm):  # type: ignore[type-arg]

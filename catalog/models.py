@@ -146,17 +146,18 @@ class Product(models.Model):
         return vat_included(self.price)
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
-        """Validate the fields, refusing a JSON null for the specifications.
+        """Validate the fields, refusing an empty non-list (null, {}, "") for the specifications.
 
         Django runs no field validation on an empty value of a field that may be
-        blank; ``[]`` is fine, but ``null`` would fail the NOT NULL column on save.
+        blank; ``[]`` is fine, but ``null`` would fail the NOT NULL column on save and
+        ``{}`` or ``""`` are not the list the schema asks for.
         """
         errors: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if self.specifications is None and "specifications" not in (exclude or ()):
+        if not isinstance(self.specifications, list) and "specifications" not in (exclude or ()):
             errors.setdefault("specifications", []).append(
                 ValidationError(NOT_A_LIST_MESSAGE, code="not_a_list")
             )

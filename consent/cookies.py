@@ -81,6 +81,16 @@ COOKIES: tuple[CookieSpec, ...] = (
         _("Deri në faqen tjetër"),
     ),
     CookieSpec(
+        "fejzo_device",
+        Provider.FEJZO,
+        CookieCategory.NECESSARY,
+        _(
+            "Kujton se nga ky shfletues keni hyrë në llogarinë tuaj, që përpjekjet e "
+            "dikujt tjetër me adresën tuaj të mos ju vonojnë hyrjen. Nuk mban adresën."
+        ),
+        _("6 muaj"),
+    ),
+    CookieSpec(
         CONSENT_COOKIE,
         Provider.FEJZO,
         CookieCategory.NECESSARY,

@@ -17,15 +17,41 @@ from django.utils.translation import gettext_lazy as _
 # Format, control (other than whitespace), private-use, unassigned and surrogate code
 # points: none of them shows as a character of its own.
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Co", "Cn", "Cs"})
+# Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt): shown as
+# nothing, though some (the Hangul fillers) are letters by category.
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def _invisible(char: str) -> bool:
+    if char.isspace():
+        return False
+    point = ord(char)
+    if any(low <= point <= high for low, high in DEFAULT_IGNORABLE):
+        return True
+    return unicodedata.category(char) in INVISIBLE_CATEGORIES
 
 
 def visible_text(text: str) -> str:
     """Return the text without invisible characters, its whitespace collapsed to single spaces."""
-    kept = (
-        char
-        for char in text
-        if char.isspace() or unicodedata.category(char) not in INVISIBLE_CATEGORIES
-    )
+    kept = (char for char in text if not _invisible(char))
     return " ".join("".join(kept).split())
 
 

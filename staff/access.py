@@ -226,10 +226,10 @@ def live_purposes(staff: Any, subject_id: int, scope: Scope = WHOLE_CUSTOMER) ->
                 f"#{pk}",
                 case_categories,
                 self_made=opened_by_id == staff.pk
-                or (assigned_by_id == staff.pk and not takes_from_queue),
+                or (assigned_by_id == staff.pk and not (taken and takes_from_queue)),
             )
-            for pk, opened_by_id, assigned_by_id in cases.order_by("opened_at").values_list(
-                "pk", "opened_by_id", "assigned_by_id"
+            for pk, opened_by_id, assigned_by_id, taken in cases.order_by("opened_at").values_list(
+                "pk", "opened_by_id", "assigned_by_id", "taken_from_queue"
             )
         ]
     return purposes

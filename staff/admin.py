@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from staff.admin_base import ReadOnlyAdmin
 from staff.models import TrainingRecord
 
 
@@ -111,3 +114,16 @@ class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
 # django-otp registers its own admin when its module is imported (above); ours replaces it.
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, StaffTOTPDeviceAdmin)
+
+
+class RoleGroupAdmin(ReadOnlyAdmin, GroupAdmin):
+    """The role groups, shown as they are: roles are code (staff/roles.py).
+
+    `roles_sync` is their only writer, on every migrate. A group renamed, given a
+    permission or deleted here would hand or take a role from everyone in it at once,
+    outside `account_powers_change` and its record (P5).
+    """
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, RoleGroupAdmin)

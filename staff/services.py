@@ -271,7 +271,8 @@ def account_powers_change(
             action=AccessAction.ACCOUNT_POWERS,
             fields=[f"accounts.User.{name}" for name in changed],
             basis=AccessBasis.ACCOUNT_ADMINISTRATION,
-            reference=f"{before.summary()}>{powers.summary()}",
+            # Before and after, in role codes: no personal value, and not cut to fit.
+            reason=f"{before.summary()}>{powers.summary()}",
             ip_address=ip_address,
         )
         path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
@@ -301,6 +302,10 @@ def account_password_reset_send(
 
     if not getattr(actor, "is_superuser", False) or account.pk == actor.pk:
         raise AccountPowersRefused(_("Vetëm një administrator dërgon lidhje rivendosjeje."))
+    if not account.is_active or not account.has_usable_password():
+        raise AccountPowersRefused(
+            _("Kjo llogari nuk merr lidhje rivendosjeje: është e çaktivizuar ose pa fjalëkalim.")
+        )
     form = OutboxPasswordResetForm({"email": account.email})
     with transaction.atomic():
         entry = access_record(
@@ -336,3 +341,15 @@ def _powers_words(powers: AccountPowers) -> list[Any]:
     if not powers.is_active:
         words.append(_("e çaktivizuar"))
     return words or [_("klient")]
+
+
+def own_purposes_digests_send(*, today: date, catch_up_days: int = 7) -> int:
+    """Send the digest of every finished day not sent yet, up to `catch_up_days` back.
+
+    A day the worker was down is sent the next time it runs, not lost.
+    """
+    last = OwnPurposeDigest.objects.order_by("-day").values_list("day", flat=True).first()
+    next_unsent = last + timedelta(days=1) if last is not None else today - timedelta(days=1)
+    first = max(today - timedelta(days=catch_up_days), next_unsent)
+    days = (first + timedelta(days=offset) for offset in range((today - first).days))
+    return sum(own_purposes_digest_send(day=day) for day in days)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Language
 from accounts.throttles import mail_request_allowed
 from core.http import client_ip_address, private_response, token_page
+from mail.models import MailKind
 from privacy.masking import mask_email
 from subscriptions.forms import PreferencesForm, SubscribeForm, chosen_topics, topic_wishes
 from subscriptions.models import Channel, Subscriber, Topic
@@ -81,7 +82,11 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "subscriptions/subscribe.html", {"form": form})
     email = form.cleaned_data["email"]
-    if mail_request_allowed(to_address=email, client_ip=client_ip_address(request)):
+    if mail_request_allowed(
+        kind=MailKind.SUBSCRIPTION_CONFIRM,
+        to_address=email,
+        client_ip=client_ip_address(request),
+    ):
         footer_subscribe(email=email, topics=chosen_topics(form.cleaned_data), language=_language())
     return redirect(f"{reverse('subscriptions:subscribe')}?{SENT_FLAG}=1")
 

@@ -73,6 +73,7 @@ class SupportCase(EncryptedModel):
         related_name="+",
         verbose_name=_("Caktuar nga"),
     )
+    taken_from_queue = models.BooleanField(_("Marrë nga radha"), default=False)
     opened_at = models.DateTimeField(_("Hapur më"))
     closed_at = models.DateTimeField(_("Mbyllur më"), null=True, blank=True)
 

@@ -13,15 +13,37 @@ from support.models import CaseStatus, SupportCase
 
 @transaction.atomic
 def case_save(*, case: SupportCase, changed: list[str], actor: Any) -> SupportCase:
-    """Open or update a support case; what the customer said is recorded as a change."""
+    """Open or update a support case; what the customer said is recorded as a change.
+
+    Who made the case's current hands is kept (P5): whoever opens it, assigns,
+    reassigns or releases it, or opens it again, is its `assigned_by`. Only a staff
+    member taking an open case from the unassigned queue, where someone else put it,
+    is `taken_from_queue`; staff.access tells from these whose purpose the case is.
+    """
     now = timezone.now()
     staff = actor if getattr(actor, "is_staff", False) else None
     if case.pk is None:
         case.opened_by = staff
+        case.assigned_by = staff
+        case.taken_from_queue = False
+    else:
+        before = SupportCase.objects.select_for_update().get(pk=case.pk)
+        reopened = before.status == CaseStatus.CLOSED and case.status == CaseStatus.OPEN
+        if before.assigned_to_id != case.assigned_to_id or reopened:
+            in_queue = (
+                before.assigned_to_id is None
+                and before.status == CaseStatus.OPEN
+                and (
+                    before.assigned_by_id is None
+                    or before.assigned_by_id != getattr(staff, "pk", None)
+                )
+            )
+            case.taken_from_queue = (
+                in_queue and staff is not None and case.assigned_to_id == staff.pk
+            )
+            case.assigned_by = staff
     if case.opened_at is None:
         case.opened_at = now
-    if case.pk is None or "assigned_to" in changed:
-        case.assigned_by = staff if case.assigned_to_id is not None else None
     if case.status == CaseStatus.CLOSED and case.closed_at is None:
         case.closed_at = now
     elif case.status == CaseStatus.OPEN:

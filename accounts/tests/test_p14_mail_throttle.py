@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import EmailChange
 from accounts.tests.factories import UnverifiedUserFactory, UserFactory
@@ -164,12 +165,18 @@ def test_p14_throttle_rows_hold_no_address_in_clear(client, customer):
 
 def test_p14_expired_throttle_rows_do_not_pile_up(customer):
     for number in range(5):
-        mail_request_allowed(to_address=f"adresa{number}@example.al", client_ip=ATTACKER)
+        mail_request_allowed(
+            kind=MailKind.PASSWORD_RESET,
+            to_address=f"adresa{number}@example.al",
+            client_ip=ATTACKER,
+        )
     assert ThrottleCounter.objects.count() == 6
 
     # when: the window ends and one more request comes
     _window_ends()
-    mail_request_allowed(to_address=customer.email, client_ip="192.0.2.50")
+    mail_request_allowed(
+        kind=MailKind.PASSWORD_RESET, to_address=customer.email, client_ip="192.0.2.50"
+    )
 
     # then: the rows of the ended window are gone
     assert ThrottleCounter.objects.count() == 2
@@ -185,10 +192,12 @@ def test_p14_verification_resend_throttled_per_address(client):
 
     answers = [client.post(RESEND, REMOTE_ADDR=_client_number(n), follow=True) for n in range(10)]
 
-    # then: three links went to the address; every answer was the usual one
+    # then: three links went to the address; the account holder is told honestly
     assert len(_mails(MailKind.EMAIL_VERIFICATION)) == 3
-    for answer in answers:
+    for answer in answers[:3]:
         assert "Ju dërguam një lidhje të re verifikimi." in answer.content.decode()
+    for answer in answers[3:]:
+        assert "Ju kemi dërguar disa lidhje verifikimi së fundmi" in answer.content.decode()
 
 
 def test_p14_email_change_throttled_per_address_with_a_clear_message(customer_client, customer):
@@ -259,3 +268,25 @@ def test_p14_counting_is_exact_when_workers_race(transactional_db):
 
     assert sorted(seen) == list(range(1, 9))
     assert ThrottleCounter.objects.get().count == 8
+
+
+def test_p14_sign_ups_with_someones_address_leave_their_resets_alone(client, customer):
+    # given: a stranger who types the customer's address (and a +tag of it) in the footer
+    for typed in (customer.email.upper(), f" {customer.email} ", _plus(customer.email, "1")):
+        client.post(reverse("subscriptions:subscribe"), {"email": typed})
+    # when: the customer asks for a password reset
+    client.post(reverse("accounts:password_reset"), {"email": customer.email})
+    # then: her reset mail is written
+    assert OutboxMessage.objects.filter(kind=MailKind.PASSWORD_RESET).count() == 1
+    assert OutboxMessage.objects.filter(kind=MailKind.SUBSCRIPTION_CONFIRM).exists()
+
+
+def test_p14_plus_tags_count_as_one_mailbox(client, customer):
+    for tag in range(6):
+        client.post(reverse("accounts:password_reset"), {"email": _plus(customer.email, str(tag))})
+    assert ThrottleCounter.objects.filter(scope="mail_to_address").count() == 1
+
+
+def _plus(address: str, tag: str) -> str:
+    local, _at, domain = address.partition("@")
+    return f"{local}+{tag}@{domain}"

@@ -200,3 +200,39 @@ def test_p12_erasure_forgets_the_failures_under_the_address(client, customer):
     sign_in_records_forget(emails=[customer.email])
 
     assert _failures() == [1]
+
+
+def test_p14_a_stranger_cannot_keep_the_owner_out_of_their_own_browser(client):
+    # given: the owner signed in once from their browser, which remembers it
+    from django.test import Client
+
+    from accounts.devices import KNOWN_DEVICE_COOKIE
+
+    owner = UserFactory()
+    _sign_in(client, LOGIN_URL, owner.email, TEST_PASSWORD, address=HOME)
+    assert _signed_in(client) and KNOWN_DEVICE_COOKIE in client.cookies
+    assert owner.email not in client.cookies[KNOWN_DEVICE_COOKIE].value
+    client.post("/llogaria/dil/", REMOTE_ADDR=HOME)
+    assert not _signed_in(client)
+    # when: strangers fail with the owner's address from three clients, and more
+    stranger = Client()
+    for number in range(6):
+        _sign_in(stranger, LOGIN_URL, owner.email, "gabim-gabim-1", address=f"192.0.2.{number}")
+    # then: a fresh browser with the owner's address must wait, even with the password
+    fresh = Client()
+    waited = _sign_in(fresh, LOGIN_URL, owner.email, TEST_PASSWORD, address="192.0.2.200")
+    assert waited.status_code == 429 and not _signed_in(fresh)
+    # but the owner's own browser signs in at once
+    _sign_in(client, LOGIN_URL, owner.email, TEST_PASSWORD, address=HOME)
+    assert _signed_in(client)
+
+
+def test_p14_a_forged_device_cookie_is_worth_nothing(client):
+    from accounts.devices import KNOWN_DEVICE_COOKIE
+
+    owner = UserFactory()
+    for number in range(6):
+        _sign_in(client, LOGIN_URL, owner.email, "gabim-gabim-1", address=f"192.0.2.{number}")
+    client.cookies[KNOWN_DEVICE_COOKIE] = '["anything"]:forged:signature'
+    response = _sign_in(client, LOGIN_URL, owner.email, TEST_PASSWORD, address="192.0.2.201")
+    assert response.status_code == 429 and not _signed_in(client)

@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 SCREEN = {"sq": "Ekrani", "en": "Screen", "value": '55" (140 cm)'}
 BAD_SPECIFICATIONS: list[Any] = [
     {"a": 1},
+    {},
+    "",
     ["x"],
     5,
     [[1, 2]],
@@ -36,7 +38,16 @@ BAD_SPECIFICATIONS: list[Any] = [
     [{"sq": "Ekrani", "en": 7, "value": "55"}],
     [{"sq": "Ekrani", "en": "Screen", "value": "55", "vlera": "x"}],
 ]
-BAD_SPECIFICATIONS_TYPED = ['{"a":1}', '["x"]', "5", "[[1,2]]", "null", '[{"sq": "Ekrani",']
+BAD_SPECIFICATIONS_TYPED = [
+    '{"a":1}',
+    "{}",
+    '["x"]',
+    "5",
+    "[[1,2]]",
+    "null",
+    '[{"sq": "Ekrani",',
+    "[" * 100_000 + "]" * 100_000,
+]
 BAD_IMAGES = [
     "catalog/img/typo.png",
     "https://evil.example/x.png",

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After auth and messages: signs staff out 8 hours after sign-in or 30 minutes idle.
     "accounts.middleware.StaffSessionMiddleware",
+    # Remembers a browser after a successful sign-in (accounts.devices).
+    "accounts.middleware.KnownDeviceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a lockout flagged during the view into the lockout page.
     "axes.middleware.AxesMiddleware",

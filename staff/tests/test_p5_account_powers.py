@@ -215,3 +215,22 @@ def test_p5_permissions_are_never_granted_one_by_one(client, administrator):
     client.force_login(administrator)
     page = client.get(_user_page(person)).content.decode()
     assert 'name="user_permissions"' not in page
+
+
+def test_p5_roles_are_not_renamed_regranted_or_deleted_in_the_back_office(client, administrator):
+    # given: the superuser and the officers' role group
+    officers = Group.objects.get(name=Role.DATA_PROTECTION_OFFICER.value)
+    permissions = set(officers.permissions.values_list("pk", flat=True))
+    client.force_login(administrator)
+    change = reverse("admin:auth_group_change", args=[officers.pk])
+    # when: they rename it, delete it, or add a group of their own
+    renamed = client.post(change, {"name": "dpo-old", "permissions": []})
+    deleted = client.post(reverse("admin:auth_group_delete", args=[officers.pk]), {"post": "yes"})
+    added = client.post(reverse("admin:auth_group_add"), {"name": "dpo", "permissions": []})
+    # then: every write is refused; the role and its permissions stand
+    assert renamed.status_code == 403 and deleted.status_code == 403
+    assert added.status_code == 403
+    officers.refresh_from_db()
+    assert officers.name == Role.DATA_PROTECTION_OFFICER.value
+    assert set(officers.permissions.values_list("pk", flat=True)) == permissions
+    assert client.get(change).status_code == 200

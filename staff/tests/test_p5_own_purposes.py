@@ -22,7 +22,7 @@ from orders.services import order_assign, order_change_status
 from orders.tests.factories import place_order
 from privacy.models import AccessAction, AccessBasis, AccessEntry
 from staff.roles import Role
-from staff.services import own_purposes_digest_send
+from staff.services import own_purposes_digest_send, own_purposes_digests_send
 from staff.tests.factories import StaffFactory
 from support.models import CaseChannel, CaseStatus, SupportCase
 from support.services import case_save
@@ -149,9 +149,12 @@ def test_p5_the_officer_assigning_a_case_to_themselves_needs_a_reason(client, pe
     page = client.get(_user_page(person)).content.decode()
     # then: masked until they type a reason
     assert NAME not in page and _own_purpose_page(person) in page
-    # and a colleague's assignment would have opened it
+    # and a colleague's assignment opens it
+    colleague = StaffFactory(role=Role.CUSTOMER_CARE)
+    case.assigned_to = None
+    case_save(case=case, changed=["assigned_to"], actor=colleague)
     case.assigned_to = officer
-    case_save(case=case, changed=["assigned_to"], actor=StaffFactory(role=Role.CUSTOMER_CARE))
+    case_save(case=case, changed=["assigned_to"], actor=colleague)
     assert NAME in client.get(_user_page(person)).content.decode()
 
 
@@ -198,7 +201,7 @@ def test_p5_the_officers_get_a_daily_digest_by_staff_member_once(client, person,
 def test_p5_break_glass_refuses_reasons_nobody_can_read(client, person, care):
     client.force_login(care)
     url = reverse("admin:accounts_user_break_glass", args=[person.pk])
-    for thin in (ZERO_WIDTH, "." * 30, "\u202e\u200d" * 12 + "abc"):
+    for thin in (ZERO_WIDTH, "." * 30, "\u202e\u200d" * 12 + "abc", "\u3164" * 20):
         response = client.post(url, {"reason": thin})
         assert response.status_code == 200
     assert not AccessEntry.objects.filter(action=AccessAction.BREAK_GLASS).exists()
@@ -228,3 +231,86 @@ def test_p5_an_order_taken_from_the_queue_stays_open_after_it_ships(client, pers
     client.force_login(sales)
     page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
     assert NAME in page
+
+
+def _customers_case(person: User) -> SupportCase:
+    case = SupportCase(
+        customer=person, channel=CaseChannel.EMAIL, summary="Pyetje", opened_at=timezone.now()
+    )
+    return case_save(case=case, changed=[], actor=None)
+
+
+def _edit_case(case: SupportCase, actor: User, **values: object) -> None:
+    for name, value in values.items():
+        setattr(case, name, value)
+    case_save(case=case, changed=list(values), actor=actor)
+
+
+def test_p5_taking_a_colleagues_case_needs_a_reason(client, person, care):
+    # given: a customer's case a colleague holds
+    case = _customers_case(person)
+    colleague = StaffFactory(role=Role.CUSTOMER_CARE)
+    _edit_case(case, colleague, assigned_to=colleague)
+    # when: care takes it over for themselves
+    _edit_case(case, care, assigned_to=care)
+    client.force_login(care)
+    # then: masked until they type a reason
+    assert NAME not in client.get(_user_page(person)).content.decode()
+
+
+def test_p5_releasing_a_case_to_the_queue_is_no_free_pass_for_who_released_it(client, person, care):
+    # given: a customer's case a colleague holds, released to the queue by care
+    case = _customers_case(person)
+    colleague = StaffFactory(role=Role.CUSTOMER_CARE)
+    _edit_case(case, colleague, assigned_to=colleague)
+    _edit_case(case, care, assigned_to=None)
+    # then: for who released it, a self-made purpose, also after taking it back
+    client.force_login(care)
+    assert NAME not in client.get(_user_page(person)).content.decode()
+    _edit_case(case, care, assigned_to=care)
+    assert NAME not in client.get(_user_page(person)).content.decode()
+
+
+def test_p5_a_colleague_takes_a_released_case_from_the_queue_as_today(client, person, care):
+    case = _customers_case(person)
+    other = StaffFactory(role=Role.CUSTOMER_CARE)
+    _edit_case(case, other, assigned_to=other)
+    _edit_case(case, other, assigned_to=None)
+    _edit_case(case, care, assigned_to=care)
+    client.force_login(care)
+    assert NAME in client.get(_user_page(person)).content.decode()
+
+
+def test_p5_reopening_a_closed_case_needs_a_reason(client, person, care):
+    # given: a customer's case that was closed long ago
+    case = _customers_case(person)
+    _edit_case(case, StaffFactory(role=Role.CUSTOMER_CARE), status=CaseStatus.CLOSED)
+    # when: care opens it again, leaving it unassigned
+    _edit_case(case, care, status=CaseStatus.OPEN)
+    client.force_login(care)
+    # then: masked for them until they type a reason
+    assert NAME not in client.get(_user_page(person)).content.decode()
+
+
+def test_p5_a_customers_case_taken_from_the_queue_works_as_today(client, person, care):
+    case = _customers_case(person)
+    _edit_case(case, care, assigned_to=care)
+    client.force_login(care)
+    assert NAME in client.get(_user_page(person)).content.decode()
+
+
+def test_p5_a_day_the_worker_missed_is_sent_the_next_run(client, person, care):
+    # given: a self-made opening, and the last digest sent two days before it
+    StaffFactory(role=Role.DATA_PROTECTION_OFFICER)
+    case = _open_case_in_admin(client, care, person)
+    client.post(
+        _own_purpose_page(person), {"purpose": f"support_case:#{case.pk}", "reason": REASON}
+    )
+    today = timezone.localdate()
+    own_purposes_digest_send(day=today - timedelta(days=2))
+    # when: the daily run comes two days later
+    sent = own_purposes_digests_send(today=today + timedelta(days=2))
+    again = own_purposes_digests_send(today=today + timedelta(days=2))
+    # then: the missed days are sent, the opening once
+    assert sent == 1 and again == 0
+    assert OutboxMessage.objects.filter(kind=MailKind.OWN_PURPOSE_DIGEST).count() == 1
