@@ -16,7 +16,7 @@ class StaffConfig(AppConfig):
     verbose_name = "Stafi"
 
     def ready(self) -> None:
-        from staff import checks  # noqa: F401  (registers the deployment checks)
+        from staff import checks, receivers  # noqa: F401  (register checks and receivers)
 
         # "staff" is the last installed app, so every other app's permissions exist by now.
         post_migrate.connect(

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -34,7 +35,6 @@ from privacy.exports.files import (
 )
 from privacy.models import AccessAction, AccessBasis, ActorKind, DataExport, ExportStatus, Job
 from privacy.sealed_files import new_file_key
-from staff.services import dpo_notify
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,10 @@ RETRY_FACTOR = 4
 STALLED_AFTER = timedelta(hours=2)
 # Where the data-protection officer finds failed downloads: above the erasure queue.
 FAILED_ANCHOR = "shkarkime-te-deshtuara"
+
+# Sent inside the transaction that marks a download failed for good, with `export`,
+# `attempts` and `queue_url`: the staff app tells the data-protection officers.
+data_export_failed_for_good = Signal()
 
 
 def build_retry_delay(attempt: int) -> timedelta:
@@ -167,16 +171,11 @@ def data_export_build_failed(*, export_id: int, attempt: int) -> DataExport | No
         locked.save(update_fields=["status"])
         _mail_failed(locked)
         queue = reverse("admin:privacy_erasurerequest_changelist")
-        dpo_notify(
-            kind=MailKind.DATA_EXPORT_FAILED,
-            context={
-                "officer": True,
-                "number": locked.pk,
-                "account_number": locked.user_id,
-                "requested_at": locked.requested_at,
-                "attempts": attempt,
-                "queue_url": f"{settings.SITE_URL}{queue}#{FAILED_ANCHOR}",
-            },
+        data_export_failed_for_good.send(
+            sender=DataExport,
+            export=locked,
+            attempts=attempt,
+            queue_url=f"{settings.SITE_URL}{queue}#{FAILED_ANCHOR}",
         )
     logger.error("data export failed for good", extra={"export_id": export_id})
     # What a try that died left half-written goes now, not a day later.

@@ -1,161 +1,21 @@
+"""Who an account is: staff status, roles, the active flag, and its password (P5, P14)."""
+
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import AccessEntry
 from privacy.registry import Category, registry
-from staff.models import OwnPurposeDigest
-from staff.roles import ROLE_PERMISSIONS, Role
-
-logger = logging.getLogger(__name__)
-
-
-def _permission(dotted: str) -> Permission:
-    app_label, codename = dotted.split(".", 1)
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-@transaction.atomic
-def roles_sync() -> list[Group]:
-    """Create one group per role and give it exactly the permissions the code lists."""
-    groups = []
-    for role in Role:
-        group, _created = Group.objects.get_or_create(name=role.value)
-        group.permissions.set([_permission(name) for name in ROLE_PERMISSIONS[role]])
-        groups.append(group)
-    return groups
-
-
-def staff_has_role(user: object, role: Role) -> bool:
-    groups = getattr(user, "groups", None)
-    return bool(groups is not None and groups.filter(name=role.value).exists())
-
-
-def dpo_recipients(*, exclude_id: int | None = None) -> list[tuple[str, str, Any]]:
-    """Return (address, language, account) for every data-protection officer.
-
-    With no officer appointed (or the only one excluded), the address that always
-    reaches someone stands in.
-    """
-    from accounts.models import User
-
-    officers = list(
-        User.objects.filter(
-            is_active=True, is_staff=True, groups__name=Role.DATA_PROTECTION_OFFICER.value
-        )
-        .exclude(pk=exclude_id or 0)
-        .distinct()
-    )
-    return [(officer.email, officer.language, officer) for officer in officers] or [
-        (settings.FEJZO_DPO_FALLBACK_EMAIL, "sq", None)
-    ]
-
-
-def dpo_notify(*, kind: Any, context: dict[str, Any], exclude_id: int | None = None) -> int:
-    """Mail every data-protection officer (or the fallback address), in this transaction."""
-    from mail.services import mail_enqueue
-
-    recipients = dpo_recipients(exclude_id=exclude_id)
-    for to_address, language, recipient in recipients:
-        mail_enqueue(
-            kind=kind,
-            to_address=to_address,
-            language=language,
-            recipient=recipient,
-            context=context,
-        )
-    return len(recipients)
-
-
-def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
-    """Mail every data-protection officer about a break-glass reveal, in this transaction."""
-    from mail.models import MailKind
-
-    roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
-    path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
-    context = {"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"}
-    # The officer who broke the glass is not the one to tell.
-    return dpo_notify(kind=MailKind.BREAK_GLASS, context=context, exclude_id=entry.actor_id)
-
-
-@dataclass(frozen=True)
-class OwnPurposeLine:
-    at: Any
-    purpose: str
-    subject_id: int | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class OwnPurposeGroup:
-    staff: str
-    roles: str
-    lines: list[OwnPurposeLine]
-
-
-def _staff_heading(entry: AccessEntry) -> tuple[str, str]:
-    roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
-    actor = entry.actor
-    name = actor.get_full_name() if actor is not None else ""
-    return f"{name} (#{entry.actor_id})" if name else f"#{entry.actor_id}", roles
-
-
-def own_purposes_digest_send(*, day: date) -> int:
-    """Mail the officers one day's self-made purposes, by staff member, once; return the count.
-
-    The digest row and the mail are written in one transaction: a run that crashes
-    sends nothing, and a second run for the same day sends nothing again.
-    """
-    from mail.models import MailKind
-    from privacy.models import AccessAction, AccessBasis
-
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    entries = list(
-        AccessEntry.objects.filter(
-            action=AccessAction.OWN_PURPOSE, at__gte=start, at__lt=start + timedelta(days=1)
-        )
-        .select_related("actor")
-        .order_by("actor_id", "seq")
-    )
-    with transaction.atomic():
-        digest, created = OwnPurposeDigest.objects.get_or_create(
-            day=day, defaults={"entries": len(entries)}
-        )
-        if not created or not entries:
-            return 0
-        groups: dict[int | None, OwnPurposeGroup] = {}
-        for entry in entries:
-            if entry.actor_id not in groups:
-                staff, roles = _staff_heading(entry)
-                groups[entry.actor_id] = OwnPurposeGroup(staff, roles, [])
-            basis = AccessBasis(entry.basis).label
-            groups[entry.actor_id].lines.append(
-                OwnPurposeLine(
-                    entry.at, f"{basis} {entry.reference}", entry.subject_id, entry.reason
-                )
-            )
-        path = reverse("admin:privacy_accessentry_changelist")
-        dpo_notify(
-            kind=MailKind.OWN_PURPOSE_DIGEST,
-            context={
-                "day": day,
-                "count": len(entries),
-                "groups": list(groups.values()),
-                "record_url": f"{settings.SITE_URL}{path}?action__exact={AccessAction.OWN_PURPOSE}",
-            },
-        )
-    return len(entries)
+from staff.roles import Role
+from staff.services.officers import dpo_notify
 
 
 class AccountPowersRefused(ValueError):
@@ -341,15 +201,3 @@ def _powers_words(powers: AccountPowers) -> list[Any]:
     if not powers.is_active:
         words.append(_("e çaktivizuar"))
     return words or [_("klient")]
-
-
-def own_purposes_digests_send(*, today: date, catch_up_days: int = 7) -> int:
-    """Send the digest of every finished day not sent yet, up to `catch_up_days` back.
-
-    A day the worker was down is sent the next time it runs, not lost.
-    """
-    last = OwnPurposeDigest.objects.order_by("-day").values_list("day", flat=True).first()
-    next_unsent = last + timedelta(days=1) if last is not None else today - timedelta(days=1)
-    first = max(today - timedelta(days=catch_up_days), next_unsent)
-    days = (first + timedelta(days=offset) for offset in range((today - first).days))
-    return sum(own_purposes_digest_send(day=day) for day in days)
