@@ -30,13 +30,11 @@ def case_save(*, case: SupportCase, changed: list[str], actor: Any) -> SupportCa
         before = SupportCase.objects.select_for_update().get(pk=case.pk)
         reopened = before.status == CaseStatus.CLOSED and case.status == CaseStatus.OPEN
         if before.assigned_to_id != case.assigned_to_id or reopened:
+            # Waiting in the queue, put there by someone other than who takes it now.
             in_queue = (
                 before.assigned_to_id is None
                 and before.status == CaseStatus.OPEN
-                and (
-                    before.assigned_by_id is None
-                    or before.assigned_by_id != getattr(staff, "pk", None)
-                )
+                and before.assigned_by_id != getattr(staff, "pk", None)
             )
             case.taken_from_queue = (
                 in_queue and staff is not None and case.assigned_to_id == staff.pk
