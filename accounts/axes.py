@@ -21,9 +21,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.backends import WAIT_UNTIL
-from accounts.models import normalise_email
-from core.models import ThrottleScope
-from core.throttle import throttle_forget
+from accounts.counters import throttle_forget
+from accounts.models import ThrottleScope, normalise_email
 from privacy.crypto import blind_index
 
 BLIND_INDEX_PURPOSE = "axes-username"

@@ -1,6 +1,6 @@
 """What the accounts app holds about people (P3): the registry reads this and nothing else."""
 
-from accounts.models import Address, EmailChange, User
+from accounts.models import Address, EmailChange, ThrottleCounter, User
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 
 ACCOUNT = (Purpose.REGISTRATION, Purpose.COMMUNICATION, Purpose.PRODUCTS_AND_SERVICES)
@@ -123,4 +123,23 @@ declare(
         "token_hash": "SHA-256 of a random link token, not derived from the person.",
         "password_state": "A keyed hash of the password hash, to void the link when it changes.",
     },
+)
+
+# Like django-axes' rows (privacy/personal_data.py): a keyed hash of an email address
+# (mail sent to it, failed sign-ins with it) or of a client's network address. They
+# live until their window ends, at most SIGN_IN_SLOWDOWN_FORGET_SECONDS; erasure
+# deletes those under the person's addresses (accounts.axes.sign_in_records_forget).
+declare(
+    ThrottleCounter,
+    fields=[
+        PersonalField(
+            "key_index",
+            Category.TECHNICAL,
+            (Purpose.PRODUCTS_AND_SERVICES,),
+            Mask.HIDDEN,
+            Retention.SECURITY_PERIOD,
+            Erasure.DELETE,
+            index_of="email",
+        ),
+    ],
 )

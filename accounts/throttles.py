@@ -1,6 +1,6 @@
 """How often anyone may make the shop mail an address, or guess a password with it (P14).
 
-Both count in the database (core.throttle), so every worker process and machine shares
+Both count in the database (accounts.counters), so every worker process and machine shares
 the count, and both count under keyed hashes of the addresses, never the addresses.
 Neither answer depends on whether an account has the address: requests and failures
 with an unknown address are counted exactly like those with a customer's.
@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import normalise_email
-from core.models import ThrottleScope
-from core.throttle import client_network, throttle_clear, throttle_count, throttle_live
+from accounts.counters import client_network, throttle_clear, throttle_count, throttle_live
+from accounts.models import ThrottleScope, normalise_email
 from mail.models import MailKind
 
 logger = logging.getLogger(__name__)

@@ -112,7 +112,7 @@ def _support_cases(*, now: datetime, dry_run: bool) -> tuple[int, int]:
 def _sign_in_attempts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    from core.models import ThrottleCounter
+    from accounts.models import ThrottleCounter
 
     cutoff = now - timedelta(days=settings.SECURITY_LOG_RETENTION_DAYS)
     selected = done = 0
@@ -122,7 +122,7 @@ def _sign_in_attempts(*, now: datetime, dry_run: bool) -> tuple[int, int]:
             dry_run=dry_run,
         )
         selected, done = selected + found, done + deleted
-    # Throttle counters (core.throttle) are worth nothing once their window has ended.
+    # Throttle counters (accounts.counters) are worth nothing once their window has ended.
     found, deleted = _deleted(ThrottleCounter.objects.filter(expires_at__lte=now), dry_run=dry_run)
     return selected + found, done + deleted
 

@@ -17,12 +17,11 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import EmailChange
+from accounts.counters import client_network, throttle_count, throttle_expired_purge
+from accounts.models import EmailChange, ThrottleCounter
 from accounts.tests.factories import UnverifiedUserFactory, UserFactory
 from accounts.throttles import mail_request_allowed
 from conftest import TEST_PASSWORD
-from core.models import ThrottleCounter
-from core.throttle import client_network, throttle_count, throttle_expired_purge
 from mail.models import MailKind, OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -240,7 +239,7 @@ def test_p14_counting_is_exact_when_workers_race(transactional_db):
 
     from django.db import connections
 
-    from core.models import ThrottleScope
+    from accounts.models import ThrottleScope
 
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent transactions are tested on PostgreSQL (CI runs it).")

@@ -17,10 +17,10 @@ from django.db import connection
 from django.db.models import F
 
 from accounts.axes import sign_in_records_forget
+from accounts.models import ThrottleCounter, ThrottleScope
 from accounts.tests.factories import UserFactory
 from accounts.throttles import sign_in_delay
 from conftest import TEST_PASSWORD
-from core.models import ThrottleCounter, ThrottleScope
 
 pytestmark = pytest.mark.django_db
 

@@ -335,7 +335,7 @@ MAIL_CLAIM_SECONDS = 120
 
 # Mail anyone can make the shop send to an address someone typed (password reset,
 # verification resend, footer sign-up, email change), counted in the database so every
-# worker shares the count (core.throttle): per MAIL_THROTTLE_WINDOW_SECONDS, at most
+# worker shares the count (accounts.counters): per MAIL_THROTTLE_WINDOW_SECONDS, at most
 # MAIL_THROTTLE_PER_ADDRESS requests to one address and MAIL_THROTTLE_PER_CLIENT from
 # one client (an IPv4 address, an IPv6 /64). Past either the page answers as usual and
 # no mail is written.

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.models import ThrottleCounter, ThrottleScope
-from core.throttle import throttle_clear, throttle_count, throttle_key, throttle_live
+from accounts.counters import throttle_clear, throttle_count, throttle_key, throttle_live
+from accounts.models import ThrottleCounter, ThrottleScope
 from privacy.registry import Retention, registry
 from privacy.retention import retention_apply
 

@@ -2,7 +2,7 @@
 
 The cache (CACHES in config/settings/base.py) is a LocMemCache: each gunicorn worker
 has its own, so a counter kept there would give every worker its own quota and forget
-it on each restart. The counters are rows of core.ThrottleCounter instead, changed
+it on each restart. The counters are rows of accounts.ThrottleCounter instead, changed
 under a row lock in one short transaction, so any number of workers on any number of
 machines share one count through the database.
 
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import ThrottleCounter, ThrottleScope
+from accounts.models import ThrottleCounter, ThrottleScope
 from privacy.crypto import blind_index
 
 # A client with an IPv6 address usually holds the whole /64 it is in: one count for it.
@@ -30,7 +30,7 @@ IPV6_CLIENT_PREFIX = 64
 
 def throttle_key(scope: ThrottleScope, value: str) -> str:
     """Return the keyed hash a value is counted under in this scope."""
-    return blind_index(value, purpose=f"core.throttle.{scope.value}")
+    return blind_index(value, purpose=f"throttle.{scope.value}")
 
 
 def client_network(ip_address: str | None) -> str | None:
