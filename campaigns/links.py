@@ -20,15 +20,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.rendering import PERSONAL_SLOTS, markdown_html, markdown_to_html
-
-if TYPE_CHECKING:
-    from campaigns.models import Campaign
+from campaigns.markdown import PERSONAL_SLOTS, markdown_html, markdown_to_html
 
 _SLOT = "|".join(re.escape(slot) for slot in PERSONAL_SLOTS)
 _TITLE = r"""(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\))"""
@@ -142,7 +138,7 @@ def _misplaced_in_text(text: str) -> set[str]:
     return misplaced
 
 
-def campaign_links_errors(campaign: Campaign) -> dict[str, list[str]]:
+def campaign_links_errors(campaign: object) -> dict[str, list[str]]:
     """Return, field by field, what is wrong with where the campaign puts personal links."""
     errors: dict[str, list[str]] = {}
     for name in BODY_FIELDS:
@@ -154,7 +150,7 @@ def campaign_links_errors(campaign: Campaign) -> dict[str, list[str]]:
     return errors
 
 
-def campaign_links_check(campaign: Campaign) -> None:
+def campaign_links_check(campaign: object) -> None:
     """Raise PersonalLinkMisplaced if the campaign puts a personal link anywhere but a
     whole link target."""
     errors = campaign_links_errors(campaign)

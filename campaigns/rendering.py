@@ -14,34 +14,22 @@ import re
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
-from typing import TYPE_CHECKING
 
 import css_inline
-import markdown  # type: ignore[import-untyped]
-import nh3
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from campaigns.markdown import (
+    PREFERENCES_SLOT,
+    UNSUBSCRIBE_SLOT,
+    markdown_to_html,
+)
+from campaigns.models import Campaign
 from subscriptions.models import Topic
 
-if TYPE_CHECKING:
-    # Only named: the model validates its text with campaigns.links, which renders here.
-    from campaigns.models import Campaign
-
 CRLF = "\r\n"
-# A recipient's own links, filled into the finished message by plain replacement: a
-# campaign's text may hold them only as a whole link target (campaigns.links).
-UNSUBSCRIBE_SLOT = "@@UNSUBSCRIBE_URL@@"
-PREFERENCES_SLOT = "@@PREFERENCES_URL@@"
-PERSONAL_SLOTS = (UNSUBSCRIBE_SLOT, PREFERENCES_SLOT)
-
-_ALLOWED_TAGS = {
-    "a", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li", "ol",
-    "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"align"}, "th": {"align"}}
 
 
 @dataclass(frozen=True)
@@ -52,21 +40,6 @@ class RenderedCampaign:
     subject: str
     text: str
     html: str
-
-
-def markdown_html(source: str) -> str:
-    """Return the Markdown as HTML, before sanitising (raw HTML and images still in it)."""
-    return str(markdown.markdown(source, extensions=["sane_lists", "tables"], output_format="html"))
-
-
-def markdown_to_html(source: str) -> str:
-    return nh3.clean(
-        markdown_html(source),
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"https", "http", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 def _languages(campaign: Campaign) -> list[str]:

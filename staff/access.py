@@ -27,7 +27,7 @@ from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, AccessEntry
 from privacy.registry import Category, qualified, registry
 from staff.models import Course, TrainingRecord
-from staff.roles import Role
+from staff.roles import Role, roles_label, staff_roles
 from support.models import CaseStatus, SupportCase
 
 ALL_CATEGORIES = frozenset(Category)
@@ -124,25 +124,6 @@ class AccessDecision:
         }:
             return False
         return any(AccessBasis.BREAK_GLASS in ROLE_MATRIX[role] for role in self.roles)
-
-
-def staff_roles(staff: Any) -> frozenset[Role]:
-    """Return the roles of a staff member; a superuser without a role is an administrator."""
-    if not getattr(staff, "is_staff", False) or not staff.is_active:
-        return frozenset()
-    cached = getattr(staff, "_staff_roles", None)
-    if cached is None:
-        names = set(staff.groups.values_list("name", flat=True))
-        cached = frozenset(role for role in Role if role.value in names)
-        if not cached and staff.is_superuser:
-            cached = frozenset({Role.ADMINISTRATOR})
-        staff._staff_roles = cached
-    return cached  # type: ignore[no-any-return]
-
-
-def roles_label(roles: Iterable[Role]) -> str:
-    """Return the label the access record keeps for a staff actor: their roles, not a name."""
-    return ",".join(sorted(role.value for role in roles))
 
 
 def training_valid(staff: Any, *, on: date | None = None) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +15,25 @@ class Role(models.TextChoices):
     MARKETING = "marketing", _("Marketing")
     DATA_PROTECTION_OFFICER = "dpo", _("Zyrtari i mbrojtjes së të dhënave")
     ADMINISTRATOR = "administrator", _("Administrator")
+
+
+def staff_roles(staff: Any) -> frozenset[Role]:
+    """Return the roles of a staff member; a superuser without a role is an administrator."""
+    if not getattr(staff, "is_staff", False) or not staff.is_active:
+        return frozenset()
+    cached = getattr(staff, "_staff_roles", None)
+    if cached is None:
+        names = set(staff.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        if not cached and staff.is_superuser:
+            cached = frozenset({Role.ADMINISTRATOR})
+        staff._staff_roles = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def roles_label(roles: Iterable[Role]) -> str:
+    """Return the label the access record keeps for a staff actor: their roles, not a name."""
+    return ",".join(sorted(role.value for role in roles))
 
 
 CATALOG_EDIT = [

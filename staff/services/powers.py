@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.models import AccessEntry
 from privacy.registry import Category, registry
-from staff.roles import Role
+from staff.roles import Role, roles_label, staff_roles
 from staff.services.officers import dpo_notify
 
 
@@ -185,8 +185,6 @@ def account_password_reset_send(
 
 
 def _actor_roles_label(actor: Any) -> str:
-    from staff.access import roles_label, staff_roles
-
     return roles_label(staff_roles(actor))
 
 
