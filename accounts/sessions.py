@@ -10,6 +10,7 @@ as Django makes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -25,18 +26,19 @@ STAFF_SIGNED_IN_AT = "staff_signed_in_at"
 STAFF_SEEN_AT = "staff_seen_at"
 
 
-def user_sessions_end(*, user_id: int, keep_session_key: str | None = None) -> int:
-    """Delete the live sessions signed in as this account, except `keep_session_key`.
+def user_sessions_end(*, user_ids: Iterable[int], keep_session_key: str | None = None) -> int:
+    """Delete the live sessions signed in as these accounts, except `keep_session_key`.
 
     Whoever used them is signed out at their next request. Returns how many ended.
     """
+    wanted = {str(user_id) for user_id in user_ids}
     store = SessionStore()
     doomed = [
         key
         for key, data in Session.objects.filter(expire_date__gt=timezone.now())
         .exclude(session_key=keep_session_key or "")
         .values_list("session_key", "session_data")
-        if str(store.decode(data).get("_auth_user_id", "")) == str(user_id)
+        if str(store.decode(data).get("_auth_user_id", "")) in wanted
     ]
     Session.objects.filter(session_key__in=doomed).delete()
     return len(doomed)

@@ -17,13 +17,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.sessions import user_sessions_end
 from orders.models import Order, OrderStatus
 from privacy.audit import Access, access_record_many
 from privacy.erasure_rows import (
@@ -234,21 +233,6 @@ def erase_rows_matching(rows: models.QuerySet[Any]) -> int:
     return erased
 
 
-def _sessions_end(user_ids: Sequence[int]) -> int:
-    """Delete the live sessions signed in as these people: they are signed out at once."""
-    wanted = {str(user_id) for user_id in user_ids}
-    store = SessionStore()
-    doomed = [
-        key
-        for key, data in Session.objects.filter(expire_date__gt=timezone.now()).values_list(
-            "session_key", "session_data"
-        )
-        if str(store.decode(data).get("_auth_user_id", "")) in wanted
-    ]
-    Session.objects.filter(session_key__in=doomed).delete()
-    return len(doomed)
-
-
 def login_disable(user_ids: Sequence[int], *, end_sessions: bool = True) -> None:
     """Stop these people signing in, and (unless told not to) sign them out everywhere now.
 
@@ -257,7 +241,7 @@ def login_disable(user_ids: Sequence[int], *, end_sessions: bool = True) -> None
     """
     User.objects.filter(pk__in=user_ids).update(is_active=False, password=make_password(None))
     if end_sessions:
-        _sessions_end(user_ids)
+        user_sessions_end(user_ids=user_ids)
 
 
 @dataclass(frozen=True)

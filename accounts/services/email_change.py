@@ -211,7 +211,7 @@ def email_change_confirm(
             _email_change_notice(
                 user=user, old_email=old_email, new_email=user.email, completed=True
             )
-        user_sessions_end(user_id=user.pk, keep_session_key=keep_session_key)
+        user_sessions_end(user_ids=[user.pk], keep_session_key=keep_session_key)
     return user
 
 

@@ -98,7 +98,7 @@ def test_p14_a_refused_confirmation_ends_no_session(customer):
 def test_p14_ending_sessions_spares_the_one_kept(customer):
     kept, ended = _signed_in_as(customer), _signed_in_as(customer)
 
-    count = user_sessions_end(user_id=customer.pk, keep_session_key=kept.session.session_key)
+    count = user_sessions_end(user_ids=[customer.pk], keep_session_key=kept.session.session_key)
 
     assert count == 1
     assert _is_signed_in(kept)
