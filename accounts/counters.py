@@ -9,7 +9,7 @@ machines share one count through the database.
 Nothing here stores what it counts: the key is a keyed hash (privacy.crypto's blind
 index, under a purpose per scope) of the normalised email or network address, and
 a row expires with its window. Every count first deletes the rows that have expired,
-and the daily retention run deletes any left behind (privacy.retention).
+and the daily retention run deletes any left behind (rights.retention.services).
 """
 
 from __future__ import annotations

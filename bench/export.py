@@ -207,8 +207,8 @@ def build_once(user: Any, *, traced: bool = False) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from privacy.exports import data_export_build
-    from privacy.models import DataExport
+    from rights.export import data_export_build
+    from rights.models import DataExport
 
     export = DataExport.objects.create(user=user, language="sq", requested_at=timezone.now())
     if traced:

@@ -236,7 +236,7 @@ def seed(*, accounts: int, active: int, rng: random.Random) -> Seeded:
     from consent.models import ConsentDecision, DecisionAction, DecisionChannel
     from mail.models import MailKind, OutboxMessage, OutboxStatus
     from orders.models import Order, OrderLine, OrderStatus, PaymentMethod
-    from privacy.models import InactivityWarning
+    from rights.models import InactivityWarning
     from subscriptions.models import (
         Channel,
         Subscriber,
@@ -520,7 +520,7 @@ def measure(*, accounts: int, profile: bool) -> dict[str, Any]:
     from django.db import connection
 
     from privacy.registry import Retention
-    from privacy.retention import retention_apply
+    from rights.retention.services import retention_apply
 
     log = QueryLog()
     marks: list[tuple[float, int, int]] = []  # (time, queries so far, accounts in batch)
@@ -648,7 +648,7 @@ def check_sample(seeded: Seeded) -> list[str]:
     from consent.models import ConsentDecision
     from mail.models import OutboxMessage
     from orders.models import Order
-    from privacy.erasure import ERASED_MAIL_DOMAIN
+    from rights.erasure.engine import ERASED_MAIL_DOMAIN
     from subscriptions.models import Subscriber
 
     problems = []
@@ -712,8 +712,9 @@ def verify(
     from django.utils import timezone
 
     from privacy.audit import audit_verify
-    from privacy.inactivity import inactive_accounts
-    from privacy.models import AccessAction, AccessEntry, ErasedSubject
+    from privacy.models import AccessAction, AccessEntry
+    from rights.inactivity.services import inactive_accounts
+    from rights.models import ErasedSubject
 
     accounts = len(seeded.inactive)
     checks: list[tuple[str, bool, str]] = []

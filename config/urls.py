@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "3VFejzo — zyra"
 admin.site.site_title = "3VFejzo"
@@ -19,12 +20,17 @@ urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     path("", include("policy.urls")),
     path("", include("catalog.urls")),
-    path("", include("privacy.urls")),
+    path("", include("rights.urls")),
     path("", include("consent.urls")),
     path("", include("subscriptions.urls")),
     path("llogaria/", include("accounts.urls")),
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),
+    # The rights models moved from the privacy app: links in mails already sent still work.
+    re_path(
+        r"^zyra/privacy/(?P<rest>(erasurerequest|erasureevent|legalhold|dataexport)/.*)$",
+        RedirectView.as_view(url="/zyra/rights/%(rest)s", permanent=True, query_string=True),
+    ),
     path("zyra/", admin.site.urls),
     prefix_default_language=False,
 )

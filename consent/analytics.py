@@ -44,7 +44,7 @@ TRANSACTION_PURPOSE = "analytics.transaction"
 # the reports read the same whatever language the visitor browsed in.
 PRIVATE_SECTIONS: dict[str, tuple[str, str]] = {
     "accounts": ("accounts:profile", "Llogaria"),
-    "privacy": ("accounts:profile", "Llogaria"),
+    "rights": ("accounts:profile", "Llogaria"),
     "orders": ("orders:list", "Porositë"),
     # Preference, confirmation and unsubscribe links carry a token naming a subscriber.
     "subscriptions": ("subscriptions:subscribe", "Email"),

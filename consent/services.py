@@ -116,7 +116,7 @@ def check_ledger_export(actor: Any) -> None:
 
     The permission alone is not enough: a superuser holds every permission, and an
     administrator could be handed this one directly. The officer's role is what the
-    export needs, as for executing an erasure (privacy.admin.display.may).
+    export needs, as for executing an erasure (rights.admin.display.may).
     """
     if not (
         actor.has_perm(ConsentPermission.EXPORT)

@@ -70,7 +70,7 @@ def periodic_ensure(
 
 
 def daily_tasks() -> list[Any]:
-    from privacy.tasks import privacy_daily
+    from rights.tasks import privacy_daily
     from staff.tasks import own_purposes_digest
     from subscriptions.tasks import purge_unconfirmed_subscribers
 

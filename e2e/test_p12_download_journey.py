@@ -22,8 +22,9 @@ from accounts.tests.factories import AddressFactory, UserFactory
 from conftest import TEST_PASSWORD
 from e2e.test_accessibility import AUDIT
 from e2e.test_shopping_journey import assert_well_formed, label, sent_to
-from privacy.export import JSON_NAME, REPORT_NAME
-from privacy.models import AccessAction, AccessEntry, ActorKind, DataExport, ExportStatus
+from privacy.models import AccessAction, AccessEntry, ActorKind
+from rights.export.document import JSON_NAME, REPORT_NAME
+from rights.models import DataExport, ExportStatus
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -33,8 +33,8 @@ from mail.models import MailKind, OutboxMessage
 from orders.models import Order, OrderStatus
 from orders.services import order_change_status
 from orders.tests.factories import place_order
-from privacy.admin.display import day_text
-from privacy.models import ErasedSubject, ErasureRequest, ErasureState, ErasureStep
+from rights.admin.display import day_text
+from rights.models import ErasedSubject, ErasureRequest, ErasureState, ErasureStep
 from staff.roles import Role
 from staff.tests.factories import StaffFactory
 
@@ -53,7 +53,7 @@ STREET = "Rr. Durrësit 44"
 CONFIRM_SUBJECT = "Konfirmoni kërkesën për fshirjen e të dhënave tuaja"
 REPORT_SUBJECT = "Të dhënat tuaja u fshinë"
 CONFIRM_LINK = re.compile(r"https?://\S+/llogaria/fshirja/konfirmo/[^/\s]+/")
-QUEUE_PATH = "/zyra/privacy/erasurerequest/"
+QUEUE_PATH = "/zyra/rights/erasurerequest/"
 
 
 @pytest.fixture

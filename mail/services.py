@@ -25,7 +25,7 @@ from privacy.registry import qualified, registry
 
 logger = logging.getLogger(__name__)
 
-# Where erasure points an anonymised account's address (privacy.erasure_rows): a
+# Where erasure points an anonymised account's address (rights.erasure.rows): a
 # reserved top-level domain (RFC 2606) that no mail can reach.
 ERASED_MAIL_DOMAIN = "erased.invalid"
 # The template engine without autoescaping (TEMPLATES in config/settings/base.py).

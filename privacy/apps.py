@@ -10,7 +10,6 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from privacy import checks  # noqa: F401  (registers the system checks)
         from privacy.crypto import keyring
-        from privacy.signals import data_export_file_delete  # noqa: F401  (connects it)
 
         # Fail at start-up, not on the first page that opens a value, when a key
         # is missing or malformed.

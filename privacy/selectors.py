@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from privacy.models import AccessAction, AccessEntry, DataExport
+from privacy.models import AccessAction, AccessEntry
 
 
 def access_entries_for(customer: Any, *, with_actors: bool = False) -> QuerySet[AccessEntry]:
@@ -33,8 +33,3 @@ def break_glass_reasons_for(customer: Any, *, seqs: Iterable[int]) -> dict[int, 
         return {}
     rows = access_entries_for(customer).filter(action=AccessAction.BREAK_GLASS, seq__in=wanted)
     return dict(rows.values_list("seq", "reason"))
-
-
-def data_exports_for(customer: Any) -> QuerySet[DataExport]:
-    """Return this customer's downloads, newest first: only their own, whoever asks."""
-    return DataExport.objects.filter(user_id=customer.pk)

@@ -7,8 +7,8 @@ from typing import Any
 from django.dispatch import receiver
 
 from mail.models import MailKind
-from privacy.exports.build import data_export_failed_for_good
-from privacy.models import DataExport
+from rights.export.build import data_export_failed_for_good
+from rights.models import DataExport
 from staff.services import dpo_notify
 
 

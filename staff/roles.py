@@ -57,12 +57,12 @@ CAMPAIGN_SEND = [
 # P12: the erasure queue. Executing and extending need `handle`; holds are placed (add)
 # and lifted (change) from it.
 ERASURE_HANDLE = [
-    "privacy.view_erasurerequest",
-    "privacy.handle_erasurerequest",
-    "privacy.register_erasurerequest",
-    "privacy.view_legalhold",
-    "privacy.add_legalhold",
-    "privacy.change_legalhold",
+    "rights.view_erasurerequest",
+    "rights.handle_erasurerequest",
+    "rights.register_erasurerequest",
+    "rights.view_legalhold",
+    "rights.add_legalhold",
+    "rights.change_legalhold",
 ]
 SUPPORT_HANDLE = [
     "support.view_supportcase",
@@ -83,7 +83,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "subscriptions.record_optout",
         # P12: register an erasure request told by phone, in person or by email; the
         # queue itself is the data-protection officer's.
-        "privacy.register_erasurerequest",
+        "rights.register_erasurerequest",
     ],
     Role.SALES: [
         *CATALOG_EDIT,
@@ -128,8 +128,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "auth.view_group",
         "privacy.view_accessentry",
         # Sees the erasure deadlines, as the access record; executes nothing (P12).
-        "privacy.view_erasurerequest",
-        "privacy.view_legalhold",
+        "rights.view_erasurerequest",
+        "rights.view_legalhold",
         "staff.view_trainingrecord",
         "staff.add_trainingrecord",
         "staff.change_trainingrecord",

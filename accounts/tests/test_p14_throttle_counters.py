@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.counters import throttle_clear, throttle_count, throttle_key, throttle_live
 from accounts.models import ThrottleCounter, ThrottleScope
 from privacy.registry import Retention, registry
-from privacy.retention import retention_apply
+from rights.retention.services import retention_apply
 
 pytestmark = pytest.mark.django_db
 

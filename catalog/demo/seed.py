@@ -315,8 +315,8 @@ def _seed_erasure_requests() -> None:
     """Give the data-protection officer's queue something to show (P12): two requests
     customer care registered from calls, waiting for the customers to confirm by the
     mailed link (open it in the mail viewer to go on). Only when there are none yet."""
-    from privacy.erasure_requests import erasure_request_register
-    from privacy.models import ErasureRequest, RequestChannel
+    from rights.models import ErasureRequest, RequestChannel
+    from rights.requests.services import erasure_request_register
 
     if ErasureRequest.objects.exists():
         return

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "campaigns",
     "support",
+    "rights",
     "staff",
 ]
 

@@ -34,8 +34,8 @@ from core.middleware import PrivatePagesMiddleware
 from core.testing import run_tasks
 from mail.models import MailKind, OutboxMessage
 from orders.tests.factories import place_order
-from privacy.erasure_requests import erasure_request_by_customer
-from privacy.exports import data_export_build, data_export_link, data_export_request
+from rights.export import data_export_build, data_export_link, data_export_request
+from rights.requests.services import erasure_request_by_customer
 from staff.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.services import subscriber_for_user
@@ -112,8 +112,8 @@ def customer_with_everything(client: Client, settings: Any, tmp_path: Path) -> C
     client.post(reverse("cart:add"), {"product": product.pk, "quantity": 1})
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     values = {
-        ("privacy:erasure_confirm", "token"): erasure_token.group(1),
-        ("privacy:export_download", "token"): _path_of(data_export_link(export))[-1],
+        ("rights:erasure_confirm", "token"): erasure_token.group(1),
+        ("rights:export_download", "token"): _path_of(data_export_link(export))[-1],
         ("subscriptions:confirm", "token"): confirmation_token(subscriber.public_id),
         ("subscriptions:preferences", "token"): preferences_token(subscriber.public_id),
         ("subscriptions:unsubscribe", "token"): unsubscribe_token(
@@ -169,11 +169,11 @@ PERSONAL_PAGES = {
     "orders:list",
     "orders:detail",
     "orders:checkout",
-    "privacy:access_log",
-    "privacy:erasure_request",
-    "privacy:erasure_confirm",
-    "privacy:export_request",
-    "privacy:export_download",
+    "rights:access_log",
+    "rights:erasure_request",
+    "rights:erasure_confirm",
+    "rights:export_request",
+    "rights:export_download",
     "cart:detail",
     "subscriptions:preferences",
     "accounts:email_change_confirm",
@@ -216,9 +216,9 @@ def test_p5_every_personal_page_is_not_cached(client: Client, customer_with_ever
         "accounts:profile",
         "accounts:addresses",
         "orders:list",
-        "privacy:access_log",
-        "privacy:erasure_request",
-        "privacy:export_request",
+        "rights:access_log",
+        "rights:erasure_request",
+        "rights:export_request",
         "cart:detail",
         "orders:checkout",
     ],
@@ -234,7 +234,7 @@ def test_p5_the_back_office_sends_no_store_to_staff(client: Client) -> None:
     client.force_login(StaffFactory(role=Role.DATA_PROTECTION_OFFICER))
     for url in (
         reverse("admin:index"),
-        reverse("admin:privacy_erasurerequest_changelist"),
+        reverse("admin:rights_erasurerequest_changelist"),
         reverse("admin:consent_consentdecision_changelist"),
     ):
         response = client.get(url)

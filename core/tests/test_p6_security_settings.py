@@ -47,7 +47,7 @@ DENIED_FEATURES = ["camera", "microphone", "geolocation", "payment", "usb", "ser
 MAIL_BODIES = re.compile(r"templates/(campaigns/)?mail/(_layout|[a-z_]+/body|body)\.html$")
 # Never served either: the report inside a customer's data download, opened from the ZIP
 # on their own computer, must carry its own styles.
-STANDALONE_FILES = {"templates/privacy/export_report.html"}
+STANDALONE_FILES = {"templates/rights/export_report.html"}
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)

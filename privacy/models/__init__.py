@@ -1,4 +1,4 @@
-"""The privacy app's models, split by concern; import them from here."""
+"""The kernel's models: the access record and its chain head."""
 
 from privacy.models.access import (
     GENESIS_HASH,
@@ -9,22 +9,6 @@ from privacy.models.access import (
     ActorKind,
     Job,
 )
-from privacy.models.rights import (
-    OPEN_ERASURE_STATES,
-    DataExport,
-    ErasedSubject,
-    ErasureEvent,
-    ErasureRequest,
-    ErasureState,
-    ErasureStep,
-    ExportStatus,
-    HoldKind,
-    HoldScope,
-    InactivityWarning,
-    LegalHold,
-    RequestChannel,
-    new_public_id,
-)
 
 __all__ = [
     "AccessAction",
@@ -32,20 +16,6 @@ __all__ = [
     "AccessChainHead",
     "AccessEntry",
     "ActorKind",
-    "DataExport",
-    "ErasedSubject",
-    "ErasureEvent",
-    "ErasureRequest",
-    "ErasureState",
-    "ErasureStep",
-    "ExportStatus",
     "GENESIS_HASH",
-    "HoldKind",
-    "HoldScope",
-    "InactivityWarning",
     "Job",
-    "LegalHold",
-    "OPEN_ERASURE_STATES",
-    "RequestChannel",
-    "new_public_id",
 ]

@@ -118,7 +118,7 @@ def test_p5_a_role_grant_is_recorded_mailed_and_shown_to_the_customer(
     assert notice.to_address == officer.email
     assert f"#{person.pk}" in notice.body_text and "Shitje" in notice.body_text
     client.force_login(person)
-    page = client.get(reverse("privacy:access_log")).content.decode()
+    page = client.get(reverse("rights:access_log")).content.decode()
     assert "Ndryshoi rolet e llogarisë" in page
 
 

@@ -118,7 +118,7 @@ def test_p5_a_reason_opens_the_data_and_the_customer_sees_it(client, person, car
     assert reveal is not None and reveal.reference == f"#{case.pk}"
     # and the customer reads it on their own page, with the reason
     client.force_login(person)
-    own = client.get(reverse("privacy:access_log")).content.decode()
+    own = client.get(reverse("rights:access_log")).content.decode()
     assert "Hapje me një qëllim që punonjësi krijoi vetë" in own
     assert REASON in own
 

@@ -70,7 +70,7 @@ def test_p5_sales_agent_sees_the_order_in_its_queue_in_full_and_it_is_recorded(
     assert "orders.Order.delivery_phone" in entry.field_names
     # the customer sees it on their transparency page
     client.force_login(person)
-    page = client.get(reverse("privacy:access_log")).content.decode()
+    page = client.get(reverse("rights:access_log")).content.decode()
     assert order.number in page
 
 
@@ -188,7 +188,7 @@ def test_p5_break_glass_reveals_with_a_typed_reason_and_tells_the_dpo(client, pe
     assert notice.recipient == dpo and reason in notice.body_text
     assert NAME not in notice.body_text and "691234567" not in notice.body_text
     client.force_login(person)
-    page = client.get(reverse("privacy:access_log")).content.decode()
+    page = client.get(reverse("rights:access_log")).content.decode()
     assert reason in page
 
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from catalog.tests.factories import ProductFactory
 from orders.services import order_assign
 from orders.tests.factories import place_order
-from privacy.docs import data_map_markdown, role_matrix_markdown
 from privacy.models import AccessBasis
 from privacy.registry import Category
+from rights.docs import data_map_markdown, role_matrix_markdown
 from staff.access import ROLE_MATRIX, access_decision
 from staff.roles import Role
 from staff.tests.factories import StaffFactory

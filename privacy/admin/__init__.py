@@ -1,5 +1,0 @@
-"""The privacy back office: the access record, and the erasure queue with its legal holds."""
-
-from privacy.admin import access, erasure, holds
-
-__all__ = ["access", "erasure", "holds"]

@@ -1,0 +1,5 @@
+"""The privacy back office: the access record, and the erasure queue with its legal holds."""
+
+from rights.admin import access, erasure, holds
+
+__all__ = ["access", "erasure", "holds"]

@@ -1,0 +1,1 @@
+"""Erasure (P12): the engine that removes a person, the rows it touches, its report."""

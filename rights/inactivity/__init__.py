@@ -1,0 +1,1 @@
+"""Inactive accounts (P12): warned, then erased."""

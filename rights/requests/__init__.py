@@ -1,0 +1,1 @@
+"""Erasure requests (P12): asked for, confirmed by mail, executed by the officer."""

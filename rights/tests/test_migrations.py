@@ -1,0 +1,105 @@
+"""The rights models moved from the privacy app with their tables: no row is lost (P12)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from privacy.audit import access_record
+from privacy.models import AccessAction, AccessBasis, AccessEntry
+from rights import models as rights
+from staff.roles import Role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("privacy", "0011_access_and_mail_kinds"), ("rights", None)]
+AFTER = [("privacy", "0012_rights_models_moved"), ("rights", "0001_initial")]
+
+
+def _migrate(targets: list[tuple[str, str | None]]):  # type: ignore[no-untyped-def]
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(
+        [target for target in targets if target[1] is not None]
+    ).apps
+
+
+def test_p12_the_move_to_rights_keeps_every_row_and_the_access_record() -> None:
+    # given: a person with every kind of rights row, written while the models were privacy's
+    person = UserFactory()
+    officer = UserFactory(is_staff=True)
+    access_record(
+        actor=officer,
+        subject_id=person.pk,
+        action=AccessAction.REVEAL,
+        fields=["accounts.user.phone"],
+        basis=AccessBasis.BREAK_GLASS,
+        reason="Klienti telefonoi për porosinë e humbur.",
+    )
+    dpo_permissions = set(Group.objects.get(name=Role.DATA_PROTECTION_OFFICER).permissions.all())
+    old = _migrate(BEFORE)
+    now = timezone.now()
+    request = old.get_model("privacy", "ErasureRequest").objects.create(
+        subject_id=person.pk, channel="account", received_at=now, due_at=now + timedelta(days=30)
+    )
+    old.get_model("privacy", "ErasureEvent").objects.create(
+        request=request, step="received", at=now, actor_label="customer"
+    )
+    old.get_model("privacy", "LegalHold").objects.create(
+        subject_id=person.pk,
+        kind="dispute",
+        reason="Ankesë e hapur",
+        review_on=now.date(),
+        placed_at=now,
+    )
+    old.get_model("privacy", "DataExport").objects.create(
+        user_id=person.pk, language="sq", requested_at=now
+    )
+    old.get_model("privacy", "InactivityWarning").objects.create(
+        user_id=person.pk, last_seen_at=now, warned_at=now
+    )
+    old.get_model("privacy", "ErasedSubject").objects.create(
+        user_id=officer.pk, pseudonym="QWERTYUIOPAS", erased_at=now, cause="request"
+    )
+
+    # when
+    _migrate(AFTER)
+
+    # then: every row is there under its new app, and the chain still verifies
+    assert rights.ErasureRequest.objects.get(subject=person).public_id == request.public_id
+    assert rights.ErasureEvent.objects.filter(request__subject=person).count() == 1
+    assert rights.LegalHold.objects.filter(subject=person).count() == 1
+    assert rights.DataExport.objects.filter(user=person).count() == 1
+    assert rights.InactivityWarning.objects.filter(user=person).count() == 1
+    assert rights.ErasedSubject.objects.get(user=officer).pseudonym == "QWERTYUIOPAS"
+    assert AccessEntry.objects.filter(subject_id=person.pk).count() == 1
+    out = StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "The access record is intact" in out.getvalue()
+    # The officer's role keeps its permissions: they followed the models' new app.
+    group = Group.objects.get(name=Role.DATA_PROTECTION_OFFICER)
+    assert set(group.permissions.all()) == dpo_permissions
+    assert Permission.objects.filter(
+        content_type__app_label="rights", codename="handle_erasurerequest"
+    ).exists()
+    assert (
+        not Permission.objects.filter(content_type__app_label="privacy")
+        .exclude(content_type__model__in=["accessentry", "accesschainhead"])
+        .exists()
+    )
+
+
+def test_p12_a_back_office_link_from_before_the_move_still_leads_to_the_request(client) -> None:
+    response = client.get("/zyra/privacy/erasurerequest/7/change/?tab=plan")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/zyra/rights/erasurerequest/7/change/?tab=plan"
