@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +21,7 @@ from privacy.models import (
     AccessChainHead,
     AccessEntry,
     ActorKind,
+    Job,
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -206,6 +207,55 @@ def access_record(
         head.last_hash = entry.entry_hash
         head.save(update_fields=["last_seq", "last_hash"])
     return entry
+
+
+def job_record(
+    *,
+    job: Job,
+    subject_id: int | None,
+    fields: Iterable[str],
+    reference: str,
+    action: AccessAction = AccessAction.JOB_READ,
+    basis: AccessBasis = AccessBasis.BACKGROUND_JOB,
+) -> AccessEntry:
+    """Record what a background job read (or exported) of personal data, under its name."""
+    return access_record(
+        actor=None,
+        actor_kind=ActorKind.JOB,
+        actor_label=job,
+        subject_id=subject_id,
+        action=action,
+        fields=fields,
+        basis=basis,
+        reference=reference,
+    )
+
+
+def _unregistered_staff_label(staff: Any) -> str:
+    return "staff"
+
+
+# How staff are named in records; the staff app registers it (their roles, by code).
+_staff_label: Callable[[Any], str] = _unregistered_staff_label
+
+
+def staff_label_register(label: Callable[[Any], str]) -> None:
+    """Name staff actors in every record by this function (the staff app gives roles)."""
+    global _staff_label
+    _staff_label = label
+
+
+def actor_label(actor: Any | None) -> str:
+    """Return how a record names who acted: a role or job name, never a person's name.
+
+    "system" when no one did (a job passes its own `Job` name), "customer" for a
+    customer, and a staff member's roles ("customer_care,sales") for staff.
+    """
+    if actor is None:
+        return "system"
+    if getattr(actor, "is_staff", False):
+        return _staff_label(actor)[:80]
+    return "customer"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,11 @@ class StaffConfig(AppConfig):
     verbose_name = "Stafi"
 
     def ready(self) -> None:
+        from privacy.audit import staff_label_register
         from staff import checks, receivers  # noqa: F401  (register checks and receivers)
+        from staff.roles import staff_label
+
+        staff_label_register(staff_label)
 
         # "staff" is the last installed app, so every other app's permissions exist by now.
         post_migrate.connect(

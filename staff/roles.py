@@ -31,6 +31,11 @@ def staff_roles(staff: Any) -> frozenset[Role]:
     return cached  # type: ignore[no-any-return]
 
 
+def staff_label(staff: Any) -> str:
+    """Return the label records keep for this staff member: their roles, by code."""
+    return roles_label(staff_roles(staff))
+
+
 def roles_label(roles: Iterable[Role]) -> str:
     """Return the label the access record keeps for a staff actor: their roles, not a name."""
     return ",".join(sorted(role.value for role in roles))
