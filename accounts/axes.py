@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from accounts.backends import WAIT_UNTIL
 from accounts.counters import throttle_forget
-from accounts.models import ThrottleScope, normalise_email
+from accounts.models import ThrottleScope
+from core.email import normalise_email
 from privacy.crypto import blind_index
 
 BLIND_INDEX_PURPOSE = "axes-username"

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponseBase
 
-from accounts.models import normalise_email
+from core.email import normalise_email
 from privacy.crypto import blind_index
 
 KNOWN_DEVICE_COOKIE = "fejzo_device"

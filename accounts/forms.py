@@ -9,13 +9,18 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Address, Language, User, normalise_email
+from accounts.extensions import registration_fields
+from accounts.models import Address, Language, User
 from accounts.municipalities import Municipality
-from accounts.phone import display_phone, normalise_phone
-from subscriptions.forms import topics_field
+from core.email import normalise_email
+from core.phone import display_phone, normalise_phone
+from mail.models import MailKind
+from mail.services import mail_enqueue
 
 
 class PhoneField(forms.CharField):
@@ -69,13 +74,17 @@ class RegistrationForm(forms.Form):
     )
     terms_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     privacy_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    # P8: marketing only to who asks for it; every box starts unticked.
-    topics = topics_field(
-        label=_("Dëshironi të merrni edhe email-e nga 3VFejzo? (opsionale)"),
-        help_text=_(
-            "Mund të çregjistroheni kurdo, me lidhjen në fund të çdo email-i ose te llogaria juaj."
-        ),
-    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # After accounts' own: the fields apps above it add (the marketing topics, P8).
+        self.added_fields = registration_fields()
+        for added in self.added_fields:
+            self.fields[added.name] = added.make()
+
+    def added_answers(self) -> dict[str, Any]:
+        """Return the cleaned values of the fields other apps added, by name."""
+        return {added.name: self.cleaned_data.get(added.name) for added in self.added_fields}
 
     def clean_email(self) -> str:
         email = normalise_email(self.cleaned_data["email"])
@@ -255,12 +264,6 @@ class OutboxPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        from django.urls import reverse
-        from django.utils import translation
-
-        from mail.models import MailKind
-        from mail.services import mail_enqueue
-
         user: User = context["user"]
         language = user.language or get_language() or "sq"
         with translation.override(language):

@@ -11,7 +11,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.municipalities import Municipality
-from accounts.phone import phone_search_key
+
+# Also imported for the migrations of accounts, mail and subscriptions, which name it here.
+from core.email import normalise_email
+from core.phone import phone_search_key
 from privacy.fields import (
     BlindIndexField,
     EncryptedCharField,
@@ -23,11 +26,6 @@ from privacy.fields import (
 class Language(models.TextChoices):
     ALBANIAN = "sq", "Shqip"
     ENGLISH = "en", "English"
-
-
-def normalise_email(email: str) -> str:
-    """Return the one spelling of an address under which it is stored and looked up."""
-    return email.strip().lower()
 
 
 class UserManager(BaseUserManager["User"]):

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.counters import client_network, throttle_clear, throttle_count, throttle_live
-from accounts.models import ThrottleScope, normalise_email
+from accounts.models import ThrottleScope
+from core.email import normalise_email
 from mail.models import MailKind
 
 logger = logging.getLogger(__name__)

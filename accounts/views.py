@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -15,6 +13,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.extensions import SectionShown, profile_sections
 from accounts.forms import (
     AddressForm,
     EmailAuthenticationForm,
@@ -52,15 +51,6 @@ from mail.models import MailKind
 from policy.models import DocumentKind
 from policy.selectors import policy_current_version
 from privacy.masking import mask_email
-from subscriptions.forms import TopicsForm, chosen_topics, topic_wishes
-from subscriptions.models import Channel
-from subscriptions.selectors import subscriber_of_user, subscription_history, topic_states
-from subscriptions.services import (
-    SubscriberUnavailable,
-    subscriber_for_user,
-    subscription_change,
-    subscriptions_choose_at_registration,
-)
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -91,21 +81,19 @@ def register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         language = get_language() if get_language() in Language.values else Language.ALBANIAN
         try:
-            # One transaction: the account and the topics it asked for exist together or not at all.
-            with transaction.atomic():
-                user = customer_register(
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    phone_e164=data["phone"],
-                    password=data["password1"],
-                    language=language,
-                    terms_version=data["terms_version"],
-                    privacy_version=data["privacy_version"],
-                    current_terms_version=versions["terms_version"],
-                    current_privacy_version=versions["privacy_version"],
-                )
-                subscriptions_choose_at_registration(user=user, topics=chosen_topics(data))
+            user = customer_register(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone_e164=data["phone"],
+                password=data["password1"],
+                language=language,
+                terms_version=data["terms_version"],
+                privacy_version=data["privacy_version"],
+                current_terms_version=versions["terms_version"],
+                current_privacy_version=versions["privacy_version"],
+                answers=form.added_answers(),
+            )
         except PolicyVersionOutdated:
             messages.warning(
                 request,
@@ -190,44 +178,23 @@ def _with_orders_note(message: str, orders_updated: int) -> str:
     return f"{message} {note}"
 
 
-# The profile page holds two forms; this hidden field says which one was sent.
-TOPICS_FORM_NAME = "subscriptions"
-HISTORY_ROWS = 50
-
-
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     posted = request.POST if request.method == "POST" else None
-    topics_posted = posted is not None and posted.get("form") == TOPICS_FORM_NAME
-    form = ProfileForm.for_user(user, data=None if topics_posted else posted)
-    # Until the address is verified, the subscription with it may be another person's
-    # (anyone can register with any address): no topics are shown or changed here.
-    subscriber = subscriber_of_user(user) if user.email_verified else None
-    topics_form = (
-        TopicsForm.for_states(topic_states(subscriber), data=posted if topics_posted else None)
-        if user.email_verified
-        else None
-    )
-    # A topics form posted before the address is verified is refused and changes nothing.
-    status = 403 if topics_posted and topics_form is None else 200
-    if topics_form is not None and topics_posted and topics_form.is_valid():
-        wishes = topic_wishes(topics_form.cleaned_data)
-        # Nothing ticked and nothing to stop: no row is kept for an address that wants nothing.
-        if subscriber is not None or any(wishes.values()):
-            try:
-                own = subscriber_for_user(user)
-            except SubscriberUnavailable:
-                messages.error(
-                    request,
-                    _("Zgjedhja juaj nuk u ruajt. Na shkruani në %(email)s dhe e rregullojmë.")
-                    % {"email": settings.CONTACT_EMAIL},
-                )
-                return redirect(f"{reverse('accounts:profile')}#email-et")
-            subscription_change(subscriber=own, topics=wishes, channel=Channel.ACCOUNT, actor=user)
-        messages.success(request, _("Zgjedhja juaj për email-et u ruajt. Vlen që tani."))
-        return redirect(f"{reverse('accounts:profile')}#email-et")
-    if posted is not None and not topics_posted and form.is_valid():
+    # Besides the account's own form, the page holds the forms of the sections other apps
+    # add (accounts.extensions); a section's form names it in the hidden field `form`.
+    sent_to = posted.get("form") if posted is not None else None
+    sections = profile_sections()
+    section_posted = any(section.form_name == sent_to for section in sections)
+    form = ProfileForm.for_user(user, data=None if section_posted else posted)
+    shown: list[SectionShown] = []
+    for section in sections:
+        outcome = section.show(request, user, posted if section.form_name == sent_to else None)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        shown.append(outcome)
+    if posted is not None and not section_posted and form.is_valid():
         saved = profile_update(
             user=user,
             first_name=form.cleaned_data["first_name"],
@@ -247,13 +214,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             "addresses": address_list(user=user)[:3],
             "email_form": EmailChangeForm(request=request, user=user),
             "email_change": email_change_pending(user=user),
-            "topics_form": topics_form,
-            "topics_form_name": TOPICS_FORM_NAME,
-            "history": list(subscription_history(subscriber)[:HISTORY_ROWS])
-            if user.email_verified
-            else None,
+            "sections": shown,
         },
-        status=status,
+        # A section that refused the form posted to it (403) answers for the page.
+        status=max((section.status for section in shown), default=200),
     )
 
 

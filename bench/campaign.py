@@ -1,7 +1,7 @@
 """Campaign benchmark: how fast real workers send a marketing campaign, and their memory.
 
 Prints in one run, for a campaign of 100,000 recipients sent by real `db_worker`
-processes (campaigns/rig.py) to a counting SMTP sink in a process of its own:
+processes (bench/campaign_rig.py) to a counting SMTP sink in a process of its own:
 (a) messages per second with one worker, and with two workers in total;
 (b) the peak memory (VmHWM) of a worker in each run, beside that of a worker sending a
     smaller campaign (10,000), to show it does not grow with the campaign.
@@ -16,11 +16,9 @@ import asyncio
 import collections
 import cProfile
 import io
-import json
 import multiprocessing
 import os
 import pstats
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,19 +28,33 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+import django
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path; the checkout root takes its place, so
 # that the apps import as they do in the shop.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.load import fail, postgres_version, report_head, say  # noqa: E402
-from campaigns.rig import Rig  # noqa: E402
+from bench.campaign_rig import Rig  # noqa: E402
+from bench.common import (  # noqa: E402
+    HOST,
+    Figure,
+    fail,
+    output_option,
+    print_figures,
+    proc_memory,
+    quick_option,
+    report_head,
+    report_write,
+    run_time_note,
+    say,
+    sizes_fill,
+    wait_for_postgres,
+    without_password,
+)
 
-RESULTS_DIR = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres:postgres@127.0.0.1:5432/fejzo"
-HOST = "127.0.0.1"
 
 RATE_AIM = 300.0  # messages per second, all workers together, on the 2-core machine
 RSS_AIM_MB = 300.0  # peak resident memory of one worker, whatever the campaign size
@@ -229,20 +241,6 @@ class SinkProcess:
 
 
 # --------------------------------------------------------------------------- /proc
-
-
-def proc_status(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM of a process, in MB (MiB)."""
-    values: dict[str, float] = {}
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                key, _, rest = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
-                    values[key] = int(rest.split()[0]) / 1024
-    except OSError:
-        pass
-    return values
 
 
 def proc_cpu(pid: int) -> float:
@@ -481,7 +479,7 @@ def run_case(
             processes = [rig.start_worker() for _ in range(workers)]
             pids = [p.pid for p in processes]
             ready_s = wait_until_idle(pids)
-            idle_rss = [proc_status(pid).get("VmRSS", 0.0) for pid in pids]
+            idle_rss = [proc_memory(pid).get("VmRSS", 0.0) for pid in pids]
             say(
                 f"  {workers} worker(s) up and idle after {ready_s:.1f} s "
                 f"(RSS {', '.join(f'{r:.0f}' for r in idle_rss)} MB); starting the campaign"
@@ -503,7 +501,7 @@ def run_case(
             while True:
                 time.sleep(SAMPLE_SECONDS)
                 for i, pid in enumerate(pids):
-                    peak_rss[i] = max(peak_rss[i], proc_status(pid).get("VmRSS", 0.0))
+                    peak_rss[i] = max(peak_rss[i], proc_memory(pid).get("VmRSS", 0.0))
                 count = sink.messages
                 if not window_first and count > 0:
                     # CPU is measured from the first sample that saw a message.
@@ -539,7 +537,7 @@ def run_case(
                 if status["status"] == "sent":
                     break
                 time.sleep(1)
-            memory = [proc_status(pid) for pid in pids]  # before the workers stop
+            memory = [proc_memory(pid) for pid in pids]  # before the workers stop
             cpu_total = [proc_cpu(pid) for pid in pids]
         finally:
             rig.destroy()
@@ -623,9 +621,8 @@ def print_case(r: dict[str, Any]) -> None:
 
 def profile_child(args: argparse.Namespace) -> int:
     """In the rig's environment: cProfile `campaign_drain` in this process."""
-    import django
-
     django.setup()
+    # The engine loads the models: only once Django is set up, in the rig's environment.
     from campaigns.engine import campaign_drain
 
     profiler = cProfile.Profile()
@@ -672,7 +669,7 @@ def print_summary(results: dict[str, Any]) -> list[str]:
     """Print the figures beside their aims; return the keys of those missed."""
     rate_aim = f"≥ {RATE_AIM:,.0f} msg/s"
     rss_aim = f"≤ {RSS_AIM_MB:,.0f} MB"
-    rows: list[tuple[str, str, str, str, bool | None]] = []
+    rows: list[Figure] = []
     for run in results["runs"]:
         if "error" in run:
             rows.append(
@@ -741,15 +738,7 @@ def print_summary(results: dict[str, Any]) -> list[str]:
                 None,
             )
         )
-    header = f"{'figure':<54}{'measured':>14}{'aim':>16}"
-    print()
-    print(header)
-    print("-" * (len(header) + 12))
-    for _key, label, measured, aim, met in rows:
-        verdict = "" if met is None else "ok" if met else "MISSES AIM" if aim else ""
-        print(f"{label:<54}{measured:>14}{aim:>16}  {verdict}".rstrip())
-    print("-" * (len(header) + 12))
-    return [key for key, *_rest, met in rows if met is False]
+    return print_figures(rows, widths=(54, 14, 16))
 
 
 # --------------------------------------------------------------------------- main
@@ -760,33 +749,18 @@ def database_server(args: argparse.Namespace) -> str | None:
     if args.sqlite:
         return None
     url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    parts = urlsplit(url)
-    shown = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))  # no password
     if not url.startswith("postgres"):
-        fail(f"DATABASE_URL must name a PostgreSQL server (or pass --sqlite): {shown}")
-    if parts.hostname in ("127.0.0.1", "localhost") and shutil.which("pg_ctlcluster"):
-        # The local cluster: start it if it is down (as bench/load.py does).
-        subprocess.run(
-            ["pg_ctlcluster", postgres_version(), "main", "start"],  # noqa: S607
-            capture_output=True,
-            check=False,
+        fail(
+            "DATABASE_URL must name a PostgreSQL server (or pass --sqlite): "
+            f"{without_password(url)}"
         )
-    for _ in range(60):
-        ready = subprocess.run(["pg_isready", "-q", "-d", url], capture_output=True, check=False)  # noqa: S607
-        if ready.returncode == 0:
-            return url
-        time.sleep(0.5)
-    fail(f"PostgreSQL at {shown} does not answer")
+    wait_for_postgres(url)
+    return url
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="smaller sizes for a quick run: "
-        + ", ".join(f"--{name} {value:,}" for name, value in QUICK.items()),
-    )
+    quick_option(parser, QUICK)
     parser.add_argument(
         "--recipients", type=int, help=f"recipients of the main campaign ({FULL['recipients']:,})"
     )
@@ -813,15 +787,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile-recipients", type=int, default=5_000, help="recipients to profile (5,000)"
     )
-    parser.add_argument(
-        "--output", type=Path, default=RESULTS_DIR / "campaign.json", help="JSON results file"
-    )
+    output_option(parser, "campaign.json")
     parser.add_argument("--profile-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    sizes = QUICK if args.quick else FULL
-    for name, value in sizes.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    sizes_fill(args, full=FULL, quick=QUICK)
     if args.recipients < 1_000:
         parser.error("--recipients must be at least 1,000")
     return args
@@ -868,8 +837,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     load_after = os.getloadavg()
     print(
-        f"run time {elapsed:.0f} s; load average {load_before[0]:.2f} before, "
-        f"{load_after[0]:.2f} after ({os.cpu_count()} CPUs). Rates are absolute: rerun on a "
+        f"{run_time_note(elapsed, load_before, load_after)} Rates are absolute: rerun on a "
         "quiet machine before trusting a miss; the workers, the sink and the database "
         "share the cores."
     )
@@ -890,10 +858,7 @@ def main(argv: list[str] | None = None) -> int:
         "run_time_s": elapsed,
         **results,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    say(f"results written to {shown}")
+    report_write(args.output, report)
     return 0
 
 

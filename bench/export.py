@@ -13,33 +13,38 @@ Run with ``make bench-export``. Prints figures; it is not a pass/fail test.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path; the checkout root takes its place, so
 # that the apps import as they do in the shop.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.load import (  # noqa: E402
-    ensure_local_postgres,
+from bench.common import (  # noqa: E402
+    RESULTS_DIR,
+    Database,
+    django_setup,
     fail,
-    git_revision,
-    psql_as_postgres,
+    migrate,
+    postgres_database,
+    report_head,
+    report_write,
     say,
+    sqlite_database,
+    without_password,
 )
 
-RESULTS_DIR = ROOT / "bench" / "results"
-SETTINGS = "config.settings.bench"
 BENCH_DB = "fejzo_bench_export"
 WALL_AIM_S = 2.0
 LINES_PER_ORDER = 2
@@ -51,29 +56,11 @@ CASES = [
 ]
 
 
-def django_setup(database_url: str, export_dir: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DATA_EXPORT_DIR"] = str(export_dir)
-    import warnings
-
-    import django
-
-    # Static files are not served here; whitenoise need not warn that none were collected.
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-
-
-def migrate() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-
-
 # --------------------------------------------------------------------------- data
 
 
 def create_products() -> list[Any]:
+    # The models load only after django_setup() in main().
     from catalog.models import Brand, Category, Product
 
     category = Category.objects.create(slug="bench", name_sq="Prova", name_en="Bench")
@@ -103,9 +90,7 @@ def create_customer(label: str, *, orders: int, entries: int, products: list[Any
     The first order is placed through order_place, so its confirmation mail is a real
     one; the others copy its mail and delivery details (each value sealed on its own).
     """
-    from django.db import transaction
-    from django.utils import timezone
-
+    # The apps load only after django_setup() in main().
     from accounts.models import Address, User
     from mail.models import OutboxMessage
     from orders.models import Order, OrderLine, PaymentMethod
@@ -203,10 +188,7 @@ def create_customer(label: str, *, orders: int, entries: int, products: list[Any
 
 
 def build_once(user: Any, *, traced: bool = False) -> dict[str, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
+    # The apps load only after django_setup() in main().
     from rights.export import data_export_build
     from rights.models import DataExport
 
@@ -226,6 +208,7 @@ def build_once(user: Any, *, traced: bool = False) -> dict[str, Any]:
 
 
 def measure(case: dict[str, Any], *, products: list[Any], repeats: int) -> dict[str, Any]:
+    # The models load only after django_setup() in main().
     from mail.models import OutboxMessage
     from orders.models import OrderLine
 
@@ -300,26 +283,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def database_url(args: argparse.Namespace, directory: Path) -> tuple[str, bool]:
-    """Return the database to fill, and whether it is ours to drop afterwards."""
+def database(args: argparse.Namespace, directory: Path) -> Database:
+    """Return the database to fill: ours to drop afterwards unless DATABASE_URL named it."""
     if not args.postgres:
-        return f"sqlite:///{directory}/export.sqlite3", False
+        return sqlite_database(directory / "export.sqlite3")
     url = os.environ.get("DATABASE_URL", "")
-    if url:
-        if not url.startswith("postgres"):
-            fail("with --postgres, DATABASE_URL must name a PostgreSQL database")
-        return url, False
-    return ensure_local_postgres(keep_db=False, name=BENCH_DB), True
+    if not url:
+        return postgres_database(BENCH_DB, keep_db=False)
+    if not url.startswith("postgres"):
+        fail("with --postgres, DATABASE_URL must name a PostgreSQL database")
+    return Database(url=url, vendor="postgresql", drop=lambda: None, shown=without_password(url))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="fejzo-bench-export-") as temporary:
         directory = Path(temporary)
-        url, ours = database_url(args, directory)
-        django_setup(url, directory / "exports")
-        from django.db import connection, connections
-
+        filled = database(args, directory)
+        django_setup(filled.url, environ={"DATA_EXPORT_DIR": str(directory / "exports")})
         vendor = connection.vendor
         try:
             say(f"{vendor}: migrating a fresh database")
@@ -328,22 +310,16 @@ def main(argv: list[str] | None = None) -> int:
             results = [measure(case, products=products, repeats=args.repeats) for case in CASES]
         finally:
             connections.close_all()
-            if ours:
-                psql_as_postgres(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            filled.drop()
     missed = print_table(results, vendor=vendor)
     report = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_revision": git_revision(),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        **report_head(load_before, os.getloadavg()),
         "database": vendor,
         "aims": {"wall_s_max": WALL_AIM_S, "queries": "constant"},
         "missed": missed,
         "cases": results,
     }
-    output = args.output or RESULTS_DIR / f"export-{vendor}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=2) + "\n")
-    say(f"results written to {output}")
+    report_write(args.output or RESULTS_DIR / f"export-{vendor}.json", report)
     return 0
 
 

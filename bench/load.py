@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import os
-import platform
 import pstats
 import re
 import shutil
@@ -26,34 +24,37 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = ROOT / "bench" / "results"
-SETTINGS = "config.settings.bench"
+# Run as a script, bench/ comes first on sys.path, and bench/privacy.py would then shadow
+# the privacy app. The checkout root takes its place.
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+
+from bench.common import (  # noqa: E402
+    HOST,
+    RESULTS_DIR,
+    SETTINGS,
+    django_setup,
+    ensure_local_postgres,
+    fail,
+    is_root,
+    report_head,
+    report_write,
+    say,
+)
+
 BENCH_DB = "fejzo_bench"
-PG_PASSWORD = "postgres"  # noqa: S105 - the local benchmark cluster only
-PG_SOCKET_DIR = "/var/run/postgresql"
-HOST = "127.0.0.1"
 THRESHOLD_PERCENT = 40.0
 DRIFT_WARN_PERCENT = 15.0
 BARE_PATH = "/_bench/bare/"
 SEARCH_QUERY = "samsung"
-
-
-def say(message: str) -> None:
-    print(f"[bench] {message}", flush=True)
-
-
-def fail(message: str) -> NoReturn:
-    print(f"[bench] error: {message}", file=sys.stderr, flush=True)
-    raise SystemExit(2)
-
-
-def is_root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 # --------------------------------------------------------------------------- tools
@@ -76,57 +77,6 @@ def ensure_wrk() -> str:
     return found
 
 
-def postgres_version() -> str:
-    """Return the newest PostgreSQL major version with a cluster or binaries here."""
-    versions: list[str] = []
-    if shutil.which("pg_lsclusters"):
-        out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
-        versions = [line.split()[0] for line in out.splitlines() if line.split()[1:2] == ["main"]]
-    if not versions:
-        base = Path("/usr/lib/postgresql")
-        versions = [p.name for p in base.iterdir() if (p / "bin").is_dir()] if base.is_dir() else []
-    if not versions:
-        fail(
-            "PostgreSQL is not installed and DATABASE_URL is not set. Install it "
-            "(Debian: `apt-get install -y postgresql`) or set DATABASE_URL to a PostgreSQL "
-            "database the benchmark may fill."
-        )
-    return max(versions, key=lambda v: [int(x) for x in v.split(".") if x.isdigit()])
-
-
-def psql_as_postgres(sql: str) -> None:
-    if is_root():
-        command = ["runuser", "-u", "postgres", "--", "psql"]
-    else:
-        command = ["psql", "-U", "postgres"]
-    command += ["-h", PG_SOCKET_DIR, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres"]
-    result = subprocess.run([*command, "-c", sql], capture_output=True, text=True)
-    if result.returncode != 0:
-        fail(f"psql failed on {sql!r}: {result.stderr.strip()}")
-
-
-def ensure_local_postgres(*, keep_db: bool, name: str = BENCH_DB) -> str:
-    """Start the local cluster, (re)create the benchmark database `name`; return its URL."""
-    version = postgres_version()
-    if shutil.which("pg_ctlcluster"):
-        subprocess.run(["pg_ctlcluster", version, "main", "start"], capture_output=True)
-    for _ in range(60):
-        ready = subprocess.run(["pg_isready", "-q", "-h", PG_SOCKET_DIR], capture_output=True)
-        if ready.returncode == 0:
-            break
-        time.sleep(0.5)
-    else:
-        fail(f"PostgreSQL {version} did not start; see /var/log/postgresql/.")
-    say(f"PostgreSQL {version} is up")
-    # Password login over 127.0.0.1, so gunicorn need not run as the postgres user.
-    psql_as_postgres(f"ALTER USER postgres PASSWORD '{PG_PASSWORD}'")
-    if not keep_db:
-        say(f"recreating database {name}")
-        psql_as_postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        psql_as_postgres(f"CREATE DATABASE {name}")
-    return f"postgres://postgres:{PG_PASSWORD}@{HOST}:5432/{name}"
-
-
 def manage(*args: str, env: dict[str, str], quiet: bool = False) -> str:
     """Run a management command; with ``quiet`` return its output instead of showing it."""
     result = subprocess.run(
@@ -141,14 +91,6 @@ def manage(*args: str, env: dict[str, str], quiet: bool = False) -> str:
             print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
         fail(f"manage.py {' '.join(args)} failed (exit {result.returncode}).")
     return result.stdout or ""
-
-
-def has_command(name: str) -> bool:
-    return any(
-        (app / "management" / "commands" / f"{name}.py").exists()
-        for app in ROOT.iterdir()
-        if app.is_dir()
-    )
 
 
 def free_port() -> int:
@@ -171,18 +113,9 @@ class Target:
     status: int | None = None
 
 
-def django_setup(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def pick_targets() -> list[Target]:
     """Choose real slugs from the benchmark database (Django is set up in this process)."""
-    from django.db.models import Count, Q
-
+    # The models load only after django_setup() in main().
     from catalog.models import Category, Product
 
     product = Product.objects.filter(is_active=True).order_by("-popularity", "id").first()
@@ -226,10 +159,6 @@ def pick_targets() -> list[Target]:
 
 def inspect_targets(targets: list[Target]) -> None:
     """Count the queries and bytes of one warm request to each page, in process."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
     client = Client(HTTP_HOST=HOST)
     for target in targets:
         client.cookies.clear()
@@ -246,10 +175,6 @@ def inspect_targets(targets: list[Target]) -> None:
 
 def profile_targets(targets: list[Target], *, repeat: int = 200, top: int = 25) -> None:
     """Print where a page spends its time (cProfile, in process) and the queries it runs."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
     client = Client(HTTP_HOST=HOST)
     for target in targets:
         client.cookies.clear()
@@ -453,34 +378,6 @@ def print_table(rows: list[dict[str, Any]], bare_mean: float, *, baseline: str) 
     )
 
 
-def report_head(load_before: tuple[float, ...], load_after: tuple[float, ...]) -> dict[str, Any]:
-    """Return what every benchmark's JSON report starts with: when, which code, which machine."""
-    return {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_revision": git_revision(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "load_average_before": load_before[0],
-            "load_average_after": load_after[0],
-        },
-    }
-
-
-def git_revision() -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    revision = result.stdout.strip() or "unknown"
-    return revision + ("+dirty" if dirty.stdout.strip() else "")
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -540,24 +437,19 @@ def main(argv: list[str] | None = None) -> int:
             fail("DATABASE_URL must name a PostgreSQL database")
         say("using DATABASE_URL from the environment (not recreated)")
     else:
-        database_url = ensure_local_postgres(keep_db=args.keep_db)
+        database_url = ensure_local_postgres(keep_db=args.keep_db, name=BENCH_DB)
     env["DATABASE_URL"] = database_url
 
     say("migrating")
     manage("migrate", "--noinput", "-v0", env=env)
-    if has_command("seed_demo"):
-        say("seeding demo data")
-        output = manage(
-            "seed_demo",
-            *(["--if-empty"] if external_db or args.keep_db else []),
-            env=env,
-            quiet=True,
-        )
-        say(output.strip().splitlines()[0] if output.strip() else "seed_demo printed nothing")
-    elif external_db or args.keep_db:
-        say("warning: manage.py seed_demo does not exist; using the data already there")
-    else:
-        fail("manage.py seed_demo does not exist yet (catalog/management/commands/seed_demo.py)")
+    say("seeding demo data")
+    output = manage(
+        "seed_demo",
+        *(["--if-empty"] if external_db or args.keep_db else []),
+        env=env,
+        quiet=True,
+    )
+    say(output.strip().splitlines()[0] if output.strip() else "seed_demo printed nothing")
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     static_root = Path(tempfile.mkdtemp(prefix="fejzo-bench-static-"))
@@ -565,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     say("collecting static files (manifest storage, as in production)")
     manage("collectstatic", "--noinput", "-v0", env=env)
 
-    django_setup(env)
+    django_setup(database_url, settings_module=args.settings, environ=env)
     targets = pick_targets()
     if args.only:
         wanted = {name.strip() for name in args.only.split(",") if name.strip()}
@@ -687,10 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "pages": page_rows,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    say(f"results written to {shown}")
+    report_write(args.output, report)
 
     if args.profile:
         profile_targets(targets)

@@ -13,41 +13,55 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
-import itertools
 import json
 import os
-import pstats
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path, and this file would then shadow the
 # privacy app it measures. The checkout root takes its place.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.load import (  # noqa: E402
-    ensure_local_postgres,
+from bench import common  # noqa: E402
+from bench.common import (  # noqa: E402
+    HOST,
+    SETTINGS,
+    Figure,
+    chunks,
+    django_setup,
     fail,
-    psql_as_postgres,
+    keep_db_option,
+    output_option,
+    person,
+    postgres_database,
+    print_figures,
+    print_profile,
+    quick_option,
     report_head,
+    report_write,
+    run_time_note,
     say,
+    sizes_fill,
 )
 
-RESULTS_DIR = ROOT / "bench" / "results"
-SETTINGS = "config.settings.bench"
 BENCH_DB = "fejzo_bench_privacy"
 PLAIN_APP = "bench.plain_customers"
-HOST = "127.0.0.1"
 
 LIST_ROWS = 50
 LIST_FIELDS = ("email", "first_name", "last_name", "phone")
@@ -59,47 +73,16 @@ ROTATION_SAMPLE = 500
 FULL = {"customers": 100_000, "entries": 1_000_000, "iterations": 200}
 QUICK = {"customers": 5_000, "entries": 100_000, "iterations": 50}
 
-FIRST_NAMES = (
-    "Arbër", "Besa", "Dritan", "Elira", "Fatjon", "Gentiana", "Ilir", "Jonida", "Klevis",
-    "Lindita", "Mirela", "Ndriçim", "Orkida", "Përparim", "Rezarta", "Sokol", "Teuta",
-    "Valbona", "Xhevdet", "Zamira",
-)  # fmt: skip
-LAST_NAMES = (
-    "Hoxha", "Shehu", "Krasniqi", "Gjoka", "Leka", "Dervishi", "Çela", "Marku", "Bregu",
-    "Kola", "Duka", "Prifti", "Llaci", "Mema", "Zeneli", "Koçi", "Rama", "Topalli", "Hysa",
-    "Lushi",
-)  # fmt: skip
-ASCII_LETTERS = str.maketrans({"ë": "e", "ç": "c"})
 CUSTOMERS_SINCE = datetime(2024, 1, 1, tzinfo=UTC)
 STAFF_EMAIL = "zyra.bench@example.al"
 
 
-def django_setup(database_url: str, *, plain_app: bool) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ["DATABASE_URL"] = database_url
-    import django
-    from django.conf import settings
-
-    # Static files are not served here; whitenoise need not warn that none were collected.
-    warnings.filterwarnings("ignore", message="No directory at")
-
-    if plain_app:
-        # The clear-text counterpart of accounts.User, installed in this process only;
-        # "staff" stays the last app, as staff.apps expects.
-        installed = list(settings.INSTALLED_APPS)
-        installed.insert(installed.index("staff"), PLAIN_APP)
-        settings.INSTALLED_APPS = installed
-    django.setup()
-
-
 def migrate(*, plain_app: bool) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
     # call_command skips the system checks, which is as well: privacy.E002 rightly
     # refuses the bench-only table's clear-text columns.
-    call_command("migrate", interactive=False, verbosity=0)
+    common.migrate()
     if plain_app:
+        # The apps load only after django_setup() in main().
         from bench.plain_customers.models import PlainCustomer
 
         # It has no migrations: it exists only in this throwaway database.
@@ -112,30 +95,16 @@ def migrate(*, plain_app: bool) -> None:
 
 def customer(index: int) -> dict[str, Any]:
     """Return the plaintext of customer number `index` (the same in every table and run)."""
-    first = FIRST_NAMES[index % len(FIRST_NAMES)]
-    last = LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
     joined = CUSTOMERS_SINCE + timedelta(minutes=index)
-    return {
-        "email": f"{first}.{last}.{index}@example.al".translate(ASCII_LETTERS).lower(),
-        "first_name": first,
-        "last_name": last,
-        "phone": f"+35569{index % 10_000_000:07d}",
-        "date_joined": joined,
-        "email_verified_at": joined,
-    }
+    return {**person(index), "date_joined": joined, "email_verified_at": joined}
 
 
 def customer_index(email: str) -> int:
     return int(email.partition("@")[0].rpartition(".")[2])
 
 
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
-
-
 def create_staff() -> Any:
+    # The apps load only after django_setup() in main().
     from accounts.models import User
 
     return User.objects.create_superuser(
@@ -150,8 +119,7 @@ def create_staff() -> Any:
 def create_customers(count: int, *, staff: Any, batch_size: int = 2_000) -> float:
     """Insert `count` encrypted users and the same people in clear; return the seconds
     the encrypted ones took (each instance is sealed by its fields' pre_save)."""
-    from django.db import connection, transaction
-
+    # The apps load only after django_setup() in main().
     from accounts.models import User
     from bench.plain_customers.models import PlainCustomer
 
@@ -198,9 +166,7 @@ def timed_rounds(
 
 def list_cases(staff: Any) -> dict[str, Callable[[], object]]:
     """Return the ways of producing the staff customer list that part (a) compares."""
-    from django.db import transaction
-    from django.utils import timezone
-
+    # The apps load only after django_setup() in main().
     from accounts.models import User
     from bench.plain_customers.models import PlainCustomer
     from privacy.audit import access_record
@@ -280,9 +246,6 @@ LIST_LABELS = {
 
 def admin_cases(staff: Any) -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
     """Return GETs of the real customer changelist and of its clear-text twin."""
-    from django.test import Client
-    from django.urls import reverse
-
     client = Client(HTTP_HOST=HOST)
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     urls = {
@@ -304,9 +267,7 @@ def admin_cases(staff: Any) -> tuple[dict[str, Callable[[], object]], dict[str, 
 
 def check_list_pages(cases: dict[str, Callable[[], Any]], urls: dict[str, str]) -> dict[str, Any]:
     """Check both pages list 50 customers, masked and in clear; count their queries."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    # The apps load only after django_setup() in main().
     from accounts.models import User
     from privacy.masking import masked
     from privacy.registry import Mask
@@ -346,8 +307,6 @@ def summarise(times: dict[str, list[float]], baseline: str) -> dict[str, dict[st
 
 
 def measure_list(staff: Any, *, iterations: int) -> dict[str, Any]:
-    from django.test.utils import override_settings
-
     say(f"(a) staff customer list: {iterations} rounds, each case once per round")
     orm = summarise(timed_rounds(list_cases(staff), iterations=iterations, warmup=5), "plain")
     with override_settings(FEJZO_STAFF_2FA=False):
@@ -424,6 +383,7 @@ def chain_entries(
     *, count: int, first_seq: int, prev_hash: str, staff_id: int, subjects: range, seed: int = 5
 ) -> Iterator[tuple[Any, ...]]:
     """Yield access-record rows continuing a chain: canonical columns, prev_hash, entry_hash."""
+    # The apps load only after django_setup() in main().
     from privacy.audit import entry_hash
     from privacy.models import AccessAction, AccessBasis, ActorKind
 
@@ -470,8 +430,7 @@ def chain_entries(
 def build_chain(*, entries: int, staff_id: int, subjects: range) -> dict[str, Any]:
     """Extend the access record to `entries` entries without access_record: COPY on
     PostgreSQL, executemany on SQLite, then move the chain head to the last entry."""
-    from django.db import connection, transaction
-
+    # The apps load only after django_setup() in main().
     from privacy.audit import CANONICAL_COLUMNS
     from privacy.models import AccessChainHead, AccessEntry
 
@@ -520,8 +479,7 @@ def build_chain(*, entries: int, staff_id: int, subjects: range) -> dict[str, An
 
 def measure_verify() -> dict[str, Any]:
     """Time audit_verify, and the same read without hashing as its floor."""
-    from django.db import connection
-
+    # The apps load only after django_setup() in main().
     from privacy.audit import _rows, audit_verify
     from privacy.models import AccessEntry
 
@@ -557,12 +515,10 @@ def measure_verify() -> dict[str, Any]:
 def sqlite_child(args: argparse.Namespace) -> int:
     """In a subprocess: build the chain on a fresh SQLite file and verify it (part b)."""
     with tempfile.TemporaryDirectory(prefix="fejzo-bench-privacy-") as directory:
-        django_setup(f"sqlite:///{directory}/audit.sqlite3", plain_app=False)
+        django_setup(f"sqlite:///{directory}/audit.sqlite3")
         migrate(plain_app=False)
         built = build_chain(entries=args.entries, staff_id=1, subjects=range(2, args.customers + 2))
         result = {**built, **measure_verify()}
-        from django.db import connections
-
         connections.close_all()
     print(json.dumps(result))
     return 0
@@ -613,8 +569,7 @@ def print_verify(results: list[dict[str, Any]]) -> None:
 
 def stale_values(newest_id: str) -> int:
     """Count encrypted user values not sealed with the key `newest_id` (raw SQL)."""
-    from django.db import connection
-
+    # The apps load only after django_setup() in main().
     from accounts.models import User
     from privacy.crypto import PREFIX
 
@@ -632,8 +587,7 @@ def stale_values(newest_id: str) -> int:
 
 def check_sample(new_key: str) -> int:
     """Open a sample of customers with the new key alone; return how many differ."""
-    from django.test.utils import override_settings
-
+    # The apps load only after django_setup() in main().
     from accounts.models import User
     from privacy.crypto import DecryptionError
 
@@ -653,8 +607,7 @@ def check_sample(new_key: str) -> int:
 
 
 def measure_rotation(*, old_keys: list[str], new_key: str, batch_size: int) -> dict[str, Any]:
-    from django.test.utils import override_settings
-
+    # The apps load only after django_setup() in main().
     from privacy.crypto import keyring
     from privacy.rotation import keys_rotate
 
@@ -714,17 +667,10 @@ def profile(label: str, work: Callable[[], object], *, top: int = 18) -> None:
     work()
     profiler.disable()
     print(f"\n=== profile {label}: {time.perf_counter() - started:.2f} s under cProfile")
-    for order in ("tottime", "cumulative"):
-        buffer = io.StringIO()
-        pstats.Stats(profiler, stream=buffer).sort_stats(order).print_stats(top)
-        text = buffer.getvalue()
-        print(f"--- by {order}:")
-        print(text[text.find("   ncalls") :].rstrip())
+    print_profile(profiler, title="--- by {order}:", top=top)
 
 
 def profile_list(staff: Any) -> None:
-    from django.test.utils import override_settings
-
     cases = list_cases(staff)
     profile("(a) back-office list x200", lambda: [cases["back_office"]() for _ in range(200)])
     profile("(a) plain list x200", lambda: [cases["plain"]() for _ in range(200)])
@@ -735,8 +681,7 @@ def profile_list(staff: Any) -> None:
 
 def profile_rotation(*, keys: list[str], batch_size: int) -> None:
     """Profile one more rotation, from the newest of `keys` to a fresh key."""
-    from django.test.utils import override_settings
-
+    # The apps load only after django_setup() in main().
     from privacy.crypto import generate_key
     from privacy.rotation import keys_rotate
 
@@ -755,7 +700,7 @@ def print_summary(results: dict[str, Any]) -> list[str]:
     listing = results["list"]
     ratio_aim = f"≤ {LIST_RATIO_AIM:.0f}×"
     # (key, label, measured text, aim text, met: True/False, or None for no aim)
-    rows: list[tuple[str, str, str, str, bool | None]] = []
+    rows: list[Figure] = []
 
     ratios = [
         # key, label, part of results["list"], case, whether the aim applies
@@ -787,25 +732,12 @@ def print_summary(results: dict[str, Any]) -> list[str]:
             rotation["rows_per_second"] >= ROTATE_AIM,
         )
     )
-    header = f"{'figure':<50}{'measured':>16}{'aim':>18}"
-    print()
-    print(header)
-    print("-" * (len(header) + 12))
-    for _key, label, measured, aim, met in rows:
-        verdict = "" if met is None else "ok" if met else "MISSES AIM"
-        print(f"{label:<50}{measured:>16}{aim:>18}  {verdict}".rstrip())
-    print("-" * (len(header) + 12))
-    return [key for key, *_rest, met in rows if met is False]
+    return print_figures(rows, widths=(50, 16, 18))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="smaller sizes for a quick run: "
-        + ", ".join(f"--{name} {value:,}" for name, value in QUICK.items()),
-    )
+    quick_option(parser, QUICK)
     parser.add_argument(
         "--customers", type=int, help=f"encrypted customers ({FULL['customers']:,})"
     )
@@ -818,18 +750,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="afterwards, cProfile each part and print it"
     )
-    parser.add_argument(
-        "--keep-db", action="store_true", help=f"leave the database {BENCH_DB} for inspection"
-    )
-    parser.add_argument(
-        "--output", type=Path, default=RESULTS_DIR / "privacy.json", help="JSON results file"
-    )
+    keep_db_option(parser, BENCH_DB)
+    output_option(parser, "privacy.json")
     parser.add_argument("--sqlite-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    sizes = QUICK if args.quick else FULL
-    for name, value in sizes.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    sizes_fill(args, full=FULL, quick=QUICK)
     if args.customers < LIST_ROWS:
         parser.error(f"--customers must be at least {LIST_ROWS}")
     if args.iterations < 2:
@@ -838,9 +763,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from django.conf import settings
-    from django.db import connection
-
+    # The apps load only after django_setup() in main().
     from privacy.audit import audit_verify
     from privacy.crypto import generate_key
 
@@ -890,27 +813,20 @@ def main(argv: list[str] | None = None) -> int:
         say(f"DATABASE_URL is ignored: this benchmark fills a database of its own, {BENCH_DB}")
     started = time.perf_counter()
     load_before = os.getloadavg()
-    database_url = ensure_local_postgres(keep_db=False, name=BENCH_DB)
+    database = postgres_database(BENCH_DB, keep_db=args.keep_db)
     try:
-        django_setup(database_url, plain_app=True)
+        # The clear-text counterpart of accounts.User, installed in this process only.
+        django_setup(database.url, apps=[PLAIN_APP])
         results = run(args)
     finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if args.keep_db:
-            say(f"database {BENCH_DB} kept")
-        else:
-            psql_as_postgres(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            say(f"database {BENCH_DB} dropped")
+        connections.close_all()
+        database.drop()
 
     missed = print_summary(results)
     elapsed = time.perf_counter() - started
     load_after = os.getloadavg()
     print(
-        f"run time {elapsed:.0f} s; load average {load_before[0]:.2f} before, "
-        f"{load_after[0]:.2f} after ({os.cpu_count()} CPUs). Ratios in (a) come from one run; "
+        f"{run_time_note(elapsed, load_before, load_after)} Ratios in (a) come from one run; "
         "(b) and (c) are absolute rates, so rerun them on a quiet machine before trusting "
         "a miss."
     )
@@ -931,10 +847,7 @@ def main(argv: list[str] | None = None) -> int:
         "run_time_s": elapsed,
         **results,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    say(f"results written to {shown}")
+    report_write(args.output, report)
     return 0
 
 

@@ -16,44 +16,52 @@ from __future__ import annotations
 import argparse
 import cProfile
 import hashlib
-import io
-import json
 import os
-import pstats
 import random
 import re
 import resource
 import secrets
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import warnings
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.contrib.auth.hashers import is_password_usable, make_password
+from django.db import connection, connections, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path, and bench/privacy.py would then shadow
 # the privacy app. The checkout root takes its place.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.load import (  # noqa: E402
-    ensure_local_postgres,
+from bench import common  # noqa: E402
+from bench.common import (  # noqa: E402
+    SETTINGS,
+    Database,
+    Figure,
+    chunks,
+    django_setup,
     fail,
-    postgres_version,
+    keep_db_option,
+    migrate,
+    output_option,
+    postgres_database,
+    print_figures,
+    proc_memory,
     report_head,
+    report_write,
+    run_time_note,
     say,
+    sqlite_database,
 )
-from bench.privacy import ASCII_LETTERS, FIRST_NAMES, LAST_NAMES  # noqa: E402
 
-RESULTS_DIR = ROOT / "bench" / "results"
-SETTINGS = "config.settings.bench"
 BENCH_DB = "fejzo_bench_retention"
 
 RATE_AIM = 200.0  # accounts erased per second by apply_retention
@@ -92,39 +100,6 @@ WELCOME_TEXT = (
 # --------------------------------------------------------------------------- database
 
 
-@dataclass
-class Database:
-    """The benchmark's own database: a PostgreSQL database, or a SQLite file."""
-
-    url: str
-    vendor: str
-    drop: Callable[[], None]
-    shown: str
-
-
-def admin_sql(server_url: str, sql: str) -> None:
-    import psycopg
-
-    admin = urlunsplit(urlsplit(server_url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-def wait_for_postgres(url: str, shown: str) -> None:
-    parts = urlsplit(url)
-    if parts.hostname in ("127.0.0.1", "localhost") and shutil.which("pg_ctlcluster"):
-        # The local cluster: start it if it is down (as bench/load.py does).
-        subprocess.run(
-            ["pg_ctlcluster", postgres_version(), "main", "start"], capture_output=True, check=False
-        )
-    for _ in range(60):
-        ready = subprocess.run(["pg_isready", "-q", "-d", url], capture_output=True, check=False)
-        if ready.returncode == 0:
-            return
-        time.sleep(0.5)
-    fail(f"PostgreSQL at {shown} does not answer")
-
-
 def create_database(*, keep_db: bool, workdir: Path) -> Database:
     """PostgreSQL by default; SQLite when DATABASE_URL names a SQLite file.
 
@@ -133,52 +108,10 @@ def create_database(*, keep_db: bool, workdir: Path) -> Database:
     """
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith("sqlite"):
-        path = workdir / "retention.sqlite3"
-        return Database(
-            url=f"sqlite:///{path}", vendor="sqlite", drop=lambda: None, shown=f"SQLite {path}"
-        )
-    if not given:
-        # The local cluster: started, the postgres role given its password, our database
-        # dropped and created again (bench/load.py).
-        url = ensure_local_postgres(keep_db=False, name=BENCH_DB)
-    else:
-        if not given.startswith("postgres"):
-            fail("DATABASE_URL must name a PostgreSQL server or a SQLite file")
-        parts = urlsplit(given)
-        if parts.path.lstrip("/") == BENCH_DB:
-            fail(f"DATABASE_URL names {BENCH_DB}, the database this benchmark drops")
-        url = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-        shown_server = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
-        wait_for_postgres(given, shown_server)
-        admin_sql(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin_sql(url, f"CREATE DATABASE {BENCH_DB}")
-
-    def drop() -> None:
-        if keep_db:
-            say(f"database {BENCH_DB} kept")
-            return
-        admin_sql(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        say(f"database {BENCH_DB} dropped")
-
-    parts = urlsplit(url)
-    shown = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
-    return Database(url=url, vendor="postgresql", drop=drop, shown=f"PostgreSQL {shown}")
-
-
-def django_setup(database_url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ["DATABASE_URL"] = database_url
-    import django
-
-    # Static files are not served here; whitenoise need not warn that none were collected.
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-
-
-def migrate() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+        return sqlite_database(workdir / "retention.sqlite3")
+    if given and not given.startswith("postgres"):
+        fail("DATABASE_URL must name a PostgreSQL server or a SQLite file")
+    return postgres_database(BENCH_DB, keep_db=keep_db, server_url=given)
 
 
 # --------------------------------------------------------------------------- seeding
@@ -198,26 +131,8 @@ class Seeded:
 
 def person(index: int) -> dict[str, str]:
     """The plaintext of customer number `index`."""
-    first = FIRST_NAMES[index % len(FIRST_NAMES)]
-    last = LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
-    return {
-        "first_name": first,
-        "last_name": last,
-        "email": f"{first}.{last}.{index}@example.al".translate(ASCII_LETTERS).lower(),
-        "phone": f"+35569{index % 10_000_000:07d}",
-        "street": f"{STREETS[index % len(STREETS)]} {index % 180 + 1}, ap. {index % 40 + 1}",
-    }
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    street = f"{STREETS[index % len(STREETS)]} {index % 180 + 1}, ap. {index % 40 + 1}"
+    return {**common.person(index), "street": street}
 
 
 def seed(*, accounts: int, active: int, rng: random.Random) -> Seeded:
@@ -227,11 +142,7 @@ def seed(*, accounts: int, active: int, rng: random.Random) -> Seeded:
     sealed under the row's own seal_id and every blind index computed, as a save would.
     One Argon2 hash for everyone: hashing 11,000 passwords would measure Argon2.
     """
-    from django.conf import settings
-    from django.contrib.auth.hashers import make_password
-    from django.db import transaction
-    from django.utils import timezone
-
+    # The apps load only after django_setup() in main().
     from accounts.models import Address, Language, User
     from consent.models import ConsentDecision, DecisionAction, DecisionChannel
     from mail.models import MailKind, OutboxMessage, OutboxStatus
@@ -440,8 +351,6 @@ def seed(*, accounts: int, active: int, rng: random.Random) -> Seeded:
 
 def analyse() -> None:
     """Statistics for the planner, as autovacuum would have them on a real database."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE")
@@ -491,20 +400,6 @@ class QueryLog:
             entry[1] += elapsed
 
 
-def memory_status() -> dict[str, float]:
-    """VmRSS and VmHWM of this process, in MiB."""
-    values: dict[str, float] = {}
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                key, _, rest = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
-                    values[key] = int(rest.split()[0]) / 1024
-    except OSError:
-        pass
-    return values
-
-
 def reset_peak_memory() -> bool:
     """Reset VmHWM to the current RSS (Linux ≥ 4.0), so the peak is the erasure's own."""
     try:
@@ -517,8 +412,7 @@ def reset_peak_memory() -> bool:
 
 def measure(*, accounts: int, profile: bool) -> dict[str, Any]:
     """Run retention_apply once; return its time, per-batch figures and peak memory."""
-    from django.db import connection
-
+    # The apps load only after django_setup() in main().
     from privacy.registry import Retention
     from rights.retention.services import retention_apply
 
@@ -530,7 +424,7 @@ def measure(*, accounts: int, profile: bool) -> dict[str, Any]:
 
     profiler = cProfile.Profile() if profile else None
     peak_reset = reset_peak_memory()
-    rss_before = memory_status().get("VmRSS", 0.0)
+    rss_before = proc_memory().get("VmRSS", 0.0)
     with connection.execute_wrapper(log):
         started = time.perf_counter()
         if profiler:
@@ -539,7 +433,7 @@ def measure(*, accounts: int, profile: bool) -> dict[str, Any]:
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - started
-    memory = memory_status()
+    memory = proc_memory()
     peak = (
         memory.get("VmHWM", 0.0)
         if peak_reset
@@ -592,8 +486,7 @@ def measure(*, accounts: int, profile: bool) -> dict[str, Any]:
 
 def fingerprint(user_ids: list[int]) -> dict[str, str]:
     """Hash the raw rows (ciphertexts as stored) of these people, table by table."""
-    from django.db import connection
-
+    # The apps load only after django_setup() in main().
     from accounts.models import Address, User
     from consent.models import ConsentDecision
     from mail.models import OutboxMessage
@@ -626,8 +519,7 @@ def fingerprint(user_ids: list[int]) -> dict[str, str]:
 
 
 def order_totals() -> dict[str, int]:
-    from django.db.models import F, Sum
-
+    # The apps load only after django_setup() in main().
     from orders.models import Order, OrderLine
 
     orders = Order.objects.aggregate(total=Sum("total"))
@@ -642,8 +534,7 @@ def order_totals() -> dict[str, int]:
 
 def check_sample(seeded: Seeded) -> list[str]:
     """Open the sampled erased accounts and their orders: no seeded plaintext may be left."""
-    from django.contrib.auth.hashers import is_password_usable
-
+    # The apps load only after django_setup() in main().
     from accounts.models import Address, User
     from consent.models import ConsentDecision
     from mail.models import OutboxMessage
@@ -709,8 +600,7 @@ def verify(
     active_before: dict[str, str],
     totals_before: dict[str, int],
 ) -> dict[str, Any]:
-    from django.utils import timezone
-
+    # The apps load only after django_setup() in main().
     from privacy.audit import audit_verify
     from privacy.models import AccessAction, AccessEntry
     from rights.inactivity.services import inactive_accounts
@@ -832,15 +722,6 @@ def print_result(result: dict[str, Any], *, vendor: str) -> None:
     )
 
 
-def print_profile(profiler: cProfile.Profile, *, top: int = 30) -> None:
-    for order in ("tottime", "cumulative"):
-        buffer = io.StringIO()
-        pstats.Stats(profiler, stream=buffer).sort_stats(order).print_stats(top)
-        text = buffer.getvalue()
-        print(f"\n--- cProfile of retention_apply, by {order}:")
-        print(text[text.find("   ncalls") :].rstrip())
-
-
 def print_checks(verified: dict[str, Any]) -> None:
     print()
     print("checks after the run:")
@@ -850,24 +731,25 @@ def print_checks(verified: dict[str, Any]) -> None:
 
 
 def print_summary(result: dict[str, Any]) -> None:
-    header = f"{'figure':<52}{'measured':>18}{'aim':>18}"
-    print()
-    print(header)
-    print("-" * (len(header) + 12))
+    aim = f"≥ {RATE_AIM:,.0f} accts/s"
+    rows: list[Figure]
     if "error" in result:
-        print(f"{'apply_retention':<52}{'FAILED':>18}{f'≥ {RATE_AIM:,.0f} accts/s':>18}")
-        print(f"    {result['error']}")
-        print("-" * (len(header) + 12))
-        return
-    rate = result["per_second"]
-    met = "ok" if rate >= RATE_AIM else "MISSES AIM"
-    label = f"apply_retention, {result['erased']:,} inactive accounts"
-    print(f"{label:<52}{rate:>10,.0f} accts/s{f'≥ {RATE_AIM:,.0f} accts/s':>18}  {met}")
-    print(f"{'    queries per batch of 500 (median)':<52}{result['queries_per_batch']:>18.0f}")
-    print(f"{'    peak RSS':<52}{result['peak_rss_mb']:>15.0f} MB")
-    checks = "all passed" if result["ok"] else "FAILED"
-    print(f"{'    checks':<52}{checks:>18}")
-    print("-" * (len(header) + 12))
+        rows = [
+            ("failed", "apply_retention", "FAILED", aim, None),
+            ("error", f"    {result['error']}", "", "", None),
+        ]
+    else:
+        rate = result["per_second"]
+        label = f"apply_retention, {result['erased']:,} inactive accounts"
+        queries = f"{result['queries_per_batch']:.0f}"
+        checks = "all passed" if result["ok"] else "FAILED"
+        rows = [
+            ("rate", label, f"{rate:,.0f} accts/s", aim, rate >= RATE_AIM),
+            ("queries", "    queries per batch of 500 (median)", queries, "", None),
+            ("peak", "    peak RSS", f"{result['peak_rss_mb']:.0f} MB", "", None),
+            ("checks", "    checks", checks, "", None),
+        ]
+    print_figures(rows, widths=(52, 18, 18))
 
 
 # --------------------------------------------------------------------------- main
@@ -887,12 +769,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="run retention_apply under cProfile and print the top functions (slows it)",
     )
-    parser.add_argument(
-        "--keep-db", action="store_true", help=f"leave the database {BENCH_DB} for inspection"
-    )
-    parser.add_argument(
-        "--output", type=Path, default=RESULTS_DIR / "retention.json", help="JSON results file"
-    )
+    keep_db_option(parser, BENCH_DB)
+    output_option(parser, "retention.json")
     args = parser.parse_args(argv)
     if args.accounts < SAMPLE:
         parser.error(f"--accounts must be at least {SAMPLE}")
@@ -902,8 +780,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace, database: Database) -> dict[str, Any]:
-    from django.db import connections
-
     say("migrating")
     migrate()
     say(f"seeding {args.accounts:,} inactive and {args.active:,} active customers (bulk_create)")
@@ -927,7 +803,9 @@ def run(args: argparse.Namespace, database: Database) -> dict[str, Any]:
     profiler = result.pop("profile")
     print_result(result, vendor=database.vendor)
     if profiler is not None:
-        print_profile(profiler)
+        common.print_profile(
+            profiler, title="\n--- cProfile of retention_apply, by {order}:", top=30
+        )
     verified = verify(
         seeded=seeded, result=result, active_before=active_before, totals_before=totals_before
     )
@@ -947,18 +825,14 @@ def main(argv: list[str] | None = None) -> int:
             django_setup(database.url)
             results = run(args, database)
         finally:
-            if "django" in sys.modules:
-                from django.db import connections
-
-                connections.close_all()
+            connections.close_all()
             database.drop()
 
     print_summary(results)
     elapsed = time.perf_counter() - started
     load_after = os.getloadavg()
     print(
-        f"run time {elapsed:.0f} s; load average {load_before[0]:.2f} before, "
-        f"{load_after[0]:.2f} after ({os.cpu_count()} CPUs). The rate is absolute: rerun on a "
+        f"{run_time_note(elapsed, load_before, load_after)} The rate is absolute: rerun on a "
         "quiet machine before trusting a miss."
     )
     if results.get("per_second", RATE_AIM) < RATE_AIM and not args.profile:
@@ -972,10 +846,7 @@ def main(argv: list[str] | None = None) -> int:
         "run_time_s": elapsed,
         **results,
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    say(f"results written to {shown}")
+    report_write(args.output, report)
     return 0 if results["ok"] else 1
 
 

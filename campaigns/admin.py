@@ -37,6 +37,7 @@ from accounts.models import User
 from campaigns.forms import CampaignForm, ScheduleForm, SendTestForm
 from campaigns.links import PersonalLinkMisplaced
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.permissions import CampaignPermission
 from campaigns.selectors import (
     LANGUAGE_LABELS,
     campaign_is_editable,
@@ -61,7 +62,6 @@ from privacy.masking import mask_email
 
 logger = logging.getLogger(__name__)
 
-SEND_PERMISSION = "campaigns.send_campaign"
 TEMPLATES = "admin/campaigns/campaign"
 
 
@@ -235,7 +235,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return campaign
 
     def _sendable(self, request: HttpRequest, object_id: int) -> Campaign:
-        if not request.user.has_perm(SEND_PERMISSION):
+        if not request.user.has_perm(CampaignPermission.SEND_CAMPAIGN):
             raise PermissionDenied
         return self._viewable(request, object_id)
 
@@ -260,7 +260,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         languages = campaign_languages(campaign)
         context: dict[str, Any] = {
             "campaign": campaign,
-            "may_send": request.user.has_perm(SEND_PERMISSION),
+            "may_send": request.user.has_perm(CampaignPermission.SEND_CAMPAIGN),
             "editable": editable,
             "audience_count": campaign_audience_count(campaign) if editable else None,
             "previews": [
@@ -530,7 +530,7 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "progress.html",
             campaign,
             title=gettext("Ecuria e fushatës"),
-            may_send=request.user.has_perm(SEND_PERMISSION),
+            may_send=request.user.has_perm(CampaignPermission.SEND_CAMPAIGN),
             cancel_url=self._url("cancel", campaign),
             **self._progress_context(campaign),
         )

@@ -46,7 +46,7 @@ from campaigns.transport import (
     Transport,
     open_transport,
 )
-from mail.services import retry_delay
+from mail.delivery import retry_delay
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, ActorKind, Job
 from privacy.registry import qualified

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from accounts.models import User
 from campaigns.engine import _table
@@ -24,6 +25,7 @@ from campaigns.rendering import (
     preview_urls,
     render_campaign,
 )
+from campaigns.tasks import campaign_send_batch, watchdog_ensure
 from campaigns.transport import Envelope, open_transport
 from subscriptions.models import Subscriber, Suppression, Topic
 from subscriptions.services import audience_filter
@@ -118,8 +120,6 @@ def _sendable(campaign: Campaign) -> Campaign:
 
 def campaign_schedule(*, campaign: Campaign, when: datetime, actor: User) -> Campaign:
     """Start the campaign by itself at `when` (a later schedule replaces an earlier one)."""
-    from campaigns.tasks import campaign_start_when_due
-
     with transaction.atomic():
         locked = _sendable(campaign)
         locked.status = CampaignStatus.SCHEDULED
@@ -144,8 +144,6 @@ def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
     The audience is copied with one INSERT … SELECT, so a campaign of any size starts in
     one statement, and opt-outs from here on are checked again for every message.
     """
-    from campaigns.tasks import campaign_send_batch, watchdog_ensure
-
     with transaction.atomic():
         locked = _sendable(campaign)
         query, params = audience(locked.topic).values("pk").query.sql_with_params()
@@ -193,6 +191,12 @@ def campaign_start_scheduled(*, campaign_id: int) -> bool:
         )
         return False
     return True
+
+
+@task()
+def campaign_start_when_due(campaign_id: int) -> bool:
+    """Start a scheduled campaign; a no-op if it was cancelled, rescheduled or started."""
+    return campaign_start_scheduled(campaign_id=campaign_id)
 
 
 def campaign_cancel(*, campaign: Campaign, actor: User) -> int:

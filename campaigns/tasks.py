@@ -10,7 +10,7 @@ from django_tasks import TaskContext, task
 
 from campaigns.engine import campaign_drain, campaign_finish_if_done, next_recovery_at
 from campaigns.models import Campaign, CampaignStatus
-from core.daily import periodic_ensure
+from core.daily import periodic_ensure, periodic_job, stalled_work_requeuer
 
 
 @task()
@@ -36,14 +36,6 @@ def campaign_send_batch(campaign_id: int) -> dict[str, int]:
     else:
         campaign_schedule_recovery(campaign_id)
     return {"sent": result.sent, "skipped": result.skipped, "failed": result.failed}
-
-
-@task()
-def campaign_start_when_due(campaign_id: int) -> bool:
-    """Start a scheduled campaign; a no-op if it was cancelled, rescheduled or started."""
-    from campaigns.services import campaign_start_scheduled
-
-    return campaign_start_scheduled(campaign_id=campaign_id)
 
 
 def campaign_schedule_recovery(
@@ -96,6 +88,7 @@ def _has_live_task(campaign_id: int) -> bool:
     )
 
 
+@stalled_work_requeuer("sending campaign(s) given a task.")
 def campaigns_requeue_stalled() -> int:
     """Give each sending campaign without a live task one again; finish the ones done.
 
@@ -113,6 +106,7 @@ def campaigns_requeue_stalled() -> int:
     return count
 
 
+@periodic_job
 @task(takes_context=True)
 def campaigns_watchdog(context: TaskContext) -> int:
     """Every few minutes: revive campaigns whose tasks died with their worker."""

@@ -31,7 +31,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils.module_loading import import_string
 
-from mail.services import mailbox_does_not_exist
+from mail.delivery import mailbox_does_not_exist
 
 
 class Outcome(enum.Enum):

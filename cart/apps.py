@@ -6,4 +6,5 @@ class CartConfig(AppConfig):
     verbose_name = "Shporta"
 
     def ready(self) -> None:
-        from cart import signals  # noqa: F401
+        # Inside ready(): the receivers import models, which are not loaded before it.
+        from cart import signals  # noqa: F401  (connects them)

@@ -15,6 +15,7 @@ from catalog.specifications import (
     specification_rows,
     validate_specifications,
 )
+from core.money import vat_included
 
 IMAGE_HELP_TEXT = _(
     "Rruga e një imazhi te skedarët statikë të katalogut, p.sh. catalog/img/tv.svg."
@@ -141,8 +142,6 @@ class Product(models.Model):
 
     @property
     def vat_amount(self) -> int:
-        from core.money import vat_included
-
         return vat_included(self.price)
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:

@@ -1,10 +1,29 @@
-"""Catalogue writes that every page cache depends on."""
+"""Catalogue writes: the revision every page cache depends on, and the stock orders take."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db.models import F
 
-from catalog.models import CatalogRevision
+from catalog.models import CatalogRevision, Product
+
+
+class StockError(Exception):
+    """Stock that cannot be taken; the caller words it for the person who asked."""
+
+
+class ProductNotForSale(StockError):
+    def __init__(self, product_id: int) -> None:
+        self.product_id = product_id
+        super().__init__(f"Product {product_id} is not for sale.")
+
+
+class StockShort(StockError):
+    def __init__(self, product: Product, available: int) -> None:
+        self.product = product
+        self.available = available
+        super().__init__(f"Product {product.pk} has {available} left.")
 
 
 def catalog_revision_bump() -> None:
@@ -17,3 +36,41 @@ def catalog_revision_bump() -> None:
     moved = CatalogRevision.objects.filter(pk=row).update(number=F("number") + 1)
     if not moved:
         CatalogRevision.objects.get_or_create(pk=row, defaults={"number": 1})
+
+
+def stock_take(*, quantities: Mapping[int, int]) -> dict[int, Product]:
+    """Take these quantities (by product id) from stock, all or nothing; return the products.
+
+    Runs in the caller's transaction, which must roll back when this raises:
+    ProductNotForSale for a product gone or withdrawn, StockShort for one with too
+    few pieces left (its `available` is what is left now).
+    """
+    # Lock the rows in a fixed order so two checkouts never deadlock; the conditional
+    # UPDATE is what makes overselling impossible on SQLite too, where there are no row locks.
+    products = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
+    by_id = {product.pk: product for product in products}
+    for product_id, quantity in sorted(quantities.items()):
+        product = by_id.get(product_id)
+        if product is None or not product.is_active:
+            raise ProductNotForSale(product_id)
+        taken = Product.objects.filter(pk=product_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if taken != 1:
+            product.refresh_from_db(fields=["stock"])
+            raise StockShort(product, product.stock)
+    catalog_revision_bump()
+    return by_id
+
+
+def stock_return(*, quantities: Mapping[int, int]) -> None:
+    """Put these quantities (by product id) back in stock, in the caller's transaction.
+
+    A product deleted since is skipped: there is no shelf to put it back on.
+    """
+    if not quantities:
+        return
+    # In id order, as stock_take locks, so a return never deadlocks with a checkout.
+    for product_id, quantity in sorted(quantities.items()):
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+    catalog_revision_bump()

@@ -1,4 +1,4 @@
-"""Storefront pages of the catalogue: listings, a category, search and a product."""
+"""Storefront pages of the catalogue: the home page, listings, a category, search and a product."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from catalog.selectors import (
     category_children,
     category_descendant_ids,
     category_path,
+    category_roots,
     product_best_sellers,
     product_detail,
     product_filter,
@@ -37,14 +38,29 @@ from catalog.selectors import (
     product_sort,
     product_visible,
 )
-from personalisation.blocks import personal_blocks
-from personalisation.history import history_record
+from catalog.signals import product_viewed
 
 LISTING_TEMPLATE = "catalog/product_list.html"
 LISTING_CONTENT_TEMPLATE = "catalog/_listing_content.html"
 # At or below this many pieces the product page says how few are left.
 LOW_STOCK_THRESHOLD = 3
 PRODUCT_PAGE_BEST_SELLERS = 6
+HOME_BEST_SELLERS = 8
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # The querysets are lazy: the template caches the parts that use them.
+    response = render(
+        request,
+        "catalog/home.html",
+        {
+            "categories": category_roots(),
+            "best_sellers": product_best_sellers(limit=HOME_BEST_SELLERS),
+        },
+    )
+    # What the page shows depends on the visitor's cookies (consent, history).
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 def _listing_context(
@@ -164,13 +180,11 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "related": SimpleLazyObject(lambda: list(product_related(product=product))),
             "best_sellers": SimpleLazyObject(lambda: _best_sellers_besides(product)),
-            # Never cached: it is this visitor's own (P7).
-            "personal": personal_blocks(request, current=product.pk),
             "vat_rate": settings.VAT_RATE_PERCENT,
             "low_stock_threshold": LOW_STOCK_THRESHOLD,
         },
     )
-    history_record(request, response, product.pk)
+    product_viewed.send(sender=Product, request=request, response=response, product_id=product.pk)
     patch_vary_headers(response, ("Cookie",))
     return response
 

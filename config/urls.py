@@ -13,11 +13,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 if settings.ANYMAIL_ESP:
-    # Provider webhooks: bounces and complaints suppress marketing (subscriptions.signals).
+    # Provider webhooks: bounces and complaints suppress marketing (mail.webhooks).
     urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 urlpatterns += i18n_patterns(
-    path("", include("core.urls")),
     path("", include("policy.urls")),
     path("", include("catalog.urls")),
     path("", include("rights.urls")),

@@ -2,6 +2,7 @@
 
 from consent.models import ConsentDecision
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
+from privacy.retention import Schedule, retention_schedule
 
 PROOF = (Purpose.PRODUCTS_AND_SERVICES,)
 
@@ -26,4 +27,14 @@ declare(
             Erasure.ANONYMISE,
         ),
     ],
+)
+
+CONSENT_PROOF = retention_schedule(
+    Schedule(
+        Retention.CONSENT_PROOF,
+        "CONSENT_PROOF_RETENTION_YEARS",
+        "years",
+        "Cookie decisions are deleted from the consent ledger.",
+        rows=lambda now: [ConsentDecision.objects.filter(decided_at__lt=CONSENT_PROOF.cutoff(now))],
+    )
 )

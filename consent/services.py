@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from typing import Any
 
@@ -14,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentDecision, DecisionAction, DecisionChannel
+from consent.permissions import ConsentPermission
 from consent.state import ConsentState, policy_version_in_force
 from privacy.audit import access_record
 from privacy.crypto import blind_index
 from privacy.models import AccessAction, AccessBasis
 from privacy.registry import qualified
-from staff.access import roles_label, staff_roles
-from staff.roles import Role
+from privacy.roles import Role, roles_label, staff_roles
 
 USER_AGENT_PURPOSE = "consent.user_agent"
 # The ledger's columns, in the order of the CSV the data-protection officer exports.
@@ -38,10 +37,6 @@ EXPORT_COLUMNS = (
 )
 # What the access record says the export read: the ledger's personal fields.
 EXPORT_PERSONAL_FIELDS = ("consent_id", "user_agent_hash")
-
-
-class ConsentPermission(enum.StrEnum):
-    EXPORT = "consent.export_consentdecision"
 
 
 class LedgerExportRefused(PermissionDenied):

@@ -5,11 +5,16 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from consent.services import consent_link_account
 from consent.state import POLICY_VERSION_CACHE_KEY, consent_from_request, needs_asking
+
+# Sent by the cookie choice once its response is built, with ``request``, ``response``
+# (receivers may delete cookies on it) and ``state``, the ``ConsentState`` just chosen.
+# The apps that set cookies of a category remove them when it is refused (P7).
+consent_decided = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="consent.link_account")

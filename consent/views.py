@@ -15,6 +15,7 @@ from consent.cookies import CONSENT_COOKIE, COOKIES, CookieCategory
 from consent.forms import ConsentForm
 from consent.models import DecisionChannel
 from consent.services import consent_decide
+from consent.signals import consent_decided
 from consent.state import ConsentState, consent_from_request, needs_asking
 
 ANALYTICS_COOKIE_PREFIX = "_ga"
@@ -84,16 +85,13 @@ def decide(request: HttpRequest) -> HttpResponse:
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            target = reverse("core:home")
+            target = reverse("catalog:home")
         messages.success(request, _("Zgjedhja juaj për cookies u ruajt."))
         response = HttpResponseRedirect(target)
     _set_consent_cookie(request, response, state)
     if not analytics:
         _forget_analytics_cookies(request, response)
-    if not personalisation:
-        from personalisation.history import history_forget
-
-        history_forget(response)
+    consent_decided.send(sender=ConsentState, request=request, response=response, state=state)
     return response
 
 

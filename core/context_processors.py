@@ -4,18 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from catalog.selectors import catalog_revision_for, category_roots
-
-    return {
-        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
-        "SITE_URL": settings.SITE_URL,
-        # Lazy, so pages that do not render the navigation (mail, errors), or find it
-        # cached, do not query it.
-        "nav_categories": SimpleLazyObject(lambda: list(category_roots())),
-        "catalog_revision": SimpleLazyObject(lambda: catalog_revision_for(request)),
-        "catalog_cache_seconds": settings.CATALOG_CACHE_SECONDS,
-    }
+    return {"CONTACT_EMAIL": settings.CONTACT_EMAIL, "SITE_URL": settings.SITE_URL}

@@ -1,14 +1,17 @@
 """Jobs the task worker runs once a day or every few minutes, kept scheduled without cron.
 
-Each daily task ends by queueing its next run; `jobs_ensure` (run by `make run` and
-after each deploy) queues any daily task that has no run waiting, e.g. after its
-worker was killed mid-run. The worker itself has no timetable of its own.
+Each app marks its own tasks with `daily_job` or `periodic_job` in its `tasks.py`
+(found at start-up, see CoreConfig). Each daily task ends by queueing its next run;
+`jobs_ensure` (run by `make run` and after each deploy) queues any registered task that
+has no run waiting, e.g. after its worker was killed mid-run. The worker itself has no
+timetable of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +19,11 @@ from django.utils import timezone
 # A run still marked running after this long belonged to a worker that died.
 RUN_IS_DEAD_AFTER = timedelta(hours=2)
 DAILY_AT = time(3, 30)
+
+T = TypeVar("T")
+_daily: list[Any] = []
+_periodic: list[Any] = []
+_requeuers: dict[str, Callable[[], int]] = {}
 
 
 def next_daily_run(now: datetime | None = None) -> datetime:
@@ -69,16 +77,44 @@ def periodic_ensure(
     return True
 
 
-def daily_tasks() -> list[Any]:
-    from rights.tasks import privacy_daily
-    from staff.tasks import own_purposes_digest
-    from subscriptions.tasks import purge_unconfirmed_subscribers
+def daily_job(task: T) -> T:
+    """Register a task to run once a day (it queues its own next run with daily_ensure)."""
+    if task not in _daily:
+        _daily.append(task)
+    return task
 
-    return [purge_unconfirmed_subscribers, privacy_daily, own_purposes_digest]
+
+def periodic_job(task: T) -> T:
+    """Register a task that runs every few minutes; `jobs_ensure` queues its first run."""
+    if task not in _periodic:
+        _periodic.append(task)
+    return task
+
+
+def daily_tasks() -> list[Any]:
+    """Return the tasks registered to run daily."""
+    return list(_daily)
 
 
 def periodic_tasks() -> list[Any]:
-    """Tasks that run every few minutes; `jobs_ensure` queues their first run."""
-    from campaigns.tasks import campaigns_watchdog
+    """Return the tasks registered to run every few minutes."""
+    return list(_periodic)
 
-    return [campaigns_watchdog]
+
+def stalled_work_requeuer(what: str) -> Callable[[Callable[[], int]], Callable[[], int]]:
+    """Register a function that queues again work whose task was lost; `mail_requeue` runs it.
+
+    `what` names what it counts, for the command's report ("message(s) queued for
+    delivery."); the function returns how many it queued.
+    """
+
+    def register(requeue: Callable[[], int]) -> Callable[[], int]:
+        _requeuers[what] = requeue
+        return requeue
+
+    return register
+
+
+def stalled_work_requeue() -> list[tuple[str, int]]:
+    """Run every registered requeuer; return what each counted and how many."""
+    return [(what, requeue()) for what, requeue in _requeuers.items()]

@@ -1,27 +1,10 @@
+"""The site's own error pages, in place of Django's."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
-
-from catalog.selectors import category_roots, product_best_sellers
-from personalisation.blocks import personal_blocks
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    # The querysets are lazy: the template caches the parts that use them.
-    response = render(
-        request,
-        "core/home.html",
-        {
-            "categories": category_roots(),
-            "best_sellers": product_best_sellers(limit=8),
-            "personal": personal_blocks(request),
-        },
-    )
-    # What the page shows depends on the visitor's cookies (consent, history).
-    patch_vary_headers(response, ("Cookie",))
-    return response
+from django.template import loader
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -30,8 +13,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: this page must render when it is down.
-    from django.template import loader
-
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import normalise_email
+from core.email import normalise_email
 from privacy.fields import (
     BlindIndexField,
     EncryptedCharField,

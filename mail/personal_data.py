@@ -1,7 +1,8 @@
 """The outbox holds whole messages: the address and everything written to the person."""
 
-from mail.models import OutboxMessage
+from mail.models import OutboxMessage, OutboxStatus
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
+from privacy.retention import Schedule, retention_schedule
 
 MAIL = (Purpose.COMMUNICATION, Purpose.PRODUCTS_AND_SERVICES)
 
@@ -41,4 +42,20 @@ declare(
         _message_part("body_text", Category.CONTACT, Mask.TEXT, with_links=True),
         _message_part("body_html", Category.CONTACT, Mask.TEXT, with_links=True),
     ],
+)
+
+UNTIL_DELIVERED = retention_schedule(
+    Schedule(
+        Retention.UNTIL_DELIVERED,
+        "OUTBOX_RETENTION_DAYS",
+        "days",
+        "Sent or failed mail is deleted from the outbox.",
+        rows=lambda now: [
+            OutboxMessage.objects.filter(
+                status__in=(OutboxStatus.SENT, OutboxStatus.FAILED),
+                created_at__lt=UNTIL_DELIVERED.cutoff(now),
+            )
+        ],
+        erase=True,
+    )
 )

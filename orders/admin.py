@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.permissions import OrderPermission
 from orders.services import OrderError, order_assign, order_change_status
 from staff.access import Scope
 from staff.admin_base import PersonalDataAdmin
@@ -120,7 +121,7 @@ class OrderAdmin(PersonalDataAdmin):
     ]
 
     def purpose_scope(self, obj: Order) -> Scope:
-        return Scope(order_id=obj.pk)
+        return Scope.of(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -129,4 +130,4 @@ class OrderAdmin(PersonalDataAdmin):
         return False
 
     def has_change_order_status_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("orders.change_order_status")
+        return request.user.has_perm(OrderPermission.CHANGE_ORDER_STATUS)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.municipalities import Municipality
+from core.money import vat_included
 from privacy.fields import EncryptedCharField, EncryptedModel
 
 
@@ -17,6 +18,12 @@ class OrderStatus(models.TextChoices):
     OUT_FOR_DELIVERY = "out_for_delivery", _("Në dorëzim")
     DELIVERED = "delivered", _("E dorëzuar")
     CANCELLED = "cancelled", _("E anuluar")
+
+
+# Not yet delivered or cancelled: the order may still be paid, delivered or returned.
+IN_FLIGHT_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY)
+# Waiting for sales to take them: not yet handed to the courier.
+QUEUE_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
 
 
 class PaymentMethod(models.TextChoices):
@@ -99,8 +106,6 @@ class Order(EncryptedModel):
 
     @property
     def vat_amount(self) -> int:
-        from core.money import vat_included
-
         return vat_included(self.total)
 
     @property

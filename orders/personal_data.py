@@ -1,7 +1,16 @@
 """What an order keeps about the person it is delivered to (P3)."""
 
-from orders.models import Order, OrderLine
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from orders.models import IN_FLIGHT_STATUSES, QUEUE_STATUSES, Order, OrderLine, OrderStatus
+from privacy.erasure_steps import OpenWork, open_work_hold
+from privacy.models import AccessBasis
+from privacy.purposes import PurposeSource, purpose_sources
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
+from privacy.retention import Schedule, retention_schedule
 
 DELIVERY = (Purpose.PRODUCTS_AND_SERVICES,)
 
@@ -63,4 +72,63 @@ declare(
     subject="order__customer",
     fields=[],
     not_personal={"product_name": "The product's name as sold, not a person's."},
+)
+
+# An order in flight gives sales (and customer care) a purpose: the one assigned to it,
+# or any sales agent while it waits in the queue. Handing oneself an order that has
+# left the queue is a purpose one made oneself.
+purpose_sources.register(
+    PurposeSource(
+        basis=AccessBasis.ORDER,
+        model=Order,
+        customer_field="customer",
+        assignee_field="assigned_to",
+        open=Q(status__in=IN_FLIGHT_STATUSES),
+        queue=Q(assigned_to__isnull=True, status__in=QUEUE_STATUSES),
+        order_by="placed_at",
+        columns=("number", "assigned_by_id", "assigned_in_status"),
+        reference=lambda order: order["number"],
+        self_made=lambda order, staff_id, from_queue: (
+            order["assigned_by_id"] == staff_id
+            and not (from_queue and order["assigned_in_status"] in QUEUE_STATUSES)
+        ),
+        serves={"orders.order": "pk"},
+    )
+)
+
+
+def _orders_ended(now: datetime) -> list[QuerySet[Order]]:
+    cancelled_before = now - timedelta(days=30 * settings.CANCELLED_ORDER_RETENTION_MONTHS)
+    return [
+        Order.objects.filter(
+            Q(placed_at__lt=ACCOUNTING.cutoff(now))
+            | Q(status=OrderStatus.CANCELLED, placed_at__lt=cancelled_before)
+        )
+    ]
+
+
+ACCOUNTING = retention_schedule(
+    Schedule(
+        Retention.ACCOUNTING_PERIOD,
+        "ACCOUNTING_RETENTION_YEARS",
+        "years",
+        "Orders are anonymised (totals and products stay); cancelled orders after "
+        "CANCELLED_ORDER_RETENTION_MONTHS. The access record is an append-only hash "
+        "chain and is not pruned yet (see CHANGELOG).",
+        rows=_orders_ended,
+        erase=True,
+    )
+)
+
+# An order in flight may still be paid, delivered or returned: erasure holds it.
+open_work_hold(
+    OpenWork(
+        model=Order,
+        customer_field="customer",
+        open=Q(status__in=IN_FLIGHT_STATUSES),
+        hold_field="order",
+        hold_kind="unpaid_order",
+        columns=("number",),
+        reference=lambda order: order["number"],
+    )
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Address, User
 from accounts.services import AccountClosed, account_lock_open, address_save, check_address_owner
+from accounts.signals import Place, Recipient
 from cart.services import cart_clear
 from catalog.models import Product
-from catalog.services import catalog_revision_bump
+from catalog.services import ProductNotForSale, StockShort, stock_return, stock_take
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentMethod
-from privacy.audit import personal_change_record
+from privacy.audit import actor_label, personal_change_record
 from privacy.registry import registry
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -74,36 +76,9 @@ def _new_number() -> str:
     return f"3VF-{timezone.localdate():%y%m%d}-{suffix}"
 
 
-def _actor_label(actor: User | None) -> str:
-    if actor is None:
-        return "system"
-    if actor.is_staff:
-        return f"staff:{actor.pk}"
-    return "customer"
-
-
 def order_url(order: Order) -> str:
     with translation.override(order.language):
         return f"{settings.SITE_URL}{reverse('orders:detail', kwargs={'token': order.public_id})}"
-
-
-def _take_stock(quantities: dict[int, int]) -> dict[int, Product]:
-    # Lock the rows in a fixed order so two checkouts never deadlock; the conditional
-    # UPDATE is what makes overselling impossible on SQLite too, where there are no row locks.
-    products = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
-    by_id = {product.pk: product for product in products}
-    for product_id, quantity in sorted(quantities.items()):
-        product = by_id.get(product_id)
-        if product is None or not product.is_active:
-            raise OrderError(_("Një produkt në shportë nuk shitet më. Hiqeni për të vazhduar."))
-        taken = Product.objects.filter(pk=product_id, stock__gte=quantity).update(
-            stock=F("stock") - quantity
-        )
-        if taken != 1:
-            product.refresh_from_db(fields=["stock"])
-            raise OutOfStock(product, product.stock)
-    catalog_revision_bump()
-    return by_id
 
 
 def _record_status(*, order: Order, from_status: str, actor: User | None) -> None:
@@ -112,7 +87,7 @@ def _record_status(*, order: Order, from_status: str, actor: User | None) -> Non
         from_status=from_status,
         to_status=order.status,
         actor=actor,
-        actor_label=_actor_label(actor),
+        actor_label=actor_label(actor),
         changed_at=timezone.now(),
     )
 
@@ -162,7 +137,14 @@ def order_place(
         raise OrderError(str(closed)) from closed
     if not quantities or any(quantity < 1 for quantity in quantities.values()):
         raise OrderError(_("Shporta është bosh."))
-    products = _take_stock(quantities)
+    try:
+        products = stock_take(quantities=quantities)
+    except ProductNotForSale as withdrawn:
+        raise OrderError(
+            _("Një produkt në shportë nuk shitet më. Hiqeni për të vazhduar.")
+        ) from withdrawn
+    except StockShort as short:
+        raise OutOfStock(short.product, short.available) from short
     now = timezone.now()
     order = _create_with_unique_number(
         customer=customer,
@@ -235,10 +217,11 @@ def order_change_status(
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     if to_status == OrderStatus.CANCELLED:
-        restock = locked.lines.exclude(product=None).values_list("product_id", "quantity")
-        for product_id, quantity in restock:
-            Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-        catalog_revision_bump()
+        lines = locked.lines.exclude(product=None).values_list("product_id", "quantity")
+        returned: Counter[int] = Counter()
+        for product_id, quantity in lines:
+            returned[product_id] += quantity
+        stock_return(quantities=returned)
     _record_status(order=locked, from_status=previous, actor=actor)
     _mail_customer(order=locked, kind=MailKind.ORDER_STATUS)
     return locked
@@ -283,23 +266,6 @@ def order_cancel_by_customer(*, order: Order, customer: User) -> Order:
 
 # Orders the courier has not taken yet: what the customer corrects still reaches them.
 UNSHIPPED_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Who an order is delivered to, as the customer's profile holds it."""
-
-    name: str
-    phone_e164: str
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an order is delivered, as an address in the customer's book holds it."""
-
-    municipality: str
-    street: str
-    courier_notes: str
 
 
 def _recipient_changes(order: Order, *, old: Recipient, new: Recipient) -> dict[str, str]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Language
-from accounts.phone import display_phone
 from accounts.selectors import address_list
 from accounts.views import signed_in_user
 from cart.selectors import cart_contents
+from core.phone import display_phone
 from orders.forms import NEW_ADDRESS, CheckoutForm
 from orders.models import PaymentMethod
 from orders.selectors import (
@@ -21,12 +22,6 @@ from orders.selectors import (
     order_list_for_customer,
 )
 from orders.services import NewAddress, OrderError, checkout_complete, order_cancel_by_customer
-
-BANK_ACCOUNT = {
-    "bank": "Banka Kombëtare Tregtare",
-    "holder": "3VFejzo sh.p.k.",
-    "iban": "AL47 2121 1009 0000 0002 3569 8741",
-}
 
 
 @login_required
@@ -73,7 +68,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
 @login_required
 def placed(request: HttpRequest, token: str) -> HttpResponse:
     order = order_get_for_customer(customer=signed_in_user(request), token=token)
-    return render(request, "orders/placed.html", {"order": order, "bank": BANK_ACCOUNT})
+    return render(
+        request, "orders/placed.html", {"order": order, "bank": settings.FEJZO_BANK_ACCOUNT}
+    )
 
 
 @login_required
@@ -90,7 +87,9 @@ def order_detail(request: HttpRequest, token: str) -> HttpResponse:
     if legacy is not None:
         return redirect("orders:detail", token=legacy.public_id)
     order = order_get_for_customer(customer=customer, token=token)
-    return render(request, "orders/detail.html", {"order": order, "bank": BANK_ACCOUNT})
+    return render(
+        request, "orders/detail.html", {"order": order, "bank": settings.FEJZO_BANK_ACCOUNT}
+    )
 
 
 @login_required

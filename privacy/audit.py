@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from privacy.models import (
     ActorKind,
     Job,
 )
+from privacy.roles import roles_label, staff_roles
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -231,20 +232,6 @@ def job_record(
     )
 
 
-def _unregistered_staff_label(staff: Any) -> str:
-    return "staff"
-
-
-# How staff are named in records; the staff app registers it (their roles, by code).
-_staff_label: Callable[[Any], str] = _unregistered_staff_label
-
-
-def staff_label_register(label: Callable[[Any], str]) -> None:
-    """Name staff actors in every record by this function (the staff app gives roles)."""
-    global _staff_label
-    _staff_label = label
-
-
 def actor_label(actor: Any | None) -> str:
     """Return how a record names who acted: a role or job name, never a person's name.
 
@@ -254,7 +241,7 @@ def actor_label(actor: Any | None) -> str:
     if actor is None:
         return "system"
     if getattr(actor, "is_staff", False):
-        return _staff_label(actor)[:80]
+        return roles_label(staff_roles(actor))[:80]
     return "customer"
 
 

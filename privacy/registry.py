@@ -136,7 +136,7 @@ class Registry:
         row_retention: Retention | None = None,
         subject_is_staff: bool = False,
         withheld_from_download: models.Q | None = None,
-    ) -> None:
+    ) -> ModelDeclaration:
         """Declare a model's personal fields, and say why look-alike fields are not personal.
 
         `subject` is the path from a row to the person it is about: "" when the row is
@@ -148,7 +148,7 @@ class Registry:
             raise ValueError(f"{model._meta.label} is declared twice; keep one declaration.")
         if erase_rows is None:
             erase_rows = bool(fields) and all(entry.erasure == Erasure.DELETE for entry in fields)
-        self.declarations[model] = ModelDeclaration(
+        declaration = self.declarations[model] = ModelDeclaration(
             model=model,
             fields={entry.name: entry for entry in fields},
             not_personal=dict(not_personal or {}),
@@ -158,6 +158,7 @@ class Registry:
             subject_is_staff=subject_is_staff,
             withheld_from_download=withheld_from_download,
         )
+        return declaration
 
     def __iter__(self) -> Iterator[ModelDeclaration]:
         return iter(self.declarations.values())

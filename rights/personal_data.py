@@ -1,13 +1,19 @@
 """What the rights workflows keep about people: their downloads, requests and holds."""
 
+from datetime import datetime
+
 from django.db.models import Q
 
 from privacy.registry import Retention, declare
+from privacy.retention import Schedule, ended_by, retention_schedule
+from rights.export import data_exports_expire
+from rights.inactivity.services import inactive_accounts_erase
 from rights.models import (
     DataExport,
     ErasedSubject,
     ErasureEvent,
     ErasureRequest,
+    ErasureState,
     HoldKind,
     InactivityWarning,
     LegalHold,
@@ -49,3 +55,45 @@ declare(
     not_personal={"pseudonym": "Random letters that stand for an erased account."},
 )
 declare(InactivityWarning, subject="user", fields=[])
+
+
+def _accounts_end(*, now: datetime, dry_run: bool) -> tuple[int, int]:
+    outcome = inactive_accounts_erase(now=now, dry_run=dry_run)
+    return outcome.due, outcome.erased
+
+
+retention_schedule(
+    Schedule(
+        Retention.ACCOUNT_LIFETIME,
+        "ACCOUNT_INACTIVE_YEARS",
+        "years",
+        "Customer accounts with no sign-in for this long are erased; the customer is "
+        "mailed ACCOUNT_INACTIVE_WARNING_DAYS before, and one sign-in keeps the account.",
+        apply=_accounts_end,
+    )
+)
+retention_schedule(
+    Schedule(
+        Retention.EXPORT_LINK,
+        "DATA_EXPORT_LINK_DAYS",
+        "days",
+        "The download file and its key are deleted when the link expires.",
+        apply=ended_by(data_exports_expire),
+    )
+)
+REQUEST_RECORD = retention_schedule(
+    Schedule(
+        Retention.REQUEST_RECORD,
+        "REQUEST_RECORD_RETENTION_YEARS",
+        "years",
+        "Completed or lapsed erasure requests (with their history) and lifted legal "
+        "holds are deleted.",
+        rows=lambda now: [
+            ErasureRequest.objects.filter(
+                Q(state=ErasureState.COMPLETED, completed_at__lt=REQUEST_RECORD.cutoff(now))
+                | Q(state=ErasureState.LAPSED, received_at__lt=REQUEST_RECORD.cutoff(now))
+            ),
+            LegalHold.objects.filter(lifted_at__lt=REQUEST_RECORD.cutoff(now)),
+        ],
+    )
+)

@@ -1,5 +1,6 @@
-"""Background work of the privacy app. Each task names its row by primary key, as text,
-as its first argument: erasing a person deletes the task rows about their rows."""
+"""The rights app's daily work. Its tasks (here and in `rights.export.build`) name their
+row by primary key, as text, as their first argument: erasing a person deletes the task
+rows about their rows."""
 
 from __future__ import annotations
 
@@ -7,22 +8,16 @@ import logging
 
 from django_tasks import TaskContext, task
 
-from core.daily import daily_ensure
-from rights.export import data_export_build, data_exports_requeue_stalled
+from core.daily import daily_ensure, daily_job
+from rights.export import data_exports_requeue_stalled
+from rights.holds.services import holds_release_ended
+from rights.requests.services import erasure_reminders_send, erasure_requests_lapse
+from rights.retention.services import retention_apply
 
 logger = logging.getLogger(__name__)
 
 
-@task()
-def data_export_build_task(export_id: str, attempt: int = 1) -> str:
-    """Try to build one customer's download and mail the link; a failed try queues the next.
-
-    Running it again builds nothing twice and mails nothing twice.
-    """
-    export = data_export_build(export_id=int(export_id), attempt=attempt)
-    return export.status if export is not None else "gone"
-
-
+@daily_job
 @task(takes_context=True)
 def privacy_daily(context: TaskContext) -> dict[str, int]:
     """Daily: release ended holds, close unconfirmed requests, remind the data-protection
@@ -32,10 +27,6 @@ def privacy_daily(context: TaskContext) -> dict[str, int]:
     Tomorrow's run is queued even when this one fails, so one bad day does not end the
     schedule.
     """
-    from rights.holds.services import holds_release_ended
-    from rights.requests.services import erasure_reminders_send, erasure_requests_lapse
-    from rights.retention.services import retention_apply
-
     done: dict[str, int] = {}
     failed: list[str] = []
     try:

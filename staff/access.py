@@ -17,18 +17,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import letter_count, visible_text
-from orders.models import Order, OrderStatus
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, AccessEntry
+from privacy.purposes import purpose_sources
 from privacy.registry import Category, qualified, registry
 from staff.models import Course, TrainingRecord
 from staff.roles import Role, roles_label, staff_roles
-from support.models import CaseStatus, SupportCase
+from staff.services import break_glass_notify_dpo
 
 ALL_CATEGORIES = frozenset(Category)
 CUSTOMER_DATA = frozenset({Category.IDENTITY, Category.CONTACT, Category.ADDRESS, Category.ORDER})
@@ -62,9 +62,12 @@ ROLE_MATRIX: dict[Role, dict[AccessBasis, frozenset[Category]]] = {
     },
 }
 
-# Orders a sales agent may pick up without being assigned: not yet handed to the courier.
-SALES_QUEUE_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
-OPEN_ORDER_STATUSES = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY)
+# Which records each role takes from their queue without being assigned: sales the
+# orders waiting there, customer care the cases (privacy.purposes says what waits).
+ROLE_QUEUES: dict[Role, frozenset[AccessBasis]] = {
+    Role.SALES: frozenset({AccessBasis.ORDER}),
+    Role.CUSTOMER_CARE: frozenset({AccessBasis.SUPPORT_CASE}),
+}
 BREAK_GLASS_SESSION_KEY = "privacy_break_glass"
 OWN_PURPOSE_SESSION_KEY = "privacy_own_purpose"
 # Letters, counted after removing what does not show (core.text).
@@ -145,73 +148,56 @@ def _categories(roles: Iterable[Role], basis: AccessBasis) -> frozenset[Category
 
 @dataclass(frozen=True)
 class Scope:
-    """What a page shows: one order, one case, or (neither) the customer as a whole.
+    """What a page shows: one record (an order, a case) or, unnamed, the whole customer.
 
-    An order page is served by that order, not by another order of the same customer;
-    a case page by that case.
+    A record's page is served by that record and by records that belong to it (a case
+    about that order), not by another record of the same customer.
     """
 
-    order_id: int | None = None
-    case_id: int | None = None
+    label: str = ""
+    pk: int | None = None
+
+    @classmethod
+    def of(cls, record: Model) -> Scope:
+        return cls(record._meta.label_lower, record.pk)
 
 
 WHOLE_CUSTOMER = Scope()
 
 
 def live_purposes(staff: Any, subject_id: int, scope: Scope = WHOLE_CUSTOMER) -> list[LivePurpose]:
-    """Return the orders and cases of this customer that give this staff member a purpose.
+    """Return the records of this customer that give this staff member a purpose.
 
-    A purpose is self-made when the staff member opened the case, or assigned the order
-    or case to themselves from outside their role's queue: sales taking an order still
-    awaiting confirmation, or customer care an unassigned case, serve the customer's
-    own purpose; anything else one hands oneself is not.
+    Each app registers the records that give one (privacy.purposes), and says when the
+    holder made the purpose themselves: a purpose taken from one's role's queue serves
+    the customer's own purpose; anything else one hands oneself does not.
     """
     roles = staff_roles(staff)
     purposes = []
-    order_categories = _categories(roles, AccessBasis.ORDER)
-    if scope.case_id is not None:
-        order_categories = frozenset()
-    if order_categories:
-        mine = Q(assigned_to=staff)
-        if Role.SALES in roles:
-            mine |= Q(assigned_to__isnull=True, status__in=SALES_QUEUE_STATUSES)
-        orders = Order.objects.filter(mine, customer_id=subject_id, status__in=OPEN_ORDER_STATUSES)
-        if scope.order_id is not None:
-            orders = orders.filter(pk=scope.order_id)
-        queue = SALES_QUEUE_STATUSES if Role.SALES in roles else ()
+    for source in purpose_sources:
+        categories = _categories(roles, source.basis)
+        if not categories:
+            continue
+        records = source.model._default_manager.filter(
+            source.open, **{source.customer_field: subject_id}
+        )
+        if scope.label:
+            key = source.serves.get(scope.label)
+            if key is None:
+                continue
+            records = records.filter(**{key: scope.pk})
+        from_queue = any(source.basis in ROLE_QUEUES.get(role, ()) for role in roles)
+        mine = Q(**{source.assignee_field: staff})
+        if from_queue:
+            mine |= source.queue
         purposes += [
             LivePurpose(
-                AccessBasis.ORDER,
-                number,
-                order_categories,
-                self_made=assigned_by_id == staff.pk and assigned_in_status not in queue,
+                source.basis,
+                source.reference(row),
+                categories,
+                self_made=source.self_made(row, staff.pk, from_queue),
             )
-            for number, assigned_by_id, assigned_in_status in orders.order_by(
-                "placed_at"
-            ).values_list("number", "assigned_by_id", "assigned_in_status")
-        ]
-    case_categories = _categories(roles, AccessBasis.SUPPORT_CASE)
-    if case_categories:
-        mine = Q(assigned_to=staff)
-        takes_from_queue = Role.CUSTOMER_CARE in roles
-        if takes_from_queue:
-            mine |= Q(assigned_to__isnull=True)
-        cases = SupportCase.objects.filter(mine, customer_id=subject_id, status=CaseStatus.OPEN)
-        if scope.case_id is not None:
-            cases = cases.filter(pk=scope.case_id)
-        elif scope.order_id is not None:
-            cases = cases.filter(order_id=scope.order_id)
-        purposes += [
-            LivePurpose(
-                AccessBasis.SUPPORT_CASE,
-                f"#{pk}",
-                case_categories,
-                self_made=opened_by_id == staff.pk
-                or (assigned_by_id == staff.pk and not (taken and takes_from_queue)),
-            )
-            for pk, opened_by_id, assigned_by_id, taken in cases.order_by("opened_at").values_list(
-                "pk", "opened_by_id", "assigned_by_id", "taken_from_queue"
-            )
+            for row in records.filter(mine).order_by(source.order_by).values(*source.columns)
         ]
     return purposes
 
@@ -303,8 +289,6 @@ def break_glass_open(
     ip_address: str | None,
 ) -> AccessEntry:
     """Open a customer's data for a short while on a typed reason; tell the DPO (P5)."""
-    from staff.services import break_glass_notify_dpo
-
     reason = visible_text(reason)
     roles = staff_roles(staff)
     categories = _categories(roles, AccessBasis.BREAK_GLASS)

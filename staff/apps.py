@@ -16,13 +16,9 @@ class StaffConfig(AppConfig):
     verbose_name = "Stafi"
 
     def ready(self) -> None:
-        from privacy.audit import staff_label_register
-        from staff import checks, receivers  # noqa: F401  (register checks and receivers)
-        from staff.roles import staff_label
+        from staff import checks  # noqa: F401  (registers the system checks)
 
-        staff_label_register(staff_label)
-
-        # "staff" is the last installed app, so every other app's permissions exist by now.
+        # "staff" comes after every app with models, so their permissions exist by now.
         post_migrate.connect(
             _sync_roles_after_migrate, sender=self, dispatch_uid="staff.sync_roles"
         )

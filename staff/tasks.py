@@ -7,12 +7,13 @@ import logging
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
-from core.daily import daily_ensure
+from core.daily import daily_ensure, daily_job
 from staff.services import own_purposes_digests_send
 
 logger = logging.getLogger(__name__)
 
 
+@daily_job
 @task(takes_context=True)
 def own_purposes_digest(context: TaskContext) -> int:
     """Daily: mail the officers each finished day's self-made purposes (P5); queue the next run."""

@@ -23,15 +23,16 @@ from accounts.models import User
 from staff.admin_base import PersonalDataAdmin, PersonalDataInline, ReadOnlyAdmin
 from subscriptions.forms import OptOutRecordForm
 from subscriptions.models import Subscriber, SubscriptionEvent, Suppression
+from subscriptions.permissions import SubscriptionPermission
 from subscriptions.selectors import (
+    is_suppressed_index,
     subscriber_of_user,
     subscribers_with_address,
     suppressions_with_address,
     topic_states,
 )
-from subscriptions.services import is_suppressed_index, opt_out_record
+from subscriptions.services import opt_out_record
 
-RECORD_OPTOUT = "subscriptions.record_optout"
 # The tool page's query parameter naming the account, e.g. from the customer's page.
 ACCOUNT_PARAMETER = "klienti"
 
@@ -117,14 +118,14 @@ class SubscriberAdmin(ReadOnlyAdmin, PersonalDataAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         context = {
-            "may_record_optout": request.user.has_perm(RECORD_OPTOUT),
+            "may_record_optout": request.user.has_perm(SubscriptionPermission.RECORD_OPTOUT),
             **(extra_context or {}),
         }
         return super().changelist_view(request, context)
 
     def record_optout_view(self, request: HttpRequest) -> HttpResponse:
         """Record an opt-out a customer told staff by phone, in person or by email (P13)."""
-        if not request.user.has_perm(RECORD_OPTOUT):
+        if not request.user.has_perm(SubscriptionPermission.RECORD_OPTOUT):
             raise PermissionDenied
         account = None
         account_id = request.GET.get(ACCOUNT_PARAMETER, "")

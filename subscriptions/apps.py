@@ -7,4 +7,6 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Abonimet në email")
 
     def ready(self) -> None:
-        from subscriptions import signals  # noqa: F401  (provider bounce and complaint events)
+        # Inside ready(): these modules import models, which load only once the registry is
+        # ready. Importing them connects the receivers and adds the account pages' parts.
+        from subscriptions import account_pages, receivers  # noqa: F401

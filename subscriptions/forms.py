@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, normalise_email
+from accounts.models import User
+from core.email import normalise_email
 from subscriptions.models import STAFF_CHANNELS, Channel, Subscriber, Topic
-from subscriptions.services import address_index
+from subscriptions.selectors import address_index
 
 EMAIL_ERRORS = {
     "required": _("Shkruani adresën tuaj të email-it."),
@@ -31,11 +33,11 @@ def topics_field(*, label: Any, help_text: Any = "") -> forms.MultipleChoiceFiel
     )
 
 
-def chosen_topics(cleaned: dict[str, Any]) -> list[Topic]:
+def chosen_topics(cleaned: Mapping[str, Any]) -> list[Topic]:
     return [Topic(value) for value in cleaned.get("topics") or []]
 
 
-def topic_wishes(cleaned: dict[str, Any]) -> dict[Topic, bool]:
+def topic_wishes(cleaned: Mapping[str, Any]) -> dict[Topic, bool]:
     """Return every topic on or off as the boxes were left: an unticked box is a "no"."""
     chosen = set(chosen_topics(cleaned))
     return {topic: topic in chosen for topic in Topic}

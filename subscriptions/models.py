@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Language, normalise_email
+from accounts.models import Language
+from core.email import normalise_email
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, EncryptedModel
 
 # Subscriber addresses and suppression entries share one keyed hash, so the send-time

@@ -1,7 +1,10 @@
 """Marketing subscriptions (P8, P13): the address, its history, and the do-not-mail hashes."""
 
+from privacy.erasure_steps import People, erasure_step
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
+from privacy.retention import Schedule, ended_by, retention_schedule
 from subscriptions.models import Subscriber, Subscription, SubscriptionEvent, Suppression
+from subscriptions.services import suppression_keep_for_erasure, unconfirmed_purge
 
 OFFERS = (Purpose.OFFERS,)
 
@@ -66,3 +69,28 @@ declare(
         ),
     ],
 )
+
+retention_schedule(
+    Schedule(
+        Retention.SUBSCRIPTION_LIFETIME,
+        "SUBSCRIPTION_UNCONFIRMED_DAYS",
+        "days",
+        "Unconfirmed sign-ups and visitor addresses with no topic left are deleted.",
+        apply=ended_by(unconfirmed_purge),
+    )
+)
+SUPPRESSION = retention_schedule(
+    Schedule(
+        Retention.SUPPRESSION,
+        "SUPPRESSION_RETENTION_YEARS",
+        "years",
+        "The keyed hash is removed from the suppression list.",
+        rows=lambda now: [Suppression.objects.filter(created_at__lt=SUPPRESSION.cutoff(now))],
+    )
+)
+
+
+@erasure_step("subscriptions.suppression_keep")
+def _do_not_mail_kept(people: People) -> None:
+    # An erased address that opted out must stay out: its keyed hash is kept (P13).
+    suppression_keep_for_erasure(user_ids=people.user_ids, emails=list(people.emails.values()))

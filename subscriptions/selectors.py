@@ -1,11 +1,18 @@
-"""Subscription reads: who a link names, which topics are on, and what happened (P8, P13)."""
+"""Subscription reads: who a link names, which topics are on, and what happened (P8, P13).
+
+Also who may be mailed: the audience of a topic and the suppression list, both found by
+the keyed hash of an address.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core.email import normalise_email
+from privacy.crypto import blind_index
 from subscriptions.models import (
+    ADDRESS_INDEX_PURPOSE,
     Subscriber,
     Subscription,
     SubscriptionAction,
@@ -13,11 +20,15 @@ from subscriptions.models import (
     Suppression,
     Topic,
 )
-from subscriptions.services import address_index
 from subscriptions.tokens import confirmation_public_id, preferences_public_id
 
 # A person's own choice to receive mail: the latest one says why mail comes to them.
 _JOINING = (SubscriptionAction.SUBSCRIBED, SubscriptionAction.CONFIRMED)
+
+
+def address_index(email: str) -> str:
+    """Return the keyed hash that stands for an address in subscriptions and suppression."""
+    return blind_index(normalise_email(email), purpose=ADDRESS_INDEX_PURPOSE)
 
 
 def subscriber_from_preferences_token(token: str) -> Subscriber | None:
@@ -85,3 +96,25 @@ def subscribers_with_address(email: str) -> QuerySet[Subscriber]:
 def suppressions_with_address(email: str) -> QuerySet[Suppression]:
     """Return the suppression entry for exactly this address, if there is one."""
     return Suppression.objects.filter(address_index=address_index(email))
+
+
+def is_suppressed_index(index: str) -> bool:
+    """Return whether the address with this keyed hash is on the suppression list."""
+    return Suppression.objects.filter(address_index=index).exists()
+
+
+def is_suppressed(email: str) -> bool:
+    """Return whether this address is on the suppression list."""
+    return is_suppressed_index(address_index(email))
+
+
+def audience_filter(topic: Topic) -> Q:
+    """Return the subscribers a campaign on `topic` may reach, as a Q over Subscriber rows."""
+    return (
+        Q(
+            subscriptions__topic=topic,
+            subscriptions__active=True,
+        )
+        & (Q(confirmed_at__isnull=False) | Q(user__email_verified_at__isnull=False))
+        & ~Q(user__is_active=False)
+    )

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django_tasks import TaskContext, task
 
-from core.daily import daily_ensure
+from core.daily import daily_ensure, daily_job
 from subscriptions.services import unconfirmed_purge
 
 
+@daily_job
 @task(takes_context=True)
 def purge_unconfirmed_subscribers(context: TaskContext) -> int:
     """Daily: delete visitor rows kept for no mail (see unconfirmed_purge); queue tomorrow's run.

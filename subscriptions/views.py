@@ -77,7 +77,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 "subscriptions/check_inbox.html",
                 {"valid_days": settings.SUBSCRIPTION_UNCONFIRMED_DAYS},
             )
-        return redirect("core:home")
+        return redirect("catalog:home")
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return render(request, "subscriptions/subscribe.html", {"form": form})

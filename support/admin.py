@@ -48,7 +48,7 @@ class SupportCaseAdmin(PersonalDataAdmin):
         return [*readonly, "customer"] if obj is not None else readonly
 
     def purpose_scope(self, obj: SupportCase) -> Scope:
-        return Scope(case_id=obj.pk)
+        return Scope.of(obj)
 
     def save_model(self, request: HttpRequest, obj: SupportCase, form: Any, change: bool) -> None:
         from support.services import case_save

@@ -1,7 +1,13 @@
 """What a customer tells the company is used only to handle their case (P9)."""
 
+from django.db.models import Q
+
+from privacy.erasure_steps import OpenWork, open_work_hold
+from privacy.models import AccessBasis
+from privacy.purposes import PurposeSource, purpose_sources
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
-from support.models import SupportCase
+from privacy.retention import Schedule, retention_schedule
+from support.models import CaseStatus, SupportCase
 
 CASE = (Purpose.INFORMATION, Purpose.PRODUCTS_AND_SERVICES)
 
@@ -28,4 +34,56 @@ declare(
             encrypted=True,
         ),
     ],
+)
+
+# An open case gives its holder a purpose, and customer care any case waiting in the
+# queue. A case one opened, or handed oneself other than from the queue someone else
+# put it in, is a purpose one made oneself.
+purpose_sources.register(
+    PurposeSource(
+        basis=AccessBasis.SUPPORT_CASE,
+        model=SupportCase,
+        customer_field="customer",
+        assignee_field="assigned_to",
+        open=Q(status=CaseStatus.OPEN),
+        queue=Q(assigned_to__isnull=True),
+        order_by="opened_at",
+        columns=("pk", "opened_by_id", "assigned_by_id", "taken_from_queue"),
+        reference=lambda case: f"#{case['pk']}",
+        self_made=lambda case, staff_id, from_queue: (
+            case["opened_by_id"] == staff_id
+            or (
+                case["assigned_by_id"] == staff_id and not (case["taken_from_queue"] and from_queue)
+            )
+        ),
+        serves={"support.supportcase": "pk", "orders.order": "order"},
+    )
+)
+
+CASE_LIFETIME = retention_schedule(
+    Schedule(
+        Retention.CASE_LIFETIME,
+        "SUPPORT_CASE_RETENTION_YEARS",
+        "years",
+        "Closed support cases are deleted, unless a legal hold covers them.",
+        rows=lambda now: [
+            SupportCase.objects.filter(
+                status=CaseStatus.CLOSED, closed_at__lt=CASE_LIFETIME.cutoff(now)
+            )
+        ],
+        erase=True,
+    )
+)
+
+# An open case is a dispute not yet settled: erasure holds it.
+open_work_hold(
+    OpenWork(
+        model=SupportCase,
+        customer_field="customer",
+        open=Q(status=CaseStatus.OPEN),
+        hold_field="support_case",
+        hold_kind="dispute",
+        columns=(),
+        reference=lambda case: f"#{case['pk']}",
+    )
 )

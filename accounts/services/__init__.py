@@ -2,7 +2,7 @@
 
 - registration: sign-up, the verification mail, verifying the address;
 - profile: the customer's own details and address book, whose corrections reach
-  unshipped orders (P12);
+  unshipped orders through accounts.signals (P12);
 - email_change: a new sign-in address, confirmed by its mailbox (P12).
 """
 
@@ -33,11 +33,12 @@ from accounts.services.registration import (
     email_verification_url,
     email_verify,
 )
-from accounts.services.status import AccountClosed, account_lock_open
+from accounts.services.status import AccountClosed, account_lock_open, login_disable
 
 __all__ = [
     "AccountClosed",
     "account_lock_open",
+    "login_disable",
     "AddressSaved",
     "EmailAddressTaken",
     "EmailChangeLinkExpired",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -12,24 +11,21 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from accounts.models import EmailChange, User, normalise_email
+from accounts.models import EmailChange, User
 from accounts.services.registration import absolute_url
 from accounts.services.status import account_lock_open
 from accounts.sessions import user_sessions_end
+from accounts.signals import email_changed, verified_email_leaving
 from accounts.tokens import (
     email_change_password_state,
     email_change_token_hash,
     email_change_token_new,
 )
-from mail.models import MailKind, OutboxMessage
-from mail.services import mail_enqueue
+from core.email import normalise_email
+from mail.models import MailKind
+from mail.services import mail_enqueue, outbox_recipient_assign
 from privacy.audit import personal_change_record
-from privacy.fields import BlindIndexField
 from privacy.masking import mask_email
-from subscriptions.models import Subscriber
-from subscriptions.services import SubscriberUnavailable, address_index, subscriber_for_user
-
-logger = logging.getLogger(__name__)
 
 
 class EmailChangeRefused(Exception):
@@ -206,7 +202,8 @@ def email_change_confirm(
         personal_change_record(
             actor=user, subject_id=user.pk, model=User, names=["email", "email_index"]
         )
-        _subscriber_follow(user)
+        # What follows the account's address (its marketing subscription) moves with it.
+        email_changed.send(sender=User, customer=user)
         if old_verified:
             _email_change_notice(
                 user=user, old_email=old_email, new_email=user.email, completed=True
@@ -221,33 +218,8 @@ def _unowned_rows_claim(user: User) -> None:
     A footer sign-up and the mail sent to the address (its confirmation) were found by
     the address alone; once the address is gone from the account, they would belong to
     nobody, outside the person's download and erasure. The person proved the address
-    theirs (it was verified), so they become the account's.
+    theirs (it was verified), so they become the account's: the sign-up through
+    `verified_email_leaving`, which subscriptions receives.
     """
-    if Subscriber.objects.filter(email_index=address_index(user.email), user=None).exists():
-        try:
-            subscriber_for_user(user)
-        except SubscriberUnavailable:
-            logger.warning("a footer sign-up stayed a visitor's", extra={"user_id": user.pk})
-    index_field = OutboxMessage._meta.get_field("to_address_index")
-    assert isinstance(index_field, BlindIndexField)
-    OutboxMessage.objects.filter(
-        to_address_index=index_field.index_for(user.email), recipient=None
-    ).update(recipient=user)
-
-
-def _subscriber_follow(user: User) -> None:
-    """Move the account's marketing subscription, if it has one, to its new address.
-
-    An account without one gets none: changing the address is no wish for marketing.
-    When another row already holds the new address, the subscription keeps the old one,
-    which the person also proved theirs; merging the two is for them to choose.
-    """
-    if not Subscriber.objects.filter(user=user).exists():
-        return
-    try:
-        subscriber_for_user(user)
-    except SubscriberUnavailable:
-        logger.warning(
-            "subscription kept its old address after an email change: the new one has a row",
-            extra={"user_id": user.pk},
-        )
+    verified_email_leaving.send(sender=User, customer=user)
+    outbox_recipient_assign(to_address=user.email, recipient=user)

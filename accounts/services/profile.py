@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
 from accounts.models import Address, User
+from accounts.signals import Place, Recipient, address_corrected, profile_corrected
 from privacy.audit import personal_change_record
 from privacy.registry import registry
 
@@ -25,14 +28,15 @@ class AddressSaved:
     orders_updated: int
 
 
+def _orders_updated(responses: Sequence[tuple[Any, Any]]) -> int:
+    """Add up the orders the receivers of a correction said they corrected."""
+    return sum(count for _receiver, count in responses if isinstance(count, int))
+
+
 def profile_update(
     *, user: User, first_name: str, last_name: str, phone_e164: str, language: str
 ) -> ProfileSaved:
     """Save the customer's own details; unshipped orders with the old name or phone follow."""
-    # Imported here: orders.services imports accounts.services (checkout saves an
-    # address), so importing it back when this module loads would be a cycle.
-    from orders.services import Recipient, orders_apply_correction
-
     before = Recipient(name=user.get_full_name(), phone_e164=user.phone)
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
@@ -42,13 +46,14 @@ def profile_update(
     with transaction.atomic():
         user.save(update_fields=written)
         personal_change_record(actor=user, subject_id=user.pk, model=User, names=written)
-        orders_updated = orders_apply_correction(
+        responses = profile_corrected.send(
+            sender=User,
             customer=user,
             old=before,
             new=Recipient(name=user.get_full_name(), phone_e164=user.phone),
             actor=user,
         )
-    return ProfileSaved(user=user, orders_updated=orders_updated)
+    return ProfileSaved(user=user, orders_updated=_orders_updated(responses))
 
 
 def check_address_owner(*, user: User, address: Address) -> None:
@@ -71,9 +76,6 @@ def address_save(
 
     Correcting an address also corrects the unshipped orders still going to it.
     """
-    # Imported here: orders.services imports this module, see profile_update.
-    from orders.services import Place, orders_apply_correction
-
     if address is not None:
         check_address_owner(user=user, address=address)
     target = address or Address(user=user)
@@ -96,7 +98,8 @@ def address_save(
         user.addresses.exclude(pk=target.pk).update(is_default=False)
     orders_updated = 0
     if address is not None:
-        orders_updated = orders_apply_correction(
+        responses = address_corrected.send(
+            sender=Address,
             customer=user,
             old=before,
             new=Place(
@@ -106,6 +109,7 @@ def address_save(
             ),
             actor=user,
         )
+        orders_updated = _orders_updated(responses)
     return AddressSaved(address=target, orders_updated=orders_updated)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -9,8 +12,10 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User, normalise_email
+from accounts.models import User
+from accounts.signals import customer_registered
 from accounts.tokens import check_email_verification_token, make_email_verification_token
+from core.email import normalise_email
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from policy.models import DocumentKind
@@ -68,11 +73,15 @@ def customer_register(
     privacy_version: int,
     current_terms_version: int,
     current_privacy_version: int,
+    answers: Mapping[str, Any] | None = None,
 ) -> User:
     """Create a customer account, record what they agreed to (P1) and queue the welcome mail (P8).
 
     The mails are written to the outbox in this transaction: if registration fails,
     nothing is sent; if it succeeds, both mails are delivered even if SMTP is down now.
+    `answers` holds what the person answered in the fields apps added to the form (the
+    marketing topics, P8); they receive it with `customer_registered` in this
+    transaction, so the account and what it asked for exist together or not at all.
     """
     if (terms_version, privacy_version) != (current_terms_version, current_privacy_version):
         raise PolicyVersionOutdated
@@ -106,6 +115,7 @@ def customer_register(
         context={"first_name": user.first_name},
     )
     email_verification_send(user=user)
+    customer_registered.send(sender=User, customer=user, answers=answers or {})
     return user
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.sessions import user_sessions_end
 
 
 class AccountClosed(PermissionDenied):
@@ -30,3 +34,14 @@ def account_lock_open(user: User) -> User:
     if locked is None:
         raise AccountClosed
     return locked
+
+
+def login_disable(user_ids: Sequence[int], *, end_sessions: bool = True) -> None:
+    """Stop these people signing in, and (unless told not to) sign them out everywhere now.
+
+    For erasure: retention erases accounts unused for years, whose sessions expired long
+    ago, so it skips the walk through every live session.
+    """
+    User.objects.filter(pk__in=user_ids).update(is_active=False, password=make_password(None))
+    if end_sessions:
+        user_sessions_end(user_ids=user_ids)

@@ -2,5 +2,5 @@
 
 Installed only inside the privacy benchmark's own process (bench/privacy.py adds it to
 INSTALLED_APPS before django.setup()); the shop never loads it. Its table is created
-with `migrate --run-syncdb` in the benchmark's throwaway database.
+with the schema editor in the benchmark's throwaway database.
 """

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accounts.admin import UserAdmin
 from bench.plain_customers.models import PlainCustomer
+from staff.admin.accounts import UserAdmin
 from staff.admin_base import PersonalDataAdmin
 
 

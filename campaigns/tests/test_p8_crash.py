@@ -20,7 +20,8 @@ import time
 
 import pytest
 
-from campaigns.rig import RECIPIENT, Rig, Sink
+from bench.campaign_rig import RECIPIENT, Rig
+from campaigns.tests.sink import Sink
 
 SUBSCRIBED = 5_000
 UNSUBSCRIBED_BEFORE = 40

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cart.models import CartLine
@@ -83,9 +85,6 @@ def test_update_and_remove(customer_client, customer):
 
 
 def test_cart_page_query_count_does_not_grow_with_lines(client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     products = ProductFactory.create_batch(12, stock=5)
     client.post(ADD, {"product": products[0].pk, "quantity": 1})
     with CaptureQueriesContext(connection) as one_line:

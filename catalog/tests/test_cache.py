@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import CatalogRevision, Product
@@ -68,16 +69,12 @@ def test_cached_pages_carry_nothing_of_the_visitor(client, catalogue, customer):
     client.post("/shporta/shto/", {"product": catalogue.samsung_tv.pk, "quantity": 1})
     signed_in = client.get("/produkte/").content.decode()
     assert 'class="badge"' in signed_in and ">1</span>" in signed_in
-    from django.test import Client
-
     visitor = Client().get("/produkte/").content.decode()
     assert ">0</span>" in visitor
     assert "Dil" not in visitor
 
 
 def test_each_visitor_gets_their_own_csrf_token_on_a_cached_product_page(catalogue):
-    from django.test import Client
-
     path = catalogue.samsung_tv.get_absolute_url()
     first, second = Client(), Client()
     first.get(path)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from catalog.models import Product
+from catalog.signals import product_viewed
 from catalog.tests.conftest import Catalogue
 from catalog.tests.factories import BrandFactory, CategoryFactory, ProductFactory
 
@@ -226,6 +228,29 @@ def test_product_page(client: Client, catalogue: Catalogue) -> None:
     assert "TV &amp; Audio" in crumbs and "Televizorë" in crumbs
 
 
+def test_product_page_tells_the_apps_above_which_product_was_viewed(
+    client: Client, catalogue: Catalogue
+) -> None:
+    # given
+    sent: list[dict[str, Any]] = []
+
+    def listen(sender: Any, **kwargs: Any) -> None:
+        sent.append(kwargs)
+
+    product_viewed.connect(listen)
+    try:
+        # when
+        response = client.get(catalogue.samsung_tv.get_absolute_url())
+        client.get("/produkt/nuk-ekziston/")
+    finally:
+        product_viewed.disconnect(listen)
+    # then: once, for the page that was shown, with the response it may set cookies on
+    assert len(sent) == 1
+    assert sent[0]["product_id"] == catalogue.samsung_tv.pk
+    assert sent[0]["request"].path == catalogue.samsung_tv.get_absolute_url()
+    assert sent[0]["response"] is response
+
+
 def test_add_to_cart_form(client: Client, catalogue: Catalogue) -> None:
     product = catalogue.samsung_tv
     html = _get(client, product.get_absolute_url())
@@ -293,7 +318,7 @@ def test_english_product_page(client: Client, catalogue: Catalogue) -> None:
 
 
 def test_home_has_hero_categories_and_best_sellers(client: Client, catalogue: Catalogue) -> None:
-    html = _get(client, reverse("core:home"))
+    html = _get(client, reverse("catalog:home"))
     assert 'class="hero"' in html
     assert reverse("catalog:category", kwargs={"slug": "tv-audio"}) in html
     assert 'class="category-tiles"' in html

@@ -27,6 +27,12 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CONTACT_EMAIL = "info@3vfejzo.al"
+# The account a bank transfer is paid into, as the order pages show it.
+FEJZO_BANK_ACCOUNT = {
+    "bank": env_str("FEJZO_BANK_NAME", "Banka Kombëtare Tregtare"),
+    "holder": env_str("FEJZO_BANK_HOLDER", "3VFejzo sh.p.k."),
+    "iban": env_str("FEJZO_BANK_IBAN", "AL47 2121 1009 0000 0002 3569 8741"),
+}
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "3VFejzo <no-reply@3vfejzo.al>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -63,6 +69,8 @@ INSTALLED_APPS = [
     "support",
     "rights",
     "staff",
+    # seed_demo; no models, so staff's role sync after migrate still sees every permission.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "catalog.context_processors.navigation",
                 "cart.context_processors.cart_summary",
                 "consent.context_processors.consent",
                 "consent.analytics.analytics_context",
@@ -172,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "catalog:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 EMAIL_VERIFICATION_TIMEOUT = 60 * 60 * 24 * 3
 EMAIL_CHANGE_TIMEOUT = 60 * 60 * 24 * 3

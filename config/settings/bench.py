@@ -16,7 +16,7 @@ from .base import DATABASES
 DEBUG = False
 SECRET_KEY = "bench-only-secret-key-not-used-anywhere-else-0123456789abcdef"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-ROOT_URLCONF = "config.urls_bench"
+ROOT_URLCONF = "bench.urls"
 
 # Persistent connections: each gunicorn worker keeps its connection between requests.
 DATABASES["default"]["CONN_MAX_AGE"] = 600

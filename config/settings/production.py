@@ -10,9 +10,12 @@ from config.env import (
 )
 
 from .base import *  # noqa: F403
-from .base import SITE_URL
+from .base import INSTALLED_APPS, SITE_URL
 
 DEBUG = False
+# No demo data in production: without the demo app seed_demo does not exist here, and
+# DEMO_DATA_ALLOWED still refuses it should settings built on these install the app.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]
 DEMO_DATA_ALLOWED = False
 SECRET_KEY = env_required("SECRET_KEY")
 env_required("DATABASE_URL")

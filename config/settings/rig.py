@@ -1,4 +1,4 @@
-"""Processes started by the campaign crash test and the campaign benchmark (campaigns/rig.py).
+"""Processes started by the campaign crash test and the campaign benchmark (bench/campaign_rig.py).
 
 DATABASE_URL and EMAIL_URL come from the environment the rig sets: a throw-away
 database and a local SMTP sink. Production-like otherwise: DEBUG off, real workers.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from consent.cookies import CONSENT_COOKIE, RECENTLY_VIEWED_COOKIE
 from consent.models import ConsentDecision, DecisionAction, DecisionChannel
+from consent.signals import consent_decided
 from consent.state import ConsentState, consent_from_request, current_policy_version
 from privacy.models import AccessAction, AccessEntry
 from staff.roles import Role
@@ -83,6 +84,30 @@ def test_p7_changing_the_choice_keeps_one_consent_id_and_appends_to_the_ledger(c
     assert actions == [DecisionAction.ACCEPT_ALL, DecisionAction.CHOOSE]
     # withdrawing deletes what was refused
     assert response.cookies[RECENTLY_VIEWED_COOKIE]["max-age"] == 0
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_p7_the_choice_is_announced_with_the_state_and_the_response(client, accept):
+    # given
+    sent = []
+
+    def listen(sender, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(kwargs)
+
+    consent_decided.connect(listen)
+    try:
+        # when
+        response = client.post(
+            DECIDE, {"choice": "save", "analytics": "on", "next": "/"}, HTTP_ACCEPT=accept
+        )
+        client.post(DECIDE, {"choice": "nonsense"}, HTTP_ACCEPT=accept)
+    finally:
+        consent_decided.disconnect(listen)
+    # then: once, for the choice understood, so the apps may remove what was refused
+    assert len(sent) == 1
+    assert sent[0]["state"].consent_id == _state(client).consent_id
+    assert sent[0]["state"].analytics and not sent[0]["state"].personalisation
+    assert sent[0]["response"] is response and sent[0]["request"].method == "POST"
 
 
 def test_p7_withdrawing_analytics_deletes_the_ga_cookies(client):

@@ -4,8 +4,8 @@ from django import template
 from django.http import QueryDict
 from django.urls import translate_url
 
-from accounts.phone import display_phone
 from core.money import format_lek, vat_included
+from core.phone import display_phone
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.phone import normalise_phone
 from core.money import format_lek, vat_included
+from core.phone import normalise_phone
 
 
 @given(st.integers(min_value=1, max_value=50_000_000))

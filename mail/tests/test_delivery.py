@@ -17,8 +17,11 @@ from core.testing import (
     run_tasks,
     text_body,
 )
+from mail.delivery import DeliveryOutcome, mailbox_does_not_exist, outbox_deliver
 from mail.models import MailKind, OutboxMessage, OutboxStatus
-from mail.services import DeliveryOutcome, mail_enqueue, outbox_deliver, outbox_requeue_stalled
+from mail.services import mail_enqueue
+from mail.signals import DeliveryFeedback, delivery_feedback
+from mail.tasks import outbox_requeue_stalled
 
 pytestmark = pytest.mark.django_db
 
@@ -174,26 +177,33 @@ def test_message_id_is_stable_per_outbox_row(customer, smtp_server):
     assert smtp_server.messages[0]["Message-ID"] == outbox.message_id
 
 
-@pytest.mark.django_db
-def test_p8_a_hard_bounce_of_an_order_mail_suppresses_marketing_to_the_address(customer, settings):
-    from accounts.services import email_verification_send
-    from core.testing import SMTPServer
-    from subscriptions.services import is_suppressed
-
+def test_p8_a_hard_bounce_is_told_as_delivery_feedback(customer, settings):
+    # given a server that says the mailbox does not exist
     server = SMTPServer().start()
 
     async def refuse(server_, session, envelope, address, options):  # type: ignore[no-untyped-def]
         return "550 5.1.1 No such user"
 
     server.handler.handle_RCPT = refuse  # type: ignore[attr-defined]
+    heard: list[dict[str, object]] = []
+
+    def listen(sender, **kwargs):  # type: ignore[no-untyped-def]
+        heard.append(kwargs)
+
+    delivery_feedback.connect(listen, dispatch_uid="test-hard-bounce")
     try:
         for name, value in email_settings(server.url).items():
             setattr(settings, name, value)
-        email_verification_send(user=customer)
+        # when an order mail to it is delivered
+        _enqueue(customer)
         run_tasks()
     finally:
+        delivery_feedback.disconnect(dispatch_uid="test-hard-bounce")
         server.stop()
-    assert is_suppressed(customer.email)
+    # then the apps above hear the address is bad
+    assert [(kw["address"], kw["feedback"]) for kw in heard] == [
+        (customer.email, DeliveryFeedback.HARD_BOUNCE)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -208,6 +218,4 @@ def test_p8_a_hard_bounce_of_an_order_mail_suppresses_marketing_to_the_address(c
     ],
 )
 def test_p13_only_a_bad_mailbox_answer_suppresses(code, reply, bad_mailbox):
-    from mail.services import mailbox_does_not_exist
-
     assert mailbox_does_not_exist(code, reply) is bad_mailbox

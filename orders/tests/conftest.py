@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 
 from cart.services import cart_set_quantity
 from catalog.tests.factories import ProductFactory
@@ -14,8 +15,6 @@ def product(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def customer_with_cart(customer, product):  # type: ignore[no-untyped-def]
-    from django.contrib.sessions.backends.db import SessionStore
-
     cart_set_quantity(user=customer, session=SessionStore(), product=product, quantity=2)
     return customer
 

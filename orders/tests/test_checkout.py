@@ -9,6 +9,7 @@ from catalog.models import Product
 from core.testing import run_tasks, text_body
 from mail.models import MailKind, OutboxMessage
 from orders.models import Order, OrderStatus
+from orders.services import order_change_status
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +148,6 @@ def test_customer_cancels_until_confirmed(customer_client, placed_order, product
 
 
 def test_customer_cannot_cancel_a_confirmed_order(customer_client, placed_order):
-    from orders.services import order_change_status
-
     order_change_status(order=placed_order, to_status=OrderStatus.CONFIRMED, actor=None)
     response = customer_client.post(
         reverse("orders:cancel", kwargs={"token": placed_order.public_id}), follow=True

@@ -35,6 +35,8 @@ def test_status_changes_are_recorded_with_who_and_when_and_mailed(
         "delivered",
     ]
     assert all(c.actor == sales_agent for c in history[1:])
+    # The label outlives the account: the role, as every record names staff, never who.
+    assert [c.actor_label for c in history] == ["customer", "sales", "sales", "sales"]
     assert all(c.changed_at is not None for c in history)
     run_tasks()
     subjects = [m["Subject"] for m in smtp_server.messages]

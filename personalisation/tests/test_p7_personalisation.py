@@ -131,7 +131,7 @@ def test_p7_home_shows_recently_viewed_and_suggestions_from_the_same_category(
     other_tv = ProductFactory(category=catalogue.televisions, stock=3, popularity=1)
     consenting.get(catalogue.samsung_tv.get_absolute_url())
     # when
-    html = _page(consenting, reverse("core:home"))
+    html = _page(consenting, reverse("catalog:home"))
     # then
     recent = _section(html, RECENT)
     assert "Të parat së fundmi" in recent and _shows(recent, catalogue.samsung_tv)
@@ -196,7 +196,7 @@ def test_p7_without_consent_no_history_is_kept_and_best_sellers_show(
         best = _section(html, BEST)
         assert "Më të shiturat" in best and not _shows(best, product)
         assert RECENT not in html and SUGGESTED not in html
-    response = browser.get(reverse("core:home"))
+    response = browser.get(reverse("catalog:home"))
     assert RECENTLY_VIEWED_COOKIE not in response.cookies
     home = response.content.decode()
     assert _shows(_section(home, BEST), catalogue.samsung_tv)
@@ -212,7 +212,7 @@ def test_p7_history_left_from_an_earlier_consent_is_not_used_and_is_deleted(
     browser.get(catalogue.samsung_tv.get_absolute_url())
     browser.cookies[CONSENT_COOKIE] = _consent_cookie(personalisation=False)
     # when
-    home = _page(browser, reverse("core:home"))
+    home = _page(browser, reverse("catalog:home"))
     response = browser.get(catalogue.lg_oled.get_absolute_url())
     # then
     assert RECENT not in home and BEST in home
@@ -272,7 +272,7 @@ def test_p7_a_forged_or_stale_history_cookie_is_ignored(
     consenting: Client, catalogue: Catalogue, forge: Callable[[list[int]], str]
 ) -> None:
     consenting.cookies[RECENTLY_VIEWED_COOKIE] = forge([catalogue.lg_oled.pk])
-    html = _page(consenting, reverse("core:home"))
+    html = _page(consenting, reverse("catalog:home"))
     assert RECENT not in html and BEST in html
     assert _history(consenting) == []
 
@@ -291,7 +291,7 @@ def test_p7_one_visitors_history_never_appears_on_another_visitors_page(
     )
     alice.get(catalogue.samsung_tv.get_absolute_url())
     bob.get(catalogue.beko_washer.get_absolute_url())
-    for page in (reverse("core:home"), catalogue.lg_oled.get_absolute_url()):
+    for page in (reverse("catalog:home"), catalogue.lg_oled.get_absolute_url()):
         # Each page is rendered for Alice first, so anything she leaves in a cache is there.
         alices = _section(_page(alice, page), RECENT)
         bobs = _section(_page(bob, page), RECENT)

@@ -18,13 +18,13 @@ def data_export_dir(settings, tmp_path: Path) -> Path:  # type: ignore[no-untype
 
 @pytest.fixture
 def fully_used_customer(db: None) -> User:
-    """The demo customer who has used every feature (catalog/demo/fully_used.py)."""
+    """The demo customer who has used every feature (demo/fully_used.py)."""
     from importlib import import_module
 
     from django.apps import apps
 
-    from catalog.demo.fully_used import seed_fully_used_customer
-    from catalog.demo.seed import demo_seed
+    from demo.fully_used import seed_fully_used_customer
+    from demo.seed import demo_seed
 
     # A transactional test starts from an emptied database: publish the policy her
     # cookie decision refers to again, as the migration did.

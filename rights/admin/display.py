@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -22,20 +21,9 @@ from rights.models import (
     ErasureStep,
     RequestChannel,
 )
+from rights.permissions import ErasurePermission
 from staff.access import staff_roles
 from staff.roles import Role
-
-
-class ErasurePermission(enum.StrEnum):
-    """Who may do what on the erasure pages; the views check these, not just the buttons."""
-
-    VIEW = "rights.view_erasurerequest"
-    HANDLE = "rights.handle_erasurerequest"
-    REGISTER = "rights.register_erasurerequest"
-    VIEW_HOLDS = "rights.view_legalhold"
-    PLACE_HOLD = "rights.add_legalhold"
-    LIFT_HOLD = "rights.change_legalhold"
-
 
 # The officer's queue: what still waits for them. A held request was executed, but its
 # holds come up for review; completed and lapsed requests are closed.

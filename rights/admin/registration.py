@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from accounts.models import User
+from accounts.permissions import AccountPermission
 from rights.admin.display import (
     ACCOUNT_PARAMETER,
     ErasurePermission,
@@ -29,7 +30,6 @@ from rights.admin.forms import ErasureRegisterForm
 from rights.models import OPEN_ERASURE_STATES, ErasedSubject, ErasureRequest, ErasureState
 from rights.requests.services import ErasureRequestError, erasure_request_register
 
-VIEW_ACCOUNTS = "accounts.view_user"
 TEMPLATE = "admin/rights/erasurerequest/register.html"
 
 
@@ -104,6 +104,6 @@ def _registered_message(registered: ErasureRequest, before: ErasureRequest | Non
 
 
 def _account_page(request: HttpRequest, account: User) -> str:
-    if request.user.has_perm(VIEW_ACCOUNTS):
+    if request.user.has_perm(AccountPermission.VIEW_USER):
         return reverse("admin:accounts_user_change", args=[account.pk])
     return reverse("admin:index")

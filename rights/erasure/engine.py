@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.sessions import user_sessions_end
-from orders.models import Order, OrderStatus
+from orders.models import IN_FLIGHT_STATUSES
 from privacy.audit import Access, access_record_many
+from privacy.erasure_steps import ERASURE_STEPS, OPEN_WORK, People
 from privacy.models import AccessAction, AccessBasis, ActorKind, Job
 from privacy.registry import ModelDeclaration, registry
 from privacy.subjects import address_owners, proven_addresses, rows_about
@@ -42,7 +41,6 @@ from rights.erasure.rows import (
     rows_delete,
 )
 from rights.models import ErasedSubject, HoldKind, HoldScope, LegalHold
-from support.models import CaseStatus, SupportCase
 
 __all__ = [
     "ERASED_MAIL_DOMAIN",
@@ -57,11 +55,9 @@ __all__ = [
     "erasable_left",
     "erase_people",
     "erase_rows_matching",
-    "login_disable",
 ]
 
-# An order not yet delivered or cancelled may still be paid, delivered or returned.
-ORDERS_IN_FLIGHT = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY)
+ORDERS_IN_FLIGHT = IN_FLIGHT_STATUSES
 AUTOMATIC_HOLD_REVIEW = timedelta(days=30)
 
 OUTCOME_LABELS = {
@@ -92,45 +88,34 @@ def _erasure_order() -> list[ModelDeclaration]:
 
 
 def automatic_holds_place(user_ids: Sequence[int]) -> list[LegalHold]:
-    """Hold what may not go yet: orders in flight (unpaid or undelivered) and open cases."""
+    """Hold what may not go yet: the open work apps registered (orders in flight, open
+    cases), unless a hold already covers it."""
     now = timezone.now()
     review_on = timezone.localdate() + AUTOMATIC_HOLD_REVIEW
     holding = LegalHold.objects.filter(subject_id__in=user_ids, lifted_at__isnull=True)
-    in_flight = (
-        Order.objects.filter(customer_id__in=user_ids, status__in=ORDERS_IN_FLIGHT)
-        .exclude(pk__in=holding.exclude(order=None).values("order_id"))
-        .values_list("pk", "customer_id", "number")
-    )
-    open_cases = (
-        SupportCase.objects.filter(customer_id__in=user_ids, status=CaseStatus.OPEN)
-        .exclude(pk__in=holding.exclude(support_case=None).values("support_case_id"))
-        .values_list("pk", "customer_id")
-    )
-    holds = [
-        LegalHold(
-            subject_id=customer_id,
-            order_id=order_id,
-            scope=HoldScope.ORDER,
-            reference=number,
-            kind=HoldKind.UNPAID_ORDER,
-            review_on=review_on,
-            automatic=True,
-            placed_at=now,
+    holds = []
+    for work in OPEN_WORK:
+        held = holding.exclude(**{work.hold_field: None}).values(f"{work.hold_field}_id")
+        rows = (
+            work.model._default_manager.filter(
+                work.open, **{f"{work.customer_field}__in": user_ids}
+            )
+            .exclude(pk__in=held)
+            .values("pk", work.customer_field, *work.columns)
         )
-        for order_id, customer_id, number in in_flight
-    ] + [
-        LegalHold(
-            subject_id=customer_id,
-            support_case_id=case_id,
-            scope=HoldScope.SUPPORT_CASE,
-            reference=f"#{case_id}",
-            kind=HoldKind.DISPUTE,
-            review_on=review_on,
-            automatic=True,
-            placed_at=now,
-        )
-        for case_id, customer_id in open_cases
-    ]
+        holds += [
+            LegalHold(
+                subject_id=row[work.customer_field],
+                scope=HoldScope(work.hold_field),
+                reference=work.reference(row),
+                kind=HoldKind(work.hold_kind),
+                review_on=review_on,
+                automatic=True,
+                placed_at=now,
+                **{f"{work.hold_field}_id": row["pk"]},
+            )
+            for row in rows
+        ]
     return LegalHold.objects.bulk_create(holds)
 
 
@@ -225,17 +210,6 @@ def erase_rows_matching(rows: models.QuerySet[Any]) -> int:
     return erased
 
 
-def login_disable(user_ids: Sequence[int], *, end_sessions: bool = True) -> None:
-    """Stop these people signing in, and (unless told not to) sign them out everywhere now.
-
-    Retention erases accounts unused for years, whose sessions expired long ago: it
-    skips the walk through every live session.
-    """
-    User.objects.filter(pk__in=user_ids).update(is_active=False, password=make_password(None))
-    if end_sessions:
-        user_sessions_end(user_ids=user_ids)
-
-
 @dataclass(frozen=True)
 class ErasureResult:
     reports: dict[int, list[dict[str, Any]]]
@@ -260,9 +234,6 @@ def erase_people(
     person again erases what a lifted hold released and keeps their pseudonym. Raises
     StaffAccountErasure for a staff account.
     """
-    from accounts.axes import sign_in_records_forget
-    from subscriptions.services import suppression_keep_for_erasure
-
     ids = sorted(set(user_ids))
     with transaction.atomic():
         # Locked in one order (by key), so two runs over overlapping people never deadlock.
@@ -286,12 +257,14 @@ def erase_people(
         emails = proven_addresses(
             User.objects.filter(pk__in=ids).only("pk", "seal_id", "email", "email_verified_at")
         )
-        login_disable(ids, end_sessions=cause == ErasureCause.REQUEST)
+        # What the apps registered: the sign-in stopped, do-not-mail hashes kept, sign-in
+        # records forgotten (privacy.erasure_steps).
+        people = People(user_ids=ids, emails=emails, by_request=cause == ErasureCause.REQUEST)
+        for step in ERASURE_STEPS:
+            step.run(people)
         automatic_holds_place(ids)
         holds = active_holds(ids)
         pseudonyms = _pseudonyms(ids)
-        suppression_keep_for_erasure(user_ids=ids, emails=list(emails.values()))
-        sign_in_records_forget(emails=list(emails.values()))
         tally = Tally()
         for declaration in _erasure_order():
             if not declaration.fields and not declaration.erase_rows:

@@ -291,14 +291,15 @@ def erasable_left(declaration: ModelDeclaration) -> models.Q:
 def queued_work_forget(model: type[models.Model], pks: Sequence[Any]) -> None:
     """Delete the task rows about deleted rows: their results and errors may name the person.
 
-    An app's tasks name its rows by primary key, as text, as their first argument.
+    An app's tasks (in any of its modules) name its rows by primary key, as text, as
+    their first argument.
     """
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     wanted = [str(pk) for pk in pks]
-    tasks = DBTaskResult.objects.filter(
-        task_path__startswith=f"{model._meta.app_label}.tasks."
-    ).exclude(status=TaskResultStatus.RUNNING)
+    tasks = DBTaskResult.objects.filter(task_path__startswith=f"{model._meta.app_label}.").exclude(
+        status=TaskResultStatus.RUNNING
+    )
     for start in range(0, len(wanted), CHUNK):
         tasks.filter(args_kwargs__args__0__in=wanted[start : start + CHUNK]).delete()

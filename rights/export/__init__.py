@@ -2,18 +2,16 @@
 (tried again when it fails), mailed as a signed link that works only for that
 customer, deleted when it expires.
 
-`files` keeps the sealed file on disk, `access` is the customer's side, `build` the
-task's. Everything the rest of the shop uses is here.
+`files` keeps the sealed file on disk, `links` signs its address, `access` is the
+customer's side, `build` the task's. Everything the rest of the shop uses is here.
 """
 
 from rights.export.access import (
-    LINK_SALT,
     ExportState,
     ExportUnavailable,
     PasswordIncorrect,
     data_export_download,
     data_export_for_token,
-    data_export_link,
     data_export_open,
     data_export_request,
     data_export_states,
@@ -24,6 +22,7 @@ from rights.export.build import (
     build_retry_delay,
     data_export_build,
     data_export_build_failed,
+    data_export_build_task,
     data_exports_failed,
     data_exports_requeue_stalled,
 )
@@ -34,6 +33,7 @@ from rights.export.files import (
     key_of,
     link_lifetime,
 )
+from rights.export.links import LINK_SALT, data_export_link
 
 __all__ = [
     "BUILD_ATTEMPTS",
@@ -45,6 +45,7 @@ __all__ = [
     "build_retry_delay",
     "data_export_build",
     "data_export_build_failed",
+    "data_export_build_task",
     "data_export_download",
     "data_export_files_delete",
     "data_export_for_token",

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Language, User
@@ -22,12 +20,12 @@ from privacy.audit import access_record
 from privacy.crypto import DecryptionError
 from privacy.models import AccessAction, AccessBasis, ActorKind
 from privacy.sealed_files import SealedFileError, sealed_chunks
+from rights.export.build import data_export_build_task
 from rights.export.files import associated, file_path, key_of, link_lifetime
+from rights.export.links import LINK_SALT
 from rights.export.sections import export_personal_fields
 from rights.models import DataExport, ExportStatus
 from rights.selectors import data_exports_for
-
-LINK_SALT = "privacy.data-export"
 
 
 class PasswordIncorrect(ValidationError):
@@ -52,9 +50,6 @@ def data_export_request(*, user: User, password: str, language: str) -> DataExpo
         raise PasswordIncorrect
     if language not in Language.values:
         language = user.language
-    # Imported here: the task module imports this package.
-    from rights.tasks import data_export_build_task
-
     with transaction.atomic():
         # The account's row lock makes two requests at once queue one download.
         account_lock_open(user)
@@ -66,14 +61,6 @@ def data_export_request(*, user: User, password: str, language: str) -> DataExpo
         )
         data_export_build_task.enqueue(str(export.pk))
     return export
-
-
-def data_export_link(export: DataExport) -> str:
-    """Return the signed download address mailed to the customer (valid DATA_EXPORT_LINK_DAYS)."""
-    token = signing.dumps(export.public_id, salt=LINK_SALT)
-    with translation.override(export.user.language):
-        path = reverse("rights:export_download", kwargs={"token": token})
-    return f"{settings.SITE_URL}{path}"
 
 
 def data_export_for_token(*, token: str, user: Any) -> DataExport | None:

@@ -1,7 +1,7 @@
 """Building a download, in a task: written whole, marked ready once, mailed once, and
 tried again with back-off when it fails.
 
-Each try runs as its own task (rights.tasks.data_export_build_task), the next one
+Each try runs as its own task (`data_export_build_task`, below), the next one
 queued with `run_after`, as mail delivery retries. A try that fails leaves no file; the
 last failing try marks the download failed and tells the customer, who was promised a
 mail, and every data-protection officer, whose erasure queue lists failed downloads.
@@ -22,19 +22,22 @@ from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, ActorKind, Job
 from privacy.sealed_files import new_file_key
-from rights.export.access import data_export_link
 from rights.export.files import (
     data_export_files_delete,
     file_write,
     key_stored,
     link_lifetime,
 )
+from rights.export.links import data_export_link
 from rights.models import DataExport, ExportStatus
 
 logger = logging.getLogger(__name__)
@@ -148,9 +151,6 @@ def data_export_build_failed(*, export_id: int, attempt: int) -> DataExport | No
     data-protection officer (numbers only, no personal value). A second run of the
     last try finds the download no longer queued and sends nothing.
     """
-    # Imported here: the task module imports this package.
-    from rights.tasks import data_export_build_task
-
     with transaction.atomic():
         locked = (
             DataExport.objects.select_for_update()
@@ -210,11 +210,6 @@ def data_exports_requeue_stalled(*, now: datetime | None = None) -> int:
     waiting or running, lost its task. The last try deletes what the dead one left
     half-written and, should it fail too, tells the customer and the officer.
     """
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from rights.tasks import data_export_build_task
-
     now = now or timezone.now()
     stalled = DataExport.objects.filter(
         status=ExportStatus.QUEUED, requested_at__lte=now - STALLED_AFTER
@@ -240,3 +235,13 @@ def data_exports_failed() -> QuerySet[DataExport, Any]:
         .order_by("-requested_at", "-id")
         .values("pk", "user_id", "requested_at")
     )
+
+
+@task()
+def data_export_build_task(export_id: str, attempt: int = 1) -> str:
+    """Try to build one customer's download and mail the link; a failed try queues the next.
+
+    Running it again builds nothing twice and mails nothing twice.
+    """
+    export = data_export_build(export_id=int(export_id), attempt=attempt)
+    return export.status if export is not None else "gone"

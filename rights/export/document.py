@@ -23,15 +23,9 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from privacy.download import CHUNK_ROWS, ENCODER, Column, Section
 from privacy.sealed_files import SealedWriter, new_file_key, sealed_chunks
-from rights.export.sections import (
-    CHUNK_ROWS,
-    ENCODER,
-    Column,
-    Section,
-    export_personal_fields,
-    export_sections,
-)
+from rights.export.sections import export_personal_fields, export_sections
 
 SCHEMA_URL = "https://3vfejzo.al/schemas/data-export/v1.json"
 SCHEMA_VERSION = 1

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import login_disable
 from core.text import letter_count, visible_text
 from mail.models import MailKind
 from mail.services import mail_enqueue
@@ -29,7 +30,6 @@ from rights.erasure.engine import (
     ErasureCause,
     Outcome,
     erase_people,
-    login_disable,
 )
 from rights.erasure.report import report_lines
 from rights.models import (

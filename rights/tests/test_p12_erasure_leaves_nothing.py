@@ -22,9 +22,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import EmailChange, User
-from catalog.demo.people import CUSTOMER_PASSWORD
 from catalog.models import Product
 from core.testing import run_tasks
+from demo.people import CUSTOMER_PASSWORD
 from mail.models import MailKind, OutboxMessage
 from orders.models import Order, OrderLine, OrderStatus
 from orders.services import order_change_status

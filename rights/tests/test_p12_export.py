@@ -148,7 +148,7 @@ def test_p12_the_fully_used_customer_download_holds_a_value_for_every_declared_f
 def test_p12_the_fully_used_customer_is_seeded_once_however_often_the_seed_runs(
     fully_used_customer: User,
 ) -> None:
-    from catalog.demo.fully_used import seed_fully_used_customer
+    from demo.fully_used import seed_fully_used_customer
 
     def footprint() -> dict[str, int]:
         sections = _sections(_document(_ready(fully_used_customer)))
@@ -341,7 +341,7 @@ def test_p12_one_download_waits_at_a_time_and_a_second_build_does_nothing(
     first = data_export_request(user=customer, password=TEST_PASSWORD, language="sq")
     again = data_export_request(user=customer, password=TEST_PASSWORD, language="sq")
     assert again.pk == first.pk
-    tasks = DBTaskResult.objects.filter(task_path="rights.tasks.data_export_build_task")
+    tasks = DBTaskResult.objects.filter(task_path="rights.export.build.data_export_build_task")
     assert list(tasks.values_list("args_kwargs__args", flat=True)) == [[str(first.pk)]]
 
     run_tasks()

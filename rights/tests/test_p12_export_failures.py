@@ -38,7 +38,7 @@ from staff.tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 PAGE = "/llogaria/te-dhenat/shkarko/"
-TASK = "rights.tasks.data_export_build_task"
+TASK = "rights.export.build.data_export_build_task"
 PERSON = {"first_name": "Mirela", "last_name": "Gjoka", "email": "mirela.gjoka@example.al"}
 
 
@@ -276,7 +276,7 @@ def test_p12_a_download_queued_recently_or_with_a_waiting_try_is_not_requeued(
     older = DataExport.objects.create(
         user=UserFactory(), language="sq", requested_at=timezone.now() - timedelta(hours=3)
     )
-    from rights.tasks import data_export_build_task
+    from rights.export import data_export_build_task
 
     data_export_build_task.using(run_after=timezone.now() + timedelta(minutes=30)).enqueue(
         str(older.pk), 3

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from privacy.models import AccessEntry
+from mail.models import MailKind
+from privacy.models import AccessAction, AccessBasis, AccessEntry
 from staff.models import OwnPurposeDigest
 from staff.roles import Role
 from staff.services.officers import dpo_notify
@@ -45,9 +46,6 @@ def own_purposes_digest_send(*, day: date) -> int:
     The digest row and the mail are written in one transaction: a run that crashes
     sends nothing, and a second run for the same day sends nothing again.
     """
-    from mail.models import MailKind
-    from privacy.models import AccessAction, AccessBasis
-
     start = timezone.make_aware(datetime.combine(day, time.min))
     entries = list(
         AccessEntry.objects.filter(

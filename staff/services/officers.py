@@ -7,6 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import User
+from mail.models import MailKind
+from mail.services import mail_enqueue
 from privacy.models import AccessEntry
 from staff.roles import Role
 
@@ -17,8 +20,6 @@ def dpo_recipients(*, exclude_id: int | None = None) -> list[tuple[str, str, Any
     With no officer appointed (or the only one excluded), the address that always
     reaches someone stands in.
     """
-    from accounts.models import User
-
     officers = list(
         User.objects.filter(
             is_active=True, is_staff=True, groups__name=Role.DATA_PROTECTION_OFFICER.value
@@ -33,8 +34,6 @@ def dpo_recipients(*, exclude_id: int | None = None) -> list[tuple[str, str, Any
 
 def dpo_notify(*, kind: Any, context: dict[str, Any], exclude_id: int | None = None) -> int:
     """Mail every data-protection officer (or the fallback address), in this transaction."""
-    from mail.services import mail_enqueue
-
     recipients = dpo_recipients(exclude_id=exclude_id)
     for to_address, language, recipient in recipients:
         mail_enqueue(
@@ -49,8 +48,6 @@ def dpo_notify(*, kind: Any, context: dict[str, Any], exclude_id: int | None = N
 
 def break_glass_notify_dpo(*, entry: AccessEntry) -> int:
     """Mail every data-protection officer about a break-glass reveal, in this transaction."""
-    from mail.models import MailKind
-
     roles = ", ".join(str(Role(value).label) for value in entry.actor_label.split(",") if value)
     path = reverse("admin:privacy_accessentry_change", args=[entry.pk])
     context = {"entry": entry, "roles": roles, "entry_url": f"{settings.SITE_URL}{path}"}

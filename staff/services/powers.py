@@ -12,7 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import AccessEntry
+from accounts.forms import OutboxPasswordResetForm
+from mail.models import MailKind
+from privacy.audit import access_record
+from privacy.models import AccessAction, AccessBasis, AccessEntry
 from privacy.registry import Category, registry
 from staff.roles import Role, roles_label, staff_roles
 from staff.services.officers import dpo_notify
@@ -103,10 +106,6 @@ def account_powers_change(
     Only a superuser changes them, never their own, and a customer's account never
     becomes staff. Returns the access-record entry, or None when nothing changed.
     """
-    from mail.models import MailKind
-    from privacy.audit import access_record
-    from privacy.models import AccessAction, AccessBasis
-
     with transaction.atomic():
         account = type(account).objects.select_for_update().get(pk=account.pk)
         before = AccountPowers.of(account)
@@ -156,10 +155,6 @@ def account_password_reset_send(
     A password set by someone else would let them sign in as the account's owner and
     see everything, with no purpose and no record (P5, P14).
     """
-    from accounts.forms import OutboxPasswordResetForm
-    from privacy.audit import access_record
-    from privacy.models import AccessAction, AccessBasis
-
     if not getattr(actor, "is_superuser", False) or account.pk == actor.pk:
         raise AccountPowersRefused(_("Vetëm një administrator dërgon lidhje rivendosjeje."))
     if not account.is_active or not account.has_usable_password():

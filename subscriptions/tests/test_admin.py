@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from privacy.audit import actor_label
 from staff.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.models import (
@@ -17,12 +18,8 @@ from subscriptions.models import (
     SuppressionReason,
     Topic,
 )
-from subscriptions.services import (
-    is_suppressed,
-    subscriber_for_user,
-    subscription_change,
-    suppression_add,
-)
+from subscriptions.selectors import is_suppressed
+from subscriptions.services import subscriber_for_user, subscription_change, suppression_add
 from subscriptions.tests.factories import ConfirmedSubscriberFactory, SubscriptionEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +91,29 @@ def test_p13_customer_care_records_a_phone_opt_out_shown_in_the_customers_histor
     assert STAFF_NAME[0] not in html and STAFF_NAME[1] not in html
 
 
+def test_p5_a_staff_opt_out_names_the_role_in_the_history_not_the_person(
+    client, person, subscribed, care
+):
+    # given customer care recording a phone opt-out
+    client.force_login(care)
+    response = client.post(
+        reverse(TOOL),
+        {"customer": "Vjollca.Berisha@gmail.com", "channel": Channel.PHONE, "note": "Me telefon"},
+    )
+    assert response.status_code == 302
+    # then every row it left names who acted by role, as the access record does
+    labels = set(
+        SubscriptionEvent.objects.filter(channel=Channel.PHONE).values_list(
+            "actor_label", flat=True
+        )
+    )
+    assert labels == {actor_label(care)}
+    [label] = labels
+    assert label and label != str(care.pk)
+    assert STAFF_NAME[0] not in label and STAFF_NAME[1] not in label
+    assert care.get_full_name() not in label
+
+
 def test_p13_opt_out_for_one_topic_found_by_phone(client, person, subscribed, care):
     client.force_login(care)
     response = client.post(
@@ -130,8 +150,6 @@ def test_p13_opt_out_for_an_unknown_customer_is_explained_and_changes_nothing(
 
 
 def test_p13_opt_out_for_an_address_we_hold_nothing_for_suppresses_it(client, care):
-    from subscriptions.services import is_suppressed
-
     client.force_login(care)
     response = client.post(
         reverse(TOOL), {"customer": "askush@example.al", "channel": Channel.EMAIL_TO_US}

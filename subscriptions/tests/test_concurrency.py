@@ -9,7 +9,8 @@ import pytest
 from django.db import connection, connections, transaction
 
 from subscriptions.models import Channel, Subscriber, SuppressionReason, Topic
-from subscriptions.services import is_suppressed, suppression_add, unsubscribe_all
+from subscriptions.selectors import is_suppressed
+from subscriptions.services import suppression_add, unsubscribe_all
 from subscriptions.tests.factories import ConfirmedSubscriberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

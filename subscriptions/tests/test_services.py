@@ -8,9 +8,13 @@ from unittest import mock
 import pytest
 from django.db.models.signals import post_save
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.factories import UnverifiedUserFactory, UserFactory
+from core.testing import run_tasks
 from mail.models import MailKind, OutboxMessage
+from staff.roles import Role
+from staff.tests.factories import StaffFactory
 from subscriptions.models import (
     Channel,
     Subscriber,
@@ -21,13 +25,12 @@ from subscriptions.models import (
     SuppressionReason,
     Topic,
 )
+from subscriptions.selectors import audience_filter, is_suppressed
 from subscriptions.services import (
     AddressHeldByAnotherAccount,
     AddressNotVerified,
     OptOutChannelInvalid,
-    audience_filter,
     footer_subscribe,
-    is_suppressed,
     opt_out_record,
     subscriber_for_user,
     subscription_change,
@@ -37,6 +40,7 @@ from subscriptions.services import (
     unconfirmed_purge,
     unsubscribe_all,
 )
+from subscriptions.tasks import purge_unconfirmed_subscribers
 from subscriptions.tests.factories import (
     ConfirmedSubscriberFactory,
     CustomerSubscriberFactory,
@@ -429,9 +433,6 @@ def test_p13_opt_out_record_refuses_a_channel_staff_did_not_hear_it_on(customer)
 
 
 def test_p13_opt_out_of_one_topic_keeps_the_others_and_does_not_suppress(customer):
-    from staff.roles import Role
-    from staff.tests.factories import StaffFactory
-
     care = StaffFactory(role=Role.CUSTOMER_CARE)
     subscriber = subscriber_for_user(customer)
     subscription_change(
@@ -455,11 +456,6 @@ def test_p13_opt_out_of_one_topic_keeps_the_others_and_does_not_suppress(custome
 
 @pytest.mark.django_db
 def test_p8_the_daily_purge_deletes_week_old_unconfirmed_sign_ups_and_queues_tomorrow():
-    from django_tasks_db.models import DBTaskResult
-
-    from core.testing import run_tasks
-    from subscriptions.tasks import purge_unconfirmed_subscribers
-
     old = Subscriber.objects.create(email="vjeter@example.al")
     Subscriber.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
     fresh = Subscriber.objects.create(email="e-re@example.al")
@@ -473,11 +469,6 @@ def test_p8_the_daily_purge_deletes_week_old_unconfirmed_sign_ups_and_queues_tom
 
 @pytest.mark.django_db
 def test_p8_the_daily_purge_queues_tomorrow_even_when_a_run_fails():
-    from django_tasks_db.models import DBTaskResult
-
-    from core.testing import run_tasks
-    from subscriptions.tasks import purge_unconfirmed_subscribers
-
     with mock.patch(
         "subscriptions.tasks.unconfirmed_purge", side_effect=RuntimeError("database gone")
     ):
@@ -490,9 +481,6 @@ def test_p8_the_daily_purge_queues_tomorrow_even_when_a_run_fails():
 
 @pytest.mark.django_db
 def test_p13_a_phone_opt_out_reaches_a_visitor_row_an_unverified_account_shares():
-    from staff.roles import Role
-    from staff.tests.factories import StaffFactory
-
     care_staff = StaffFactory(role=Role.CUSTOMER_CARE, trained=True)
     # given a confirmed visitor, and later an unverified account opened with that address
     visitor = ConfirmedSubscriberFactory(email="ndare@example.al")

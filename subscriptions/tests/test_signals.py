@@ -1,4 +1,8 @@
-"""P13: provider events suppress an address only when they prove it bad or say the owner asked."""
+"""P13: delivery feedback suppresses an address only when it proves it bad or the owner asked.
+
+Both of mail's paths reach the same receiver: a provider's webhook event, and a
+permanent refusal our own SMTP delivery saw.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,12 @@ from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
 from anymail.webhooks.brevo import BrevoTrackingWebhookView
 from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 
+from accounts.services import email_verification_send
+from config.env import email_settings
+from core.testing import SMTPServer, run_tasks
+from mail.signals import DeliveryFeedback, delivery_feedback
 from subscriptions.models import (
+    Channel,
     Subscriber,
     SubscriptionAction,
     SubscriptionEvent,
@@ -19,7 +28,7 @@ from subscriptions.models import (
     SuppressionReason,
     Topic,
 )
-from subscriptions.services import audience_filter, is_suppressed
+from subscriptions.selectors import audience_filter, is_suppressed
 from subscriptions.tests.factories import ConfirmedSubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +161,59 @@ def test_p13_a_bounce_or_rejection_without_a_permanent_reason_suppresses_nothing
 def test_p13_provider_events_that_say_nothing_about_the_address_suppress_nothing(event_type):
     _send(AnymailTrackingEvent(event_type=event_type, recipient=RECIPIENT))
     assert not Suppression.objects.exists()
+
+
+def test_p8_a_hard_bounce_of_an_order_mail_suppresses_marketing_to_the_address(customer, settings):
+    server = SMTPServer().start()
+
+    async def refuse(server_, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        return "550 5.1.1 No such user"
+
+    server.handler.handle_RCPT = refuse  # type: ignore[attr-defined]
+    try:
+        for name, value in email_settings(server.url).items():
+            setattr(settings, name, value)
+        email_verification_send(user=customer)
+        run_tasks()
+    finally:
+        server.stop()
+    assert is_suppressed(customer.email)
+
+
+@pytest.mark.parametrize(
+    ("feedback", "reason", "channel"),
+    [
+        (DeliveryFeedback.HARD_BOUNCE, SuppressionReason.HARD_BOUNCE, Channel.BOUNCE),
+        (DeliveryFeedback.COMPLAINT, SuppressionReason.COMPLAINT, Channel.COMPLAINT),
+        (DeliveryFeedback.UNSUBSCRIBE, SuppressionReason.UNSUBSCRIBED, Channel.ONE_CLICK),
+    ],
+)
+def test_p13_smtp_and_provider_feedback_leave_the_same_suppression(feedback, reason, channel):
+    # given the same feedback heard once from each of mail's paths
+    provider_event = {
+        DeliveryFeedback.HARD_BOUNCE: AnymailTrackingEvent(
+            event_type=EventType.BOUNCED, recipient=RECIPIENT, reject_reason=RejectReason.BOUNCED
+        ),
+        DeliveryFeedback.COMPLAINT: AnymailTrackingEvent(
+            event_type=EventType.COMPLAINED, recipient=RECIPIENT
+        ),
+        DeliveryFeedback.UNSUBSCRIBE: AnymailTrackingEvent(
+            event_type=EventType.UNSUBSCRIBED, recipient=RECIPIENT
+        ),
+    }[feedback]
+    left = []
+    for send in (
+        lambda: delivery_feedback.send(sender=object, address=RECIPIENT, feedback=feedback),
+        lambda: _send(provider_event),
+    ):
+        subscriber = ConfirmedSubscriberFactory(email="gent@example.al", topics=[Topic.OFFERS])
+        send()
+        event = SubscriptionEvent.objects.get(action=SubscriptionAction.SUPPRESSED)
+        left.append(
+            (Suppression.objects.get().reason, event.subscriber_id == subscriber.pk, event.channel)
+        )
+        Suppression.objects.all().delete()
+        Subscriber.objects.all().delete()
+        SubscriptionEvent.objects.all().delete()
+    # then both leave the same rows
+    assert left == [(reason, True, channel)] * 2

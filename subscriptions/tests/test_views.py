@@ -22,7 +22,8 @@ from subscriptions.models import (
     SuppressionReason,
     Topic,
 )
-from subscriptions.services import audience_filter, suppression_add
+from subscriptions.selectors import audience_filter
+from subscriptions.services import subscriber_for_user, subscription_change, suppression_add
 from subscriptions.tests.factories import ConfirmedSubscriberFactory, SubscriberFactory
 from subscriptions.tokens import confirmation_token, preferences_token, unsubscribe_token
 
@@ -453,8 +454,6 @@ def test_p13_english_one_click_address_works(client):
 
 
 def test_p13_one_click_takes_a_customer_out_of_the_audience_at_once(client, customer):
-    from subscriptions.services import subscriber_for_user, subscription_change
-
     subscriber = subscriber_for_user(customer)
     subscription_change(
         subscriber=subscriber, topics={Topic.OFFERS: True}, channel=Channel.ACCOUNT, actor=customer

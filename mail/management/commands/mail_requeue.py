@@ -2,8 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from campaigns.tasks import campaigns_requeue_stalled
-from mail.services import outbox_requeue_stalled
+from core.daily import stalled_work_requeue
 
 
 class Command(BaseCommand):
@@ -13,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = outbox_requeue_stalled()
-        self.stdout.write(f"{count} message(s) queued for delivery.")
-        campaigns = campaigns_requeue_stalled()
-        self.stdout.write(f"{campaigns} sending campaign(s) given a task.")
+        # Each app registers its own (core.daily.stalled_work_requeuer): mail its outbox,
+        # campaigns its sending campaigns.
+        for what, count in stalled_work_requeue():
+            self.stdout.write(f"{count} {what}")

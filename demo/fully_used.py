@@ -1,0 +1,180 @@
+"""One demo customer who has used every feature, so every personal field holds a value.
+
+The first demo customer (Arta Hoxha) gets courier notes, a delivered and a placed order
+with delivery notes, a cookie decision, a subscription with an opt-out taken by phone
+(with staff's note), mail, a support case in her own words, a cart, a pending email
+change and the access entries all of that writes. Her download (P12) then shows every
+field the registry declares; the export tests prove it on her. Each step is done
+through the service a customer or staff member would use, and only when it is missing:
+safe to run again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
+
+from accounts.models import EmailChange, User
+from accounts.services import PasswordIncorrect, address_save, email_change_request
+from cart.models import CartLine
+from cart.services import cart_set_quantity
+from catalog.models import Product
+from consent.models import DecisionAction, DecisionChannel
+from consent.services import consent_decide
+from demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF
+from orders.models import Order, OrderStatus, PaymentMethod
+from orders.services import Delivery, order_change_status, order_place
+from staff.roles import Role
+from subscriptions.models import Channel, SubscriptionEvent, Topic
+from subscriptions.services import opt_out_record, subscriber_for_user, subscription_change
+from support.models import CaseChannel, SupportCase
+from support.services import case_save
+
+logger = logging.getLogger(__name__)
+
+COURIER_NOTES = "Kati 4, zilja e dytë majtas; pas orës 17:00"
+DELIVERY_NOTES = "Telefononi 10 minuta para se të vini"
+NEW_EMAIL = "arta.hoxha.puna@example.al"
+OPT_OUT_NOTE = "Tha në telefon se njoftimet për produktet nuk i duhen më"
+CUSTOMER_MESSAGE = "Frigoriferi bën zhurmë natën; e bleva në porosinë e fundit. A vjen tekniku?"
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+DELIVERED_PATH = (OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED)
+
+
+def _staff(role: Role) -> User | None:
+    demo = next(member for member in STAFF if member.role == role)
+    return User.objects.with_email(demo.email).first()
+
+
+def _products(count: int) -> list[Product]:
+    return list(Product.objects.filter(is_active=True, stock__gt=5).order_by("sku")[:count])
+
+
+def _address(user: User) -> None:
+    address = user.addresses.order_by("-is_default", "pk").first()
+    if address is None or not address.courier_notes:
+        demo = CUSTOMERS[0]
+        address_save(
+            user=user,
+            address=address,
+            municipality=address.municipality if address else demo.municipality,
+            street=address.street if address else demo.street,
+            courier_notes=COURIER_NOTES,
+            make_default=True,
+        )
+
+
+def _order(user: User, product: Product) -> Order:
+    address = user.addresses.order_by("-is_default", "pk").first()
+    assert address is not None
+    return order_place(
+        customer=user,
+        quantities={product.pk: 1},
+        delivery=Delivery(
+            name=user.get_full_name(),
+            phone_e164=user.phone,
+            municipality=address.municipality,
+            street=address.street,
+            notes=DELIVERY_NOTES,
+        ),
+        payment_method=PaymentMethod.CASH_ON_DELIVERY,
+        language=user.language,
+        actor=user,
+    )
+
+
+def _orders(user: User, *, sales: User | None) -> None:
+    products = _products(2)
+    if len(products) < 2:
+        logger.warning("No demo products in stock: the fully used customer orders nothing.")
+        return
+    orders = Order.objects.filter(customer=user)
+    if not orders.filter(status=OrderStatus.DELIVERED).exists():
+        delivered = _order(user, products[0])
+        for status in DELIVERED_PATH:
+            delivered = order_change_status(order=delivered, to_status=status, actor=sales)
+    if not orders.filter(status=OrderStatus.PLACED).exists():
+        _order(user, products[1])
+
+
+def _consent(user: User) -> None:
+    if not user.consent_decisions.exists():
+        consent_decide(
+            previous=None,
+            analytics=True,
+            personalisation=True,
+            action=DecisionAction.ACCEPT_ALL,
+            channel=DecisionChannel.BANNER,
+            user=user,
+            user_agent=USER_AGENT,
+        )
+
+
+def _subscription(user: User, *, care: User | None) -> None:
+    """Subscribed to offers, and off product notices since she said so on the phone."""
+    subscriber = subscriber_for_user(user)
+    subscription_change(
+        subscriber=subscriber, topics={Topic.OFFERS: True}, channel=Channel.ACCOUNT, actor=user
+    )
+    told_staff = SubscriptionEvent.objects.filter(subscriber=subscriber, channel=Channel.PHONE)
+    if care is None or told_staff.exists():
+        return
+    subscription_change(
+        subscriber=subscriber, topics={Topic.NOTICES: True}, channel=Channel.ACCOUNT, actor=user
+    )
+    opt_out_record(
+        person=user, channel=Channel.PHONE, note=OPT_OUT_NOTE, actor=care, topics=[Topic.NOTICES]
+    )
+
+
+def _support_case(user: User, *, care: User | None) -> None:
+    case = SupportCase.objects.filter(customer=user).order_by("pk").first()
+    if case is not None and case.customer_message:
+        return
+    if case is None:
+        case = SupportCase(
+            customer=user,
+            channel=CaseChannel.PHONE,
+            summary="Pyet për zhurmën e frigoriferit dhe për garancinë",
+        )
+    case.customer_message = CUSTOMER_MESSAGE
+    case.order = Order.objects.filter(customer=user, status=OrderStatus.DELIVERED).first()
+    case_save(case=case, changed=["summary", "customer_message"], actor=care)
+
+
+def _cart(user: User) -> None:
+    if CartLine.objects.filter(cart__user=user).exists():
+        return
+    products = _products(3)
+    if products:
+        cart_set_quantity(user=user, session=SessionStore(), product=products[-1], quantity=1)
+
+
+def _email_change(user: User) -> None:
+    if EmailChange.objects.filter(user=user, confirmed_at__isnull=True).exists():
+        return
+    try:
+        email_change_request(user=user, new_email=NEW_EMAIL, password=CUSTOMER_PASSWORD)
+    except PasswordIncorrect:
+        logger.warning("The first demo customer's password was changed: no pending email change.")
+
+
+@transaction.atomic
+def seed_fully_used_customer() -> User:
+    """Make the first demo customer use every feature; return her account.
+
+    Needs the demo customers, staff and catalogue (demo_seed) to exist.
+    """
+    user = User.objects.with_email(CUSTOMERS[0].email).get()
+    care = _staff(Role.CUSTOMER_CARE)
+    _address(user)
+    _orders(user, sales=_staff(Role.SALES))
+    _consent(user)
+    _subscription(user, care=care)
+    _support_case(user, care=care)
+    # Placing an order empties the cart: filled last.
+    _cart(user)
+    _email_change(user)
+    return user
