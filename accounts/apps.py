@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class AccountsConfig(AppConfig):
@@ -6,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Llogaritë"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the sign-in receivers)
+        # The apps above add their parts of the account pages in their account_pages.py
+        # (accounts.extensions).
+        autodiscover_modules("account_pages")

@@ -1,7 +1,6 @@
 """What the accounts app holds about people (P3): the registry reads this and nothing else."""
 
 from collections.abc import Iterable
-from datetime import timedelta
 from operator import attrgetter
 from typing import Any
 
@@ -205,15 +204,10 @@ retention_schedule(
         "days",
         "Sign-in attempts and lockout logs are deleted; throttle counters (mail asked "
         "for, failed sign-ins) once their window, an hour by default, has ended.",
-        rows=lambda now: [
-            *(
-                model.objects.filter(
-                    attempt_time__lt=now - timedelta(days=settings.SECURITY_LOG_RETENTION_DAYS)
-                )
-                for model in SIGN_IN_RECORDS
-            ),
+        rows=lambda period: [
+            *(model.objects.filter(attempt_time__lt=period.cutoff) for model in SIGN_IN_RECORDS),
             # Throttle counters (accounts.counters) are worth nothing once their window ends.
-            ThrottleCounter.objects.filter(expires_at__lte=now),
+            ThrottleCounter.objects.filter(expires_at__lte=period.now),
         ],
     )
 )
@@ -223,11 +217,7 @@ retention_schedule(
         "EMAIL_CHANGE_TIMEOUT",
         "seconds",
         "Email-change requests are deleted once their link has expired.",
-        rows=lambda now: [
-            EmailChange.objects.filter(
-                created_at__lt=now - timedelta(seconds=settings.EMAIL_CHANGE_TIMEOUT)
-            )
-        ],
+        rows=lambda period: [EmailChange.objects.filter(created_at__lt=period.cutoff)],
     )
 )
 

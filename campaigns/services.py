@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
@@ -27,7 +28,13 @@ from campaigns.rendering import (
 )
 from campaigns.tasks import campaign_send_batch, watchdog_ensure
 from campaigns.transport import Envelope, open_transport
-from subscriptions.models import Subscriber, Suppression, Topic
+from subscriptions.models import (
+    Subscriber,
+    SubscriptionAction,
+    SubscriptionEvent,
+    Suppression,
+    Topic,
+)
 from subscriptions.services import audience_filter
 
 logger = logging.getLogger(__name__)
@@ -232,9 +239,6 @@ class Progress:
 
 
 def campaign_progress(campaign: Campaign) -> Progress:
-    from django.db.models import Count
-
-    from subscriptions.models import SubscriptionAction, SubscriptionEvent
 
     counts = dict(
         Delivery.objects.filter(campaign=campaign)

@@ -7,12 +7,12 @@ from privacy.retention import Schedule, retention_schedule
 declare(Cart, subject="user", fields=[], erase_rows=True, row_retention=Retention.CART)
 declare(CartLine, subject="cart__user", fields=[])
 
-CART = retention_schedule(
+retention_schedule(
     Schedule(
         Retention.CART,
         "CART_RETENTION_DAYS",
         "days",
         "Carts untouched for this long are deleted.",
-        rows=lambda now: [Cart.objects.filter(updated_at__lt=CART.cutoff(now))],
+        rows=lambda period: [Cart.objects.filter(updated_at__lt=period.cutoff)],
     )
 )

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = _("Pëlqimi për cookies")
-
-    def ready(self) -> None:
-        from consent import signals  # noqa: F401  (links a visitor's consent at sign-in)

@@ -29,12 +29,12 @@ declare(
     ],
 )
 
-CONSENT_PROOF = retention_schedule(
+retention_schedule(
     Schedule(
         Retention.CONSENT_PROOF,
         "CONSENT_PROOF_RETENTION_YEARS",
         "years",
         "Cookie decisions are deleted from the consent ledger.",
-        rows=lambda now: [ConsentDecision.objects.filter(decided_at__lt=CONSENT_PROOF.cutoff(now))],
+        rows=lambda period: [ConsentDecision.objects.filter(decided_at__lt=period.cutoff)],
     )
 )

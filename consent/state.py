@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from consent.cookies import CONSENT_COOKIE, CookieCategory
+from policy.models import DocumentKind
+from policy.selectors import policy_current_version
 
 SIGNING_SALT = "consent.state"
 POLICY_VERSION_CACHE_KEY = "consent:privacy-policy-version"
@@ -99,8 +101,6 @@ POLICY_VERSION_CACHE_SECONDS = 60
 
 def policy_version_in_force() -> int:
     """Return the privacy policy version in force, from the database."""
-    from policy.models import DocumentKind
-    from policy.selectors import policy_current_version
 
     return policy_current_version(kind=DocumentKind.PRIVACY)
 

@@ -8,5 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app registers what it owns in modules of known names: its daily and
-        # periodic jobs (tasks, core.daily), and its permissions' grants to the roles.
-        autodiscover_modules("tasks", "permissions")
+        # periodic jobs (tasks.py, core.daily), its permissions' grants to the roles
+        # (permissions.py), its signal receivers (receivers.py), its system checks.
+        autodiscover_modules("tasks", "permissions", "receivers", "checks")

@@ -44,16 +44,16 @@ declare(
     ],
 )
 
-UNTIL_DELIVERED = retention_schedule(
+retention_schedule(
     Schedule(
         Retention.UNTIL_DELIVERED,
         "OUTBOX_RETENTION_DAYS",
         "days",
         "Sent or failed mail is deleted from the outbox.",
-        rows=lambda now: [
+        rows=lambda period: [
             OutboxMessage.objects.filter(
                 status__in=(OutboxStatus.SENT, OutboxStatus.FAILED),
-                created_at__lt=UNTIL_DELIVERED.cutoff(now),
+                created_at__lt=period.cutoff,
             )
         ],
         erase=True,

@@ -1,6 +1,6 @@
 """What an order keeps about the person it is delivered to (P3)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -10,7 +10,7 @@ from privacy.erasure_steps import OpenWork, open_work_hold
 from privacy.models import AccessBasis
 from privacy.purposes import PurposeSource, purpose_sources
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
-from privacy.retention import Schedule, retention_schedule
+from privacy.retention import Period, Schedule, retention_schedule
 
 DELIVERY = (Purpose.PRODUCTS_AND_SERVICES,)
 
@@ -97,17 +97,17 @@ purpose_sources.register(
 )
 
 
-def _orders_ended(now: datetime) -> list[QuerySet[Order]]:
-    cancelled_before = now - timedelta(days=30 * settings.CANCELLED_ORDER_RETENTION_MONTHS)
+def _orders_ended(period: Period) -> list[QuerySet[Order]]:
+    cancelled_before = period.now - timedelta(days=30 * settings.CANCELLED_ORDER_RETENTION_MONTHS)
     return [
         Order.objects.filter(
-            Q(placed_at__lt=ACCOUNTING.cutoff(now))
+            Q(placed_at__lt=period.cutoff)
             | Q(status=OrderStatus.CANCELLED, placed_at__lt=cancelled_before)
         )
     ]
 
 
-ACCOUNTING = retention_schedule(
+retention_schedule(
     Schedule(
         Retention.ACCOUNTING_PERIOD,
         "ACCOUNTING_RETENTION_YEARS",

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import datetime
-
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TYPE_CHECKING
 
 from policy.models import DocumentKind, PolicyAcceptance
+
+if TYPE_CHECKING:
+    # The account model, whichever AUTH_USER_MODEL names (django-stubs resolves this alias):
+    # policy sits below accounts and does not import it.
+    from django.contrib.auth.models import _User
 
 
 def policy_acceptance_record(
     *,
-    user: AbstractBaseUser,
+    user: _User,
     kind: DocumentKind,
     version: int,
     language: str,

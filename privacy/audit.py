@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.http import client_ip_address
 from privacy.models import (
     GENESIS_HASH,
     AccessAction,
@@ -23,6 +24,7 @@ from privacy.models import (
     ActorKind,
     Job,
 )
+from privacy.registry import qualified, registry
 from privacy.roles import roles_label, staff_roles
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -68,7 +70,6 @@ def entry_hash(prev_hash: str, values: Iterable[object]) -> str:
 
 def client_address(request: HttpRequest | None) -> str | None:
     """Return the address the access record keeps: the one the sign-in lockout uses."""
-    from core.http import client_ip_address
 
     return client_ip_address(request) if request is not None else None
 
@@ -350,7 +351,6 @@ def personal_change_record(
     reference: str = "",
 ) -> AccessEntry | None:
     """Record that these fields of a person's data were written (P5): names, not values."""
-    from privacy.registry import qualified, registry
 
     declared = registry.fields_of(model)
     fields = [qualified(model, name) for name in names if name in declared]

@@ -14,7 +14,7 @@ from django.db.models import CharField, F
 from django.db.models.functions import Substr
 
 from privacy.crypto import KEY_ID_CHARS, PREFIX, DecryptionError, keyring
-from privacy.fields import EncryptedCharField, Sealed
+from privacy.fields import BlindIndexField, EncryptedCharField, Sealed
 from privacy.registry import registry
 
 # Parts of a field name that suggest it holds personal data.
@@ -193,6 +193,34 @@ def check_keys_open_stored_values(app_configs: Any = None, **kwargs: Any) -> lis
                     id="privacy.E005",
                 )
             )
+    return errors
+
+
+@register()
+def check_blind_indexes_name_their_source(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A blind index is declared as the index of the very field it is computed from.
+
+    Download and erasure find the rows that hold a person's address only by its index:
+    one declared without `index_of`, or with another field, would miss them silently.
+    """
+    errors = []
+    for declaration in registry:
+        for name, entry in declaration.fields.items():
+            try:
+                field = declaration.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # check_registry_matches_models reports it.
+            if isinstance(field, BlindIndexField) and entry.index_of != field.source:
+                errors.append(
+                    Error(
+                        f"{declaration.label}.{name} is the blind index of "
+                        f"{field.source!r}, but its declaration says "
+                        f"index_of={entry.index_of!r}.",
+                        hint=f'Declare it with index_of="{field.source}".',
+                        obj=declaration.model,
+                        id="privacy.E006",
+                    )
+                )
     return errors
 
 

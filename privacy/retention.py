@@ -23,14 +23,22 @@ YEAR = timedelta(days=365)
 
 
 @dataclass(frozen=True)
+class Period:
+    """A run's moment, and the moment before which a row has outlived its schedule."""
+
+    now: datetime
+    cutoff: datetime
+
+
+@dataclass(frozen=True)
 class Schedule:
     retention: Retention
     setting: str
     unit: str  # "years", "days" or "seconds"
     # What happens at the end, for the operators' table in docs/retention.md.
     ending: str
-    # The rows past their period, as of `now`.
-    rows: Callable[[datetime], Iterable[QuerySet[Any]]] | None = None
+    # The rows past their period.
+    rows: Callable[[Period], Iterable[QuerySet[Any]]] | None = None
     # True: the rows end through the erasure engine, as the registry declares their
     # fields; False: they are deleted outright (they hold nothing kept for the law).
     erase: bool = False
@@ -43,11 +51,11 @@ class Schedule:
             value, unit = value // 86400, "days"
         return f"{value} {unit} (`{self.setting}`)"
 
-    def cutoff(self, now: datetime) -> datetime:
-        """Return the moment before which a row has outlived this schedule's period."""
+    def period_at(self, now: datetime) -> Period:
+        """Return this schedule's period as of `now`."""
         value = getattr(settings, self.setting)
         length = {"years": YEAR, "days": timedelta(days=1), "seconds": timedelta(seconds=1)}
-        return now - value * length[self.unit]
+        return Period(now=now, cutoff=now - value * length[self.unit])
 
 
 class Schedules(Mapping[Retention, Schedule]):

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class RightsConfig(AppConfig):
     name = "rights"
     verbose_name = _("Të drejtat e privatësisë")
-
-    def ready(self) -> None:
-        from rights import receivers  # noqa: F401  (connects them)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.utils import translation
 
 from privacy.models import AccessBasis
+from privacy.purposes import purpose_sources
 from privacy.registry import Category, registry
-
-PURPOSE_COLUMNS = (AccessBasis.ORDER, AccessBasis.SUPPORT_CASE, AccessBasis.BREAK_GLASS)
+from rights.retention.services import SCHEDULES
+from staff.access import ROLE_MATRIX
+from staff.roles import ROLE_PERMISSIONS, Role
 
 
 def data_map_markdown() -> str:
@@ -43,10 +45,9 @@ def data_map_markdown() -> str:
 
 
 def role_matrix_markdown() -> str:
-    """Return which role sees which categories of a customer's data for which purpose."""
-    from staff.access import ROLE_MATRIX
-    from staff.roles import Role
-
+    """Return which role sees which categories of a customer's data for which purpose,
+    and what each role may do in the back office."""
+    columns = [*(source.basis for source in purpose_sources), AccessBasis.BREAK_GLASS]
     lines = [
         "# Role matrix (P5)",
         "",
@@ -70,23 +71,33 @@ def role_matrix_markdown() -> str:
         "Staff without valid privacy-and-security training see everything masked (P14). "
         "Lists and searches are always masked.",
         "",
-        "| role | " + " | ".join(basis.value for basis in PURPOSE_COLUMNS) + " |",
-        "|---|" + "---|" * len(PURPOSE_COLUMNS),
+        "| role | " + " | ".join(basis.value for basis in columns) + " |",
+        "|---|" + "---|" * len(columns),
     ]
     for role in Role:
         cells = []
-        for basis in PURPOSE_COLUMNS:
+        for basis in columns:
             categories = ROLE_MATRIX[role].get(basis, frozenset())
             cells.append(
                 ", ".join(c.value for c in Category if c in categories) if categories else "—"
             )
         lines.append(f"| {role.value} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## What each role may do",
+        "",
+        "The permissions each app grants to the roles in its `permissions.py`; "
+        "`roles_sync` gives each role's group exactly these on every `migrate`.",
+        "",
+    ]
+    for role in Role:
+        granted = ", ".join(f"`{name}`" for name in sorted(ROLE_PERMISSIONS[role])) or "—"
+        lines.append(f"- **{role.value}**: {granted}")
     return "\n".join(lines) + "\n"
 
 
 def retention_markdown() -> str:
     """Return each retention schedule: its period, what it covers, what happens at its end."""
-    from rights.retention.services import SCHEDULES
 
     covered: dict[str, list[str]] = {kind.value: [] for kind in SCHEDULES}
     for declaration in sorted(registry, key=lambda d: d.label):
@@ -98,8 +109,9 @@ def retention_markdown() -> str:
         lines = [
             "# Retention schedules (P12)",
             "",
-            "Generated from the registry and `privacy/retention.py` by "
-            "`manage.py privacy_docs`; a test fails when this file is out of date. "
+            "Generated from the registry and the schedules each app declares in its "
+            "`personal_data.py` by `manage.py privacy_docs`; a test fails when this file "
+            "is out of date. "
             "`manage.py apply_retention` (and the task worker, daily) applies them; "
             "every period is a setting, and no kind of data is kept forever. The end "
             "of a period erases each field as the registry declares (delete, anonymise "

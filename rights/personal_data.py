@@ -81,19 +81,19 @@ retention_schedule(
         apply=ended_by(data_exports_expire),
     )
 )
-REQUEST_RECORD = retention_schedule(
+retention_schedule(
     Schedule(
         Retention.REQUEST_RECORD,
         "REQUEST_RECORD_RETENTION_YEARS",
         "years",
         "Completed or lapsed erasure requests (with their history) and lifted legal "
         "holds are deleted.",
-        rows=lambda now: [
+        rows=lambda period: [
             ErasureRequest.objects.filter(
-                Q(state=ErasureState.COMPLETED, completed_at__lt=REQUEST_RECORD.cutoff(now))
-                | Q(state=ErasureState.LAPSED, received_at__lt=REQUEST_RECORD.cutoff(now))
+                Q(state=ErasureState.COMPLETED, completed_at__lt=period.cutoff)
+                | Q(state=ErasureState.LAPSED, received_at__lt=period.cutoff)
             ),
-            LegalHold.objects.filter(lifted_at__lt=REQUEST_RECORD.cutoff(now)),
+            LegalHold.objects.filter(lifted_at__lt=period.cutoff),
         ],
     )
 )

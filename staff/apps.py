@@ -1,27 +1,10 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
-from django.db.models.signals import post_migrate
-
-
-def _sync_roles_after_migrate(**kwargs: Any) -> None:
-    from staff.services import roles_sync
-
-    roles_sync()
 
 
 class StaffConfig(AppConfig):
     name = "staff"
     verbose_name = "Stafi"
-
-    def ready(self) -> None:
-        from staff import checks  # noqa: F401  (registers the system checks)
-
-        # "staff" comes after every app with models, so their permissions exist by now.
-        post_migrate.connect(
-            _sync_roles_after_migrate, sender=self, dispatch_uid="staff.sync_roles"
-        )
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -37,14 +37,13 @@ HISTORY_ROWS = 50
 
 def registration_topics_field() -> forms.MultipleChoiceField:
     """Return the registration form's optional topics (P8: every box starts unticked)."""
-    field = topics_field(
+    return topics_field(
         label=gettext_lazy("Dëshironi të merrni edhe email-e nga 3VFejzo? (opsionale)"),
         help_text=gettext_lazy(
             "Mund të çregjistroheni kurdo, me lidhjen në fund të çdo email-i ose te llogaria juaj."
         ),
+        template_name="subscriptions/_topics.html",
     )
-    field.template_name = "subscriptions/_topics.html"
-    return field
 
 
 def topics_section(

@@ -21,11 +21,15 @@ EMAIL_ERRORS = {
 }
 
 
-def topics_field(*, label: Any, help_text: Any = "") -> forms.MultipleChoiceField:
+def topics_field(
+    *, label: Any, help_text: Any = "", template_name: str | None = None
+) -> forms.MultipleChoiceField:
     """Return one checkbox per topic, none ticked unless the caller says so."""
-    return forms.MultipleChoiceField(
+    # django-stubs leaves Field's template_name (Django 5.0) out of ChoiceField's signature.
+    return forms.MultipleChoiceField(  # type: ignore[call-arg]
         label=label,
         help_text=help_text,
+        template_name=template_name,
         required=False,
         choices=Topic.choices,
         widget=forms.CheckboxSelectMultiple,

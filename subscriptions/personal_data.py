@@ -79,13 +79,13 @@ retention_schedule(
         apply=ended_by(unconfirmed_purge),
     )
 )
-SUPPRESSION = retention_schedule(
+retention_schedule(
     Schedule(
         Retention.SUPPRESSION,
         "SUPPRESSION_RETENTION_YEARS",
         "years",
         "The keyed hash is removed from the suppression list.",
-        rows=lambda now: [Suppression.objects.filter(created_at__lt=SUPPRESSION.cutoff(now))],
+        rows=lambda period: [Suppression.objects.filter(created_at__lt=period.cutoff)],
     )
 )
 

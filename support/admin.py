@@ -9,6 +9,7 @@ from django.utils import timezone
 from staff.access import Scope
 from staff.admin_base import PersonalDataAdmin
 from support.models import SupportCase
+from support.services import case_save
 
 
 @admin.register(SupportCase)
@@ -51,7 +52,6 @@ class SupportCaseAdmin(PersonalDataAdmin):
         return Scope.of(obj)
 
     def save_model(self, request: HttpRequest, obj: SupportCase, form: Any, change: bool) -> None:
-        from support.services import case_save
 
         case_save(case=obj, changed=list(form.changed_data), actor=request.user)
 

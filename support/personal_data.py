@@ -60,16 +60,14 @@ purpose_sources.register(
     )
 )
 
-CASE_LIFETIME = retention_schedule(
+retention_schedule(
     Schedule(
         Retention.CASE_LIFETIME,
         "SUPPORT_CASE_RETENTION_YEARS",
         "years",
         "Closed support cases are deleted, unless a legal hold covers them.",
-        rows=lambda now: [
-            SupportCase.objects.filter(
-                status=CaseStatus.CLOSED, closed_at__lt=CASE_LIFETIME.cutoff(now)
-            )
+        rows=lambda period: [
+            SupportCase.objects.filter(status=CaseStatus.CLOSED, closed_at__lt=period.cutoff)
         ],
         erase=True,
     )

@@ -9,7 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from accounts.models import Address, User
-from privacy.checks import check_registry_matches_models, looks_personal
+from privacy.checks import (
+    check_blind_indexes_name_their_source,
+    check_registry_matches_models,
+    looks_personal,
+)
 from privacy.registry import registry
 
 
@@ -80,3 +84,23 @@ def test_p3_every_encrypted_declaration_is_an_identifying_or_contact_field():
             model,
             entry.name,
         )
+
+
+def test_p12_every_blind_index_is_declared_as_the_index_of_its_source():
+    assert check_blind_indexes_name_their_source() == []
+
+
+@pytest.mark.parametrize("index_of", ["", "phone"])
+def test_p12_a_blind_index_declared_with_a_wrong_or_no_source_fails_manage_py_check(
+    monkeypatch, index_of
+):
+    # A forgotten index_of would silently drop rows from the download and the erasure.
+    declaration = registry.of(User)
+    fields = dict(declaration.fields)
+    fields["email_index"] = dataclasses.replace(fields["email_index"], index_of=index_of)
+    monkeypatch.setitem(
+        registry.declarations, User, dataclasses.replace(declaration, fields=fields)
+    )
+
+    with pytest.raises(SystemCheckError, match="accounts.User.email_index is the blind index"):
+        call_command("check")

@@ -115,26 +115,37 @@ def may(user: Any, permission: ErasurePermission) -> bool:
 
 
 def staff_id_of(actor_label: str) -> int | None:
-    """Return the staff id in an event's actor label ("staff:12:dpo"), if it names staff."""
+    """Return the staff id an older event's label carries ("staff:12:dpo"), if any."""
     prefix, _sep, rest = actor_label.partition(":")
     pk = rest.partition(":")[0]
     return int(pk) if prefix == ActorKind.STAFF and pk.isdigit() else None
 
 
-def _roles_recorded(actor_label: str) -> str:
-    """Return the roles an event recorded for its staff member when it happened."""
-    recorded = actor_label.split(":")[2:]
-    values = recorded[0].split(",") if recorded and recorded[0] else []
-    return ", ".join(str(Role(value).label) for value in values if value in Role.values)
+def _role_names(values: str) -> str:
+    return ", ".join(str(Role(value).label) for value in values.split(",") if value in Role.values)
 
 
-def actor_text(actor_label: str, roles: dict[int, str]) -> str:
-    """Return who took a step as a reader sees it: a role, the customer or the system."""
-    staff_id = staff_id_of(actor_label)
-    if staff_id is not None:
-        return _roles_recorded(actor_label) or roles.get(staff_id, str(ActorKind.STAFF.label))
+def actor_text(actor_label: str, roles: dict[int, str], *, actor_id: int | None = None) -> str:
+    """Return who took a step as a reader sees it: a role, the customer or the system.
+
+    Events name staff by the roles they had then (privacy.audit.actor_label); events
+    written before that carry "staff:<id>:<roles>". A staff member who had no role is
+    named by their roles now (`roles`, by account), or as staff.
+    """
+    legacy_id = staff_id_of(actor_label)
+    if legacy_id is not None:
+        recorded = actor_label.split(":")[2:]
+        named = _role_names(recorded[0]) if recorded else ""
+        return named or roles.get(legacy_id, str(ActorKind.STAFF.label))
     if actor_label == ActorKind.CUSTOMER:
         return str(ActorKind.CUSTOMER.label)
+    if actor_label == ActorKind.SYSTEM:
+        return str(ActorKind.SYSTEM.label)
+    named = _role_names(actor_label)
+    if named:
+        return named
+    if actor_id is not None:
+        return roles.get(actor_id, str(ActorKind.STAFF.label))
     return str(ActorKind.SYSTEM.label)
 
 

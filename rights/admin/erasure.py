@@ -232,7 +232,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
             .order_by(F("lifted_at").desc(nulls_first=True), "review_on", "id")
         )
         roles = staff_role_labels(
-            [staff_id_of(event.actor_label) or 0 for event in events]
+            [staff_id_of(event.actor_label) or event.actor_id or 0 for event in events]
             + [hold.placed_by_id or 0 for hold in holds]
         )
         may_lift = may(request.user, ErasurePermission.LIFT_HOLD)
@@ -241,7 +241,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
                 {
                     "at": event.at,
                     "step": event.get_step_display(),
-                    "actor": actor_text(event.actor_label, roles),
+                    "actor": actor_text(event.actor_label, roles, actor_id=event.actor_id),
                     "detail": event_detail(event.step, event.detail),
                 }
                 for event in events

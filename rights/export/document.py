@@ -1,6 +1,6 @@
 """Write a customer's download (P12): all the shop holds about them, as JSON and as a report.
 
-The sections come from the registry (privacy/export_sections.py). The ZIP holds
+The sections come from the registry (rights/export/sections.py). The ZIP holds
 `data.json` (the schema is rights/schemas/data-export-v1.json, the guide
 docs/data-export.md) and `report.html`, written in the customer's language. Both are
 written while the rows stream past, and the ZIP is sealed as it is written: no more

@@ -19,6 +19,12 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
+from mail.models import MailKind
+from mail.services import mail_enqueue
+from rights.erasure.engine import ErasureCause, erase_people
+from rights.models import OPEN_ERASURE_STATES, InactivityWarning
+
 BATCH = 500
 YEAR = timedelta(days=365)
 
@@ -28,13 +34,11 @@ def _last_seen() -> Any:
 
 
 def _customers() -> QuerySet[Any]:
-    from accounts.models import User
 
     return User.objects.filter(is_staff=False, erasure__isnull=True).alias(seen=_last_seen())
 
 
 def _warned_for_this_absence(user_id: int, seen: datetime) -> bool:
-    from rights.models import InactivityWarning
 
     return InactivityWarning.objects.filter(user_id=user_id, last_seen_at=seen).exists()
 
@@ -45,10 +49,6 @@ def inactive_accounts_warn(*, now: datetime, dry_run: bool) -> int:
     Each customer is locked and checked again before the mail is written, so two runs
     at once (the daily task and the command) warn a customer once.
     """
-    from accounts.models import User
-    from mail.models import MailKind
-    from mail.services import mail_enqueue
-    from rights.models import InactivityWarning
 
     limit = YEAR * settings.ACCOUNT_INACTIVE_YEARS
     warn_before = timedelta(days=settings.ACCOUNT_INACTIVE_WARNING_DAYS)
@@ -97,7 +97,6 @@ def inactive_accounts(*, now: datetime) -> QuerySet[Any]:
 
     Accounts with an erasure request under way are left to the request.
     """
-    from rights.models import OPEN_ERASURE_STATES
 
     limit = YEAR * settings.ACCOUNT_INACTIVE_YEARS
     warned_by = now - timedelta(days=settings.ACCOUNT_INACTIVE_WARNING_DAYS)
@@ -128,7 +127,6 @@ def inactive_accounts_erase(
     Each batch is selected again on its locked rows: a customer who signs in while the
     run goes on is not erased.
     """
-    from rights.erasure.engine import ErasureCause, erase_people
 
     warned = inactive_accounts_warn(now=now, dry_run=dry_run)
     due = inactive_accounts(now=now)

@@ -26,6 +26,7 @@ from accounts.services import login_disable
 from core.text import letter_count, visible_text
 from mail.models import MailKind
 from mail.services import mail_enqueue
+from privacy.audit import actor_label
 from rights.erasure.engine import (
     ErasureCause,
     Outcome,
@@ -42,6 +43,7 @@ from rights.models import (
     LegalHold,
     RequestChannel,
 )
+from staff.services import dpo_notify
 
 
 class ErasureRequestError(ValidationError):
@@ -61,18 +63,6 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _actor_label(actor: Any | None) -> str:
-    """Name who acted by role, as it was then: "staff:<id>:<roles>", customer or system."""
-    if actor is None:
-        return "system"
-    if getattr(actor, "is_staff", False):
-        from staff.access import staff_roles
-
-        roles = ",".join(sorted(role.value for role in staff_roles(actor)))
-        return f"staff:{actor.pk}:{roles}"[:80]
-    return "customer"
-
-
 def erasure_event_record(
     request: ErasureRequest, step: ErasureStep, *, actor: Any | None = None, detail: str = ""
 ) -> None:
@@ -81,7 +71,7 @@ def erasure_event_record(
         step=step,
         at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_actor_label(actor),
+        actor_label=actor_label(actor),
         detail=detail,
     )
 
@@ -357,7 +347,6 @@ def erasure_reminders_send(*, now: datetime | None = None) -> int:
     The rows are locked as they are picked (skipping any another run holds), so two
     runs at once never remind of the same request twice.
     """
-    from staff.services import dpo_notify
 
     now = now or timezone.now()
     today = timezone.localdate(now)

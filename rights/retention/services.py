@@ -63,7 +63,7 @@ def _schedule_apply(schedule: Schedule, *, now: datetime, dry_run: bool) -> tupl
     assert schedule.rows is not None
     end = _rows_erased if schedule.erase else _deleted
     selected = done = 0
-    for rows in schedule.rows(now):
+    for rows in schedule.rows(schedule.period_at(now)):
         found, ended = end(rows, dry_run=dry_run)
         selected, done = selected + found, done + ended
     return selected, done

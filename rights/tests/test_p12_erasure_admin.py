@@ -570,3 +570,13 @@ def test_p12_the_officer_signed_out_follows_the_reminder_to_sign_in_and_back(cli
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('admin:login')}?next={target}"
+
+
+def test_p12_a_history_written_before_the_one_label_still_names_the_role():
+    from privacy.models import ActorKind
+    from rights.admin.display import actor_text
+
+    assert actor_text("staff:12:dpo", {}) == str(Role.DATA_PROTECTION_OFFICER.label)
+    assert actor_text("staff:12:", {12: "Shitje"}) == "Shitje"
+    assert actor_text("customer", {}) == str(ActorKind.CUSTOMER.label)
+    assert actor_text("system", {}) == str(ActorKind.SYSTEM.label)

@@ -20,7 +20,6 @@ from staff.services import (
     account_powers_change,
     account_powers_check,
 )
-from subscriptions.permissions import SubscriptionPermission
 
 
 class AddressInline(PersonalDataInline):
@@ -125,21 +124,6 @@ class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
         # Nobody leaves through a delete button: a customer through the erasure process
         # (P12), which records and reports what it does; a staff member is deactivated.
         return False
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        context = dict(extra_context or {})
-        if request.user.has_perm(SubscriptionPermission.RECORD_OPTOUT) and object_id.isdigit():
-            # An opt-out told on the phone is taken from the customer's own page (P13).
-            context["optout_url"] = (
-                f"{reverse('admin:subscriptions_subscriber_record_optout')}?klienti={object_id}"
-            )
-        return super().change_view(request, object_id, form_url, context)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

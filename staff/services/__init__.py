@@ -16,7 +16,7 @@ from staff.services.powers import (
     account_powers_check,
     holds_customer_data,
 )
-from staff.services.roles import roles_sync, staff_has_role
+from staff.services.roles import roles_sync
 
 __all__ = [
     "AccountPowers",
@@ -31,5 +31,4 @@ __all__ = [
     "own_purposes_digest_send",
     "own_purposes_digests_send",
     "roles_sync",
-    "staff_has_role",
 ]

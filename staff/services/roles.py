@@ -22,8 +22,3 @@ def roles_sync() -> list[Group]:
         group.permissions.set([_permission(name) for name in ROLE_PERMISSIONS[role]])
         groups.append(group)
     return groups
-
-
-def staff_has_role(user: object, role: Role) -> bool:
-    groups = getattr(user, "groups", None)
-    return bool(groups is not None and groups.filter(name=role.value).exists())

@@ -1,3 +1,5 @@
+"""What the cart does when a customer signs in: the visitor's cart joins theirs."""
+
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
