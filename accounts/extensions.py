@@ -1,6 +1,6 @@
 """What apps above accounts add to the account pages, which accounts shows without importing them.
 
-An app registers its parts from its AppConfig.ready():
+An app registers its parts in its `account_pages.py`, which accounts finds at start-up:
 - a `RegistrationField`, added to the registration form after accounts' own fields; what
   the person answered in it reaches the app through `customer_registered`
   (accounts.signals), in the registration's transaction;

@@ -47,8 +47,8 @@ from campaigns.transport import (
     open_transport,
 )
 from mail.delivery import retry_delay
-from privacy.audit import access_record
-from privacy.models import AccessAction, AccessBasis, ActorKind, Job
+from privacy.audit import job_record
+from privacy.models import Job
 from privacy.registry import qualified
 from subscriptions.models import (
     Channel,
@@ -308,14 +308,10 @@ class _Sender:
                 state=DeliveryState.SKIPPED, lease_until=None
             )
             result.skipped += len(orphaned)
-        access_record(
-            actor=None,
-            actor_kind=ActorKind.JOB,
-            actor_label=Job.SEND_CAMPAIGN,
+        job_record(
+            job=Job.SEND_CAMPAIGN,
             subject_id=None,
-            action=AccessAction.JOB_READ,
             fields=[qualified(Subscriber, "email")],
-            basis=AccessBasis.BACKGROUND_JOB,
             reference=f"campaign {self.campaign.pk}: {len(rows)} recipients",
         )
         for position, row in enumerate(rows):

@@ -219,11 +219,15 @@ def job_record(
     reference: str,
     action: AccessAction = AccessAction.JOB_READ,
     basis: AccessBasis = AccessBasis.BACKGROUND_JOB,
+    actor_kind: ActorKind = ActorKind.JOB,
 ) -> AccessEntry:
-    """Record what a background job read (or exported) of personal data, under its name."""
+    """Record what a background job read (or exported) of personal data, under its name.
+
+    `actor_kind` is SYSTEM for maintenance an operator starts (key rotation).
+    """
     return access_record(
         actor=None,
-        actor_kind=ActorKind.JOB,
+        actor_kind=actor_kind,
         actor_label=job,
         subject_id=subject_id,
         action=action,

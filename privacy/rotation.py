@@ -9,10 +9,10 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from privacy.audit import access_record
+from privacy.audit import job_record
 from privacy.crypto import keyring, sealing_key_id
 from privacy.fields import EncryptedCharField, Sealed, associated_data
-from privacy.models import AccessAction, AccessBasis, ActorKind, Job
+from privacy.models import AccessBasis, ActorKind, Job
 from privacy.registry import qualified, registry
 
 
@@ -133,14 +133,12 @@ def keys_rotate(
             if advance:
                 advance(len(rows))
         if table.values_rotated and not dry_run:
-            access_record(
-                actor=None,
-                actor_kind=ActorKind.SYSTEM,
-                actor_label=Job.ROTATE_KEYS,
+            job_record(
+                job=Job.ROTATE_KEYS,
                 subject_id=None,
-                action=AccessAction.JOB_READ,
                 fields=[qualified(model, f.name) for f in fields],
-                basis=AccessBasis.MAINTENANCE,
                 reference=f"rotate_keys:{report.newest_key}",
+                basis=AccessBasis.MAINTENANCE,
+                actor_kind=ActorKind.SYSTEM,
             )
     return report

@@ -1,7 +1,7 @@
 """What subscriptions adds to the account pages (P8): the topics at registration, and the
 "Email-et nga 3VFejzo" section of the profile page with its history.
 
-Registered with accounts.extensions when SubscriptionsConfig.ready() imports this module;
+Registered with accounts.extensions when accounts finds this module at start-up;
 the topics ticked at registration are recorded by subscriptions.receivers.
 """
 

@@ -9,7 +9,7 @@
 - accounts changes a customer's address (`verified_email_leaving`, `email_changed`): the
   subscription follows the account, in the change's transaction.
 
-Connected when SubscriptionsConfig.ready() imports this module.
+Connected at start-up, when core finds every app's receivers module.
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ from django_tasks_db.models import DBTaskResult
 
 from mail.models import MailKind
 from mail.services import mail_enqueue
-from privacy.audit import access_record
-from privacy.models import AccessAction, AccessBasis, ActorKind, Job
+from privacy.audit import job_record
+from privacy.models import AccessAction, AccessBasis, Job
 from privacy.sealed_files import new_file_key
 from rights.export.files import (
     data_export_files_delete,
@@ -114,15 +114,13 @@ def _mark_ready(
         locked.ready_at = now
         locked.expires_at = now + link_lifetime()
         locked.save(update_fields=["status", "file_key", "size", "ready_at", "expires_at"])
-        access_record(
-            actor=None,
-            actor_kind=ActorKind.JOB,
-            actor_label=Job.BUILD_EXPORT,
+        job_record(
+            job=Job.BUILD_EXPORT,
             subject_id=locked.user_id,
-            action=AccessAction.EXPORT,
             fields=fields,
-            basis=AccessBasis.DATA_REQUEST,
             reference=locked.public_id,
+            action=AccessAction.EXPORT,
+            basis=AccessBasis.DATA_REQUEST,
         )
         _mail_ready(locked)
     return locked

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import OutboxPasswordResetForm
 from mail.models import MailKind
-from privacy.audit import access_record
+from privacy.audit import access_record, actor_label
 from privacy.models import AccessAction, AccessBasis, AccessEntry
 from privacy.registry import Category, registry
-from staff.roles import Role, roles_label, staff_roles
+from staff.roles import Role
 from staff.services.officers import dpo_notify
 
 
@@ -125,7 +125,7 @@ def account_powers_change(
         ] + (["groups"] if before.roles != powers.roles else [])
         entry = access_record(
             actor=actor,
-            actor_label=_actor_roles_label(actor),
+            actor_label=actor_label(actor),
             subject_id=account.pk,
             action=AccessAction.ACCOUNT_POWERS,
             fields=[f"accounts.User.{name}" for name in changed],
@@ -165,7 +165,7 @@ def account_password_reset_send(
     with transaction.atomic():
         entry = access_record(
             actor=actor,
-            actor_label=_actor_roles_label(actor),
+            actor_label=actor_label(actor),
             subject_id=account.pk,
             action=AccessAction.ACCOUNT_POWERS,
             fields=["accounts.User.email"],
@@ -177,10 +177,6 @@ def account_password_reset_send(
             # The link is built from SITE_URL (OutboxPasswordResetForm.send_mail).
             form.save(domain_override=urlsplit(settings.SITE_URL).netloc)
     return entry
-
-
-def _actor_roles_label(actor: Any) -> str:
-    return roles_label(staff_roles(actor))
 
 
 def _powers_words(powers: AccountPowers) -> list[Any]:
