@@ -225,7 +225,7 @@ retention_schedule(
 @erasure_step("accounts.login_disable")
 def _sign_in_stopped(people: People) -> None:
     # Retention erases accounts unused for years, whose sessions ended long ago.
-    login_disable(people.user_ids, end_sessions=people.by_request)
+    login_disable(user_ids=people.user_ids, end_sessions=people.by_request)
 
 
 @erasure_step("accounts.sign_in_records_forget")

@@ -52,11 +52,11 @@ from campaigns.services import (
     campaign_cancel,
     campaign_preview,
     campaign_progress,
-    campaign_schedule,
     campaign_send_test,
     campaign_start,
     campaign_unschedule,
 )
+from campaigns.tasks import campaign_schedule
 from campaigns.transport import RecipientRefused, RejectedAfterCommit, TemporaryFailure
 from privacy.masking import mask_email
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
-from django_tasks import task
 
 from accounts.models import User
 from campaigns.engine import _table
-from campaigns.links import PersonalLinkMisplaced, campaign_links_check
+from campaigns.links import campaign_links_check
 from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
 from campaigns.rendering import (
     RenderedCampaign,
@@ -26,7 +24,7 @@ from campaigns.rendering import (
     preview_urls,
     render_campaign,
 )
-from campaigns.tasks import campaign_send_batch, watchdog_ensure
+from campaigns.sending import campaign_send_batch, watchdog_ensure
 from campaigns.transport import Envelope, open_transport
 from subscriptions.models import (
     Subscriber,
@@ -114,7 +112,7 @@ def _editable(campaign: Campaign) -> Campaign:
     return locked
 
 
-def _sendable(campaign: Campaign) -> Campaign:
+def campaign_lock_sendable(campaign: Campaign) -> Campaign:
     """Lock an editable campaign whose personal links stand where they may (campaigns.links).
 
     Checked again here, not only when saved: a campaign saved before the rule, or
@@ -122,17 +120,6 @@ def _sendable(campaign: Campaign) -> Campaign:
     """
     locked = _editable(campaign)
     campaign_links_check(locked)
-    return locked
-
-
-def campaign_schedule(*, campaign: Campaign, when: datetime, actor: User) -> Campaign:
-    """Start the campaign by itself at `when` (a later schedule replaces an earlier one)."""
-    with transaction.atomic():
-        locked = _sendable(campaign)
-        locked.status = CampaignStatus.SCHEDULED
-        locked.scheduled_for = when
-        locked.save(update_fields=["status", "scheduled_for"])
-        campaign_start_when_due.using(run_after=when).enqueue(locked.pk)
     return locked
 
 
@@ -152,7 +139,7 @@ def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
     one statement, and opt-outs from here on are checked again for every message.
     """
     with transaction.atomic():
-        locked = _sendable(campaign)
+        locked = campaign_lock_sendable(campaign)
         query, params = audience(locked.topic).values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -172,38 +159,6 @@ def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
             campaign_send_batch.enqueue(locked.pk)
         watchdog_ensure()
     return recipients
-
-
-def campaign_start_scheduled(*, campaign_id: int) -> bool:
-    campaign = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SCHEDULED).first()
-    if campaign is None or campaign.scheduled_for is None:
-        return False
-    if campaign.scheduled_for > timezone.now():
-        # Rescheduled to later: the task queued for the new time starts it.
-        return False
-    try:
-        campaign_start(campaign=campaign, actor=None)
-    except (CampaignEmpty, CampaignNotEditable):
-        Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SCHEDULED).update(
-            status=CampaignStatus.SENT, finished_at=timezone.now()
-        )
-        return False
-    except PersonalLinkMisplaced:
-        logger.error(
-            "scheduled campaign not started: misplaced personal link",
-            extra={"campaign": campaign_id},
-        )
-        Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SCHEDULED).update(
-            status=CampaignStatus.CANCELLED, finished_at=timezone.now()
-        )
-        return False
-    return True
-
-
-@task()
-def campaign_start_when_due(campaign_id: int) -> bool:
-    """Start a scheduled campaign; a no-op if it was cancelled, rescheduled or started."""
-    return campaign_start_scheduled(campaign_id=campaign_id)
 
 
 def campaign_cancel(*, campaign: Campaign, actor: User) -> int:
@@ -239,7 +194,6 @@ class Progress:
 
 
 def campaign_progress(campaign: Campaign) -> Progress:
-
     counts = dict(
         Delivery.objects.filter(campaign=campaign)
         .values_list("state")

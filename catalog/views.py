@@ -49,6 +49,7 @@ HOME_BEST_SELLERS = 8
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The storefront's front page: categories, best-sellers, and the visitor's own blocks."""
     # The querysets are lazy: the template caches the parts that use them.
     response = render(
         request,

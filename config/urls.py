@@ -1,19 +1,27 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "3VFejzo — zyra"
 admin.site.site_title = "3VFejzo"
 admin.site.index_title = "Administrimi"
+
+
+def _moved_to_rights(request: HttpRequest, rest: str) -> HttpResponsePermanentRedirect:
+    """The rights models moved from the privacy app: links in mails already sent still work,
+    in the language they were sent in."""
+    moved = request.get_full_path().replace("/zyra/privacy/", "/zyra/rights/", 1)
+    return HttpResponsePermanentRedirect(moved)
+
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("_dev/mail/", include("mail.urls")),
 ]
 
 if settings.ANYMAIL_ESP:
-    # Provider webhooks: bounces and complaints suppress marketing (mail.webhooks).
+    # Provider webhooks: bounces and complaints suppress marketing (mail.receivers).
     urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 urlpatterns += i18n_patterns(
@@ -25,10 +33,9 @@ urlpatterns += i18n_patterns(
     path("llogaria/", include("accounts.urls")),
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),
-    # The rights models moved from the privacy app: links in mails already sent still work.
     re_path(
         r"^zyra/privacy/(?P<rest>(erasurerequest|erasureevent|legalhold|dataexport)/.*)$",
-        RedirectView.as_view(url="/zyra/rights/%(rest)s", permanent=True, query_string=True),
+        _moved_to_rights,
     ),
     path("zyra/", admin.site.urls),
     prefix_default_language=False,

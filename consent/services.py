@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import ConsentDecision, DecisionAction, DecisionChannel
 from consent.permissions import ConsentPermission
 from consent.state import ConsentState, policy_version_in_force
-from privacy.audit import access_record
+from privacy.audit import access_record, actor_label
 from privacy.crypto import blind_index
 from privacy.models import AccessAction, AccessBasis
 from privacy.registry import qualified
-from privacy.roles import Role, roles_label, staff_roles
+from privacy.roles import Role, staff_roles
 
 USER_AGENT_PURPOSE = "consent.user_agent"
 # The ledger's columns, in the order of the CSV the data-protection officer exports.
@@ -142,7 +142,7 @@ def consent_ledger_export(
     rows = list(decisions.order_by("decided_at", "id").values_list(*EXPORT_COLUMNS))
     access_record(
         actor=actor,
-        actor_label=roles_label(staff_roles(actor)),
+        actor_label=actor_label(actor),
         subject_id=None,
         action=AccessAction.EXPORT,
         fields=[qualified(ConsentDecision, name) for name in EXPORT_PERSONAL_FIELDS],

@@ -26,7 +26,7 @@ from consent.services import consent_decide
 from demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF
 from orders.models import Order, OrderStatus, PaymentMethod
 from orders.services import Delivery, order_change_status, order_place
-from staff.roles import Role
+from privacy.roles import Role
 from subscriptions.models import Channel, SubscriptionEvent, Topic
 from subscriptions.services import opt_out_record, subscriber_for_user, subscription_change
 from support.models import CaseChannel, SupportCase

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.municipalities import Municipality
-from staff.roles import Role
+from privacy.roles import Role
 
 CUSTOMER_PASSWORD = "demo-klient-2021"  # noqa: S105 - a published demo password
 CUSTOMER_EMAIL_DOMAIN = "example.al"

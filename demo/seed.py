@@ -24,10 +24,10 @@ from demo.fully_used import seed_fully_used_customer
 from demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF, DemoStaff
 from orders.models import Order, PaymentMethod
 from orders.services import Delivery, order_place
+from privacy.roles import Role
 from rights.models import ErasureRequest, RequestChannel
 from rights.requests.services import erasure_request_register
 from staff.models import Course, TrainingRecord
-from staff.roles import Role
 from staff.services import roles_sync
 from subscriptions.models import Channel, Topic
 from subscriptions.services import subscriber_for_user, subscription_change

@@ -33,9 +33,9 @@ from mail.models import MailKind, OutboxMessage
 from orders.models import Order, OrderStatus
 from orders.services import order_change_status
 from orders.tests.factories import place_order
+from privacy.roles import Role
 from rights.admin.display import day_text
 from rights.models import ErasedSubject, ErasureRequest, ErasureState, ErasureStep
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 
 if TYPE_CHECKING:

@@ -24,6 +24,6 @@ class DeliveryFeedback(enum.StrEnum):
 
 
 # Sent with `address` (str) and `feedback` (DeliveryFeedback), whichever path saw it: our
-# own SMTP delivery (sender OutboxMessage), or the provider's webhook (mail.webhooks; the
+# own SMTP delivery (sender OutboxMessage), or the provider's webhook (mail.receivers; the
 # sender is anymail's webhook view).
 delivery_feedback = Signal()

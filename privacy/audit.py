@@ -118,15 +118,17 @@ class Access:
 
 def _entry(access: Access, *, seq: int, prev_hash: str, at: datetime) -> AccessEntry:
     actor_kind = access.actor_kind
+    is_staff = getattr(access.actor, "is_staff", False)
     if actor_kind is None:
-        is_staff = getattr(access.actor, "is_staff", False)
         actor_kind = ActorKind.STAFF if is_staff else ActorKind.CUSTOMER
+    # Staff are always named by their roles, whoever forgot to pass the label.
+    label = access.actor_label or (actor_label(access.actor) if is_staff else "")
     entry = AccessEntry(
         seq=seq,
         at=at,
         actor=access.actor if getattr(access.actor, "pk", None) else None,
         actor_kind=actor_kind,
-        actor_label=access.actor_label[:80],
+        actor_label=label[:80],
         subject_id=access.subject_id,
         action=access.action,
         fields=",".join(sorted(set(access.fields))),
@@ -244,10 +246,10 @@ def actor_label(actor: Any | None) -> str:
     customer, and a staff member's roles ("customer_care,sales") for staff.
     """
     if actor is None:
-        return "system"
+        return ActorKind.SYSTEM.value
     if getattr(actor, "is_staff", False):
         return roles_label(staff_roles(actor))[:80]
-    return "customer"
+    return ActorKind.CUSTOMER.value
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,7 @@ ENCODER = _Encoder(ensure_ascii=False)
 
 
 def labels(pairs: Iterable[tuple[Any, Any]]) -> Callable[[Any], str]:
+    """Return a reader of coded values' labels (choices, job and role names)."""
     known = {value: str(label) for value, label in pairs}
     return lambda raw: known.get(raw, str(raw))
 
@@ -133,5 +134,7 @@ def download_section(
     *, key: str, title: Any, build: Callable[[Any], Section], position: int
 ) -> None:
     """Add a section to every person's download (`title` may be lazy: it is translated)."""
+    if any(section.key == key for section in DOWNLOAD_SECTIONS):
+        raise ValueError(f"The download already has a section {key}.")
     DOWNLOAD_SECTIONS.append(DownloadSection(key, title, build, position))
     DOWNLOAD_SECTIONS.sort(key=lambda section: section.position)

@@ -55,6 +55,8 @@ def erasure_step(name: str) -> Callable[[Callable[[People], Any]], Callable[[Peo
     """Register a function the engine calls for the people it erases, before their rows."""
 
     def register(run: Callable[[People], Any]) -> Callable[[People], Any]:
+        if any(step.name == name for step in ERASURE_STEPS):
+            raise ValueError(f"An erasure step {name} is already registered.")
         ERASURE_STEPS.append(ErasureStep(name, run))
         return run
 

@@ -44,6 +44,8 @@ class PurposeSource:
 
 
 class PurposeSources:
+    """The registered sources, one per basis, in the order the apps registered them."""
+
     def __init__(self) -> None:
         self._sources: dict[AccessBasis, PurposeSource] = {}
 

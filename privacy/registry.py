@@ -101,10 +101,18 @@ class ModelDeclaration:
     # Rows the person's own download leaves out, by law: e.g. an authority's request
     # that may not be disclosed to the person it concerns.
     withheld_from_download: models.Q | None = None
+    # The name the download gives these rows, when it is not the model's label: kept
+    # when a model moves to another app, so a program reading the download keeps working.
+    download_key: str = ""
 
     @property
     def label(self) -> str:
         return self.model._meta.label
+
+    @property
+    def key(self) -> str:
+        """Return the name of these rows in a person's download."""
+        return self.download_key or self.label
 
     def subject_id_of(self, instance: models.Model) -> int | None:
         if self.subject_path is None:
@@ -136,6 +144,7 @@ class Registry:
         row_retention: Retention | None = None,
         subject_is_staff: bool = False,
         withheld_from_download: models.Q | None = None,
+        download_key: str = "",
     ) -> ModelDeclaration:
         """Declare a model's personal fields, and say why look-alike fields are not personal.
 
@@ -157,6 +166,7 @@ class Registry:
             row_retention=row_retention,
             subject_is_staff=subject_is_staff,
             withheld_from_download=withheld_from_download,
+            download_key=download_key,
         )
         return declaration
 

@@ -65,6 +65,7 @@ class Schedules(Mapping[Retention, Schedule]):
         self._by_kind: dict[Retention, Schedule] = {}
 
     def declare(self, schedule: Schedule) -> Schedule:
+        """Register one kind's schedule; a kind has one, with rows or its own end."""
         if schedule.retention in self._by_kind:
             raise ValueError(f"{schedule.retention} already has a schedule.")
         if (schedule.rows is None) == (schedule.apply is None):

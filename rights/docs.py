@@ -7,9 +7,9 @@ from django.utils import translation
 from privacy.models import AccessBasis
 from privacy.purposes import purpose_sources
 from privacy.registry import Category, registry
+from privacy.roles import ROLE_PERMISSIONS, Role
 from rights.retention.services import SCHEDULES
 from staff.access import ROLE_MATRIX
-from staff.roles import ROLE_PERMISSIONS, Role
 
 
 def data_map_markdown() -> str:

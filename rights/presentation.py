@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from orders.models import Order
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind, Job
 from privacy.registry import qualified, registry
+from privacy.roles import Role
 from privacy.selectors import break_glass_reasons_for
-from staff.roles import Role
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise

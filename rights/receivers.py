@@ -8,11 +8,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from mail.models import MailKind
 from rights.export import data_export_files_delete
-from rights.export.build import data_export_failed_for_good
 from rights.models import DataExport
-from staff.services import dpo_notify
 
 
 @receiver(post_delete, sender=DataExport)
@@ -23,21 +20,3 @@ def data_export_file_delete(sender: type[DataExport], instance: DataExport, **kw
     """
     export_id = instance.pk
     transaction.on_commit(lambda: data_export_files_delete(export_id=export_id))
-
-
-@receiver(data_export_failed_for_good, sender=DataExport, dispatch_uid="rights.export_failed")
-def officers_told_of_a_failed_export(
-    sender: type[DataExport], export: DataExport, attempts: int, queue_url: str, **kwargs: Any
-) -> None:
-    """Mail the officers, in the failing transaction: numbers and a link, nothing personal."""
-    dpo_notify(
-        kind=MailKind.DATA_EXPORT_FAILED,
-        context={
-            "officer": True,
-            "number": export.pk,
-            "account_number": export.user_id,
-            "requested_at": export.requested_at,
-            "attempts": attempts,
-            "queue_url": queue_url,
-        },
-    )

@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import letter_count, visible_text
-from privacy.audit import access_record
+from privacy.audit import access_record, actor_label
 from privacy.models import AccessAction, AccessBasis, AccessEntry
 from privacy.purposes import purpose_sources
 from privacy.registry import Category, qualified, registry
+from privacy.roles import Role, roles_label, staff_roles
 from staff.models import Course, TrainingRecord
-from staff.roles import Role, roles_label, staff_roles
 from staff.services import break_glass_notify_dpo
 
 ALL_CATEGORIES = frozenset(Category)
@@ -159,6 +159,7 @@ class Scope:
 
     @classmethod
     def of(cls, record: Model) -> Scope:
+        """Return the scope of the page that shows this record."""
         return cls(record._meta.label_lower, record.pk)
 
 
@@ -306,7 +307,7 @@ def break_glass_open(
     with transaction.atomic():
         entry = access_record(
             actor=staff,
-            actor_label=",".join(sorted(role.value for role in roles)),
+            actor_label=actor_label(staff),
             subject_id=subject_id,
             action=AccessAction.BREAK_GLASS,
             fields=fields,
@@ -364,7 +365,7 @@ def own_purpose_open(
     ]
     entry = access_record(
         actor=staff,
-        actor_label=roles_label(staff_roles(staff)),
+        actor_label=actor_label(staff),
         subject_id=subject_id,
         action=AccessAction.OWN_PURPOSE,
         fields=fields,

@@ -14,7 +14,7 @@ class StaffPermission(enum.StrEnum):
 
 
 class GroupPermission(enum.StrEnum):
-    """Django's auth app's, on the groups that hold the roles (staff.roles)."""
+    """Django's auth app's, on the groups that hold the roles (privacy.roles)."""
 
     VIEW_GROUP = "auth.view_group"
 

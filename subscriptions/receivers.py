@@ -3,7 +3,7 @@
 - mail reports an address bad or its owner's wish (`delivery_feedback`): suppress it.
   Both of mail's paths end here, in the same receiver and the same service: a permanent
   refusal seen by our own SMTP delivery, and a bounce, complaint or unsubscribe that the
-  email provider's webhook reported (mail.webhooks);
+  email provider's webhook reported (mail.receivers);
 - accounts registers a customer (`customer_registered`): switch on the topics ticked on
   the registration form, in the registration's transaction;
 - accounts changes a customer's address (`verified_email_leaving`, `email_changed`): the

@@ -52,7 +52,6 @@ class SupportCaseAdmin(PersonalDataAdmin):
         return Scope.of(obj)
 
     def save_model(self, request: HttpRequest, obj: SupportCase, form: Any, change: bool) -> None:
-
         case_save(case=obj, changed=list(form.changed_data), actor=request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:

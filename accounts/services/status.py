@@ -36,7 +36,7 @@ def account_lock_open(user: User) -> User:
     return locked
 
 
-def login_disable(user_ids: Sequence[int], *, end_sessions: bool = True) -> None:
+def login_disable(*, user_ids: Sequence[int], end_sessions: bool = True) -> None:
     """Stop these people signing in, and (unless told not to) sign them out everywhere now.
 
     For erasure: retention erases accounts unused for years, whose sessions expired long

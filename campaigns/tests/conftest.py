@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from staff.roles import Role
+from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 
 

@@ -17,7 +17,7 @@ from campaigns.services import campaign_start
 from campaigns.tests.factories import CampaignFactory, confirmed_visitor, subscribed_customer
 from catalog.tests.factories import ProductFactory
 from core.testing import run_tasks
-from staff.roles import Role
+from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.models import Topic
 from subscriptions.services import unsubscribe_one_click

@@ -479,7 +479,7 @@ def test_a_broken_message_fails_alone_and_the_campaign_finishes(
 def test_the_watchdog_revives_a_campaign_whose_worker_died(smtp_server, staff_user, settings):
     from django_tasks_db.models import DBTaskResult
 
-    from campaigns.tasks import campaigns_requeue_stalled
+    from campaigns.sending import campaigns_requeue_stalled
 
     subscribed_customer(email="ringjallje@example.al")
     campaign = CampaignFactory()
@@ -525,7 +525,7 @@ def test_a_worker_outside_a_transaction_commits_each_message_ahead_of_its_end(
     from django.db import connection
 
     from campaigns.engine import _Sender
-    from staff.roles import Role
+    from privacy.roles import Role
     from staff.tests.factories import StaffFactory
 
     decided = []

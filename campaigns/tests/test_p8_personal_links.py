@@ -17,11 +17,10 @@ from campaigns.links import PersonalLinkMisplaced, message_links_check
 from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
 from campaigns.rendering import message_parts, render_campaign
 from campaigns.services import (
-    campaign_schedule,
     campaign_send_test,
     campaign_start,
-    campaign_start_scheduled,
 )
+from campaigns.tasks import campaign_schedule, campaign_start_scheduled
 from campaigns.tests.factories import CampaignFactory, subscribed_customer
 from core.testing import run_tasks
 from subscriptions.models import Topic

@@ -63,11 +63,13 @@ INSTALLED_APPS = [
     "orders",
     "mail",
     "privacy",
+    # Right after the kernel: its declarations come where privacy's were (the order of
+    # the download's sections), and before "staff", which syncs the roles last.
+    "rights",
     "consent",
     "subscriptions",
     "campaigns",
     "support",
-    "rights",
     "staff",
     # seed_demo; no models, so staff's role sync after migrate still sees every permission.
     "demo",

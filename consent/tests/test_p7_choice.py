@@ -15,7 +15,7 @@ from consent.models import ConsentDecision, DecisionAction, DecisionChannel
 from consent.signals import consent_decided
 from consent.state import ConsentState, consent_from_request, current_policy_version
 from privacy.models import AccessAction, AccessEntry
-from staff.roles import Role
+from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

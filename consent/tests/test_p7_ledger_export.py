@@ -15,7 +15,7 @@ from django.utils import timezone
 from consent.models import ConsentDecision, DecisionAction, DecisionChannel
 from consent.services import LedgerExportRefused, consent_ledger_export
 from privacy.models import AccessAction, AccessEntry
-from staff.roles import ROLE_PERMISSIONS, Role
+from privacy.roles import ROLE_PERMISSIONS, Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -38,7 +38,7 @@ def test_a_periodic_run_left_running_by_a_dead_worker_does_not_stop_the_schedule
     from django.utils import timezone
     from django_tasks.base import TaskResultStatus
 
-    from campaigns.tasks import campaigns_watchdog, watchdog_ensure
+    from campaigns.sending import campaigns_watchdog, watchdog_ensure
 
     # given a watchdog run its worker died in, ten minutes ago
     assert watchdog_ensure()
@@ -58,7 +58,7 @@ def test_of_two_overlapping_periodic_runs_exactly_the_later_queues_the_next():
     from django.utils import timezone
     from django_tasks.base import TaskResultStatus
 
-    from campaigns.tasks import campaigns_watchdog, watchdog_ensure
+    from campaigns.sending import campaigns_watchdog, watchdog_ensure
 
     watchdog_ensure()
     first = DBTaskResult.objects.get(task_path=campaigns_watchdog.module_path)

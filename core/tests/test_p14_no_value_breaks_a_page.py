@@ -35,7 +35,7 @@ from catalog.models import Category, Product
 from catalog.services import catalog_revision_bump
 from catalog.tests.factories import ProductFactory
 from core.tests.test_config import PRODUCTION_ENV
-from staff.roles import Role
+from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -34,9 +34,9 @@ from core.middleware import PrivatePagesMiddleware
 from core.testing import run_tasks
 from mail.models import MailKind, OutboxMessage
 from orders.tests.factories import place_order
+from privacy.roles import Role
 from rights.export import data_export_build, data_export_link, data_export_request
 from rights.requests.services import erasure_request_by_customer
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.services import subscriber_for_user
 from subscriptions.tokens import confirmation_token, preferences_token, unsubscribe_token

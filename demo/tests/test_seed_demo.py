@@ -16,7 +16,7 @@ from catalog.selectors import product_search
 from demo.categories import CATEGORIES
 from demo.people import STAFF
 from demo.seed import demo_products
-from staff.roles import Role
+from privacy.roles import Role
 
 pytestmark = pytest.mark.django_db
 

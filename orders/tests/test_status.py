@@ -7,7 +7,7 @@ from accounts.tests.factories import UserFactory
 from core.testing import run_tasks
 from orders.models import OrderStatus, OrderStatusChange
 from orders.services import TransitionNotAllowed, order_change_status
-from staff.roles import Role
+from privacy.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from privacy.models import ActorKind
+from privacy.roles import Role, staff_roles
 from rights.erasure.engine import Outcome
 from rights.models import (
     OPEN_ERASURE_STATES,
@@ -22,8 +23,6 @@ from rights.models import (
     RequestChannel,
 )
 from rights.permissions import ErasurePermission
-from staff.access import staff_roles
-from staff.roles import Role
 
 # The officer's queue: what still waits for them. A held request was executed, but its
 # holds come up for review; completed and lapsed requests are closed.

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from orders.models import IN_FLIGHT_STATUSES
 from privacy.audit import Access, access_record_many
 from privacy.erasure_steps import ERASURE_STEPS, OPEN_WORK, People
 from privacy.models import AccessAction, AccessBasis, ActorKind, Job
@@ -44,7 +43,6 @@ from rights.models import ErasedSubject, HoldKind, HoldScope, LegalHold
 
 __all__ = [
     "ERASED_MAIL_DOMAIN",
-    "ORDERS_IN_FLIGHT",
     "OUTCOME_LABELS",
     "ErasureCause",
     "ErasureResult",
@@ -57,7 +55,6 @@ __all__ = [
     "erase_rows_matching",
 ]
 
-ORDERS_IN_FLIGHT = IN_FLIGHT_STATUSES
 AUTOMATIC_HOLD_REVIEW = timedelta(days=30)
 
 OUTCOME_LABELS = {

@@ -10,11 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from orders.models import Order
+from privacy.erasure_steps import OPEN_WORK
 from privacy.registry import Erasure, Retention, registry
-from rights.erasure.engine import ORDERS_IN_FLIGHT, OUTCOME_LABELS, Outcome
+from rights.erasure.engine import OUTCOME_LABELS, Outcome
 from rights.models import HoldKind, HoldScope, LegalHold
-from support.models import CaseStatus, SupportCase
 
 
 @dataclass(frozen=True)
@@ -107,17 +106,19 @@ def holds_expected(*, user: User) -> list[str]:
     reasons = [
         hold_reason(hold) for hold in LegalHold.objects.filter(subject=user, lifted_at__isnull=True)
     ]
-    for number in Order.objects.filter(customer=user, status__in=ORDERS_IN_FLIGHT).values_list(
-        "number", flat=True
-    ):
-        reasons.append(
-            _("Porosia %(number)s nuk është dorëzuar ose paguar ende: mbahet deri atëherë.")
-            % {"number": number}
-        )
-    if SupportCase.objects.filter(customer=user, status=CaseStatus.OPEN).exists():
-        reasons.append(
-            _("Keni një rast të hapur me kujdesin ndaj klientit: mbahet derisa të mbyllet.")
-        )
+    for work in OPEN_WORK:
+        rows = work.model._default_manager.filter(work.open, **{work.customer_field: user.pk})
+        found = list(rows.values("pk", *work.columns))
+        if work.hold_kind == HoldKind.UNPAID_ORDER:
+            reasons += [
+                _("Porosia %(number)s nuk është dorëzuar ose paguar ende: mbahet deri atëherë.")
+                % {"number": work.reference(row)}
+                for row in found
+            ]
+        elif found:
+            reasons.append(
+                _("Keni një rast të hapur me kujdesin ndaj klientit: mbahet derisa të mbyllet.")
+            )
     return reasons
 
 

@@ -19,7 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
@@ -39,6 +38,7 @@ from rights.export.files import (
 )
 from rights.export.links import data_export_link
 from rights.models import DataExport, ExportStatus
+from staff.services import dpo_notify
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +52,6 @@ RETRY_FACTOR = 4
 STALLED_AFTER = timedelta(hours=2)
 # Where the data-protection officer finds failed downloads: above the erasure queue.
 FAILED_ANCHOR = "shkarkime-te-deshtuara"
-
-# Sent inside the transaction that marks a download failed for good, with `export`,
-# `attempts` and `queue_url`: the staff app tells the data-protection officers.
-data_export_failed_for_good = Signal()
 
 
 def build_retry_delay(attempt: int) -> timedelta:
@@ -169,12 +165,18 @@ def data_export_build_failed(*, export_id: int, attempt: int) -> DataExport | No
         locked.status = ExportStatus.FAILED
         locked.save(update_fields=["status"])
         _mail_failed(locked)
+        # The officers, in the same transaction: numbers and a link, nothing personal.
         queue = reverse("admin:rights_erasurerequest_changelist")
-        data_export_failed_for_good.send(
-            sender=DataExport,
-            export=locked,
-            attempts=attempt,
-            queue_url=f"{settings.SITE_URL}{queue}#{FAILED_ANCHOR}",
+        dpo_notify(
+            kind=MailKind.DATA_EXPORT_FAILED,
+            context={
+                "officer": True,
+                "number": locked.pk,
+                "account_number": locked.user_id,
+                "requested_at": locked.requested_at,
+                "attempts": attempt,
+                "queue_url": f"{settings.SITE_URL}{queue}#{FAILED_ANCHOR}",
+            },
         )
     logger.error("data export failed for good", extra={"export_id": export_id})
     # What a try that died left half-written goes now, not a day later.

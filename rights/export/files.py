@@ -3,7 +3,7 @@
 The ZIP is sealed under a random key of its own (privacy/sealed_files.py) and named
 by the export's id and a digest of that key, never by the person. The key is kept on
 the export's row, sealed by the keyring; deleting the row leaves the file unreadable,
-and the post_delete receiver (privacy/signals.py) deletes the file once the deletion
+and the post_delete receiver (rights/receivers.py) deletes the file once the deletion
 commits.
 """
 
@@ -113,7 +113,7 @@ def data_exports_expire(*, now: datetime | None = None, dry_run: bool = False) -
     For the retention job (Retention.EXPORT_LINK). Also deletes downloads that failed
     or stayed queued for longer than a link lives, and files no download owns any more
     (a build that died between writing its file and marking the row). The rows go
-    here; their files go when the deletion commits (privacy/signals.py).
+    here; their files go when the deletion commits (rights.receivers).
     """
     now = now or timezone.now()
     cutoff = now - link_lifetime()

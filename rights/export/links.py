@@ -9,6 +9,7 @@ from django.utils import translation
 
 from rights.models import DataExport
 
+# Named when downloads were the privacy app's; kept, so links already mailed still open.
 LINK_SALT = "privacy.data-export"
 
 

@@ -29,10 +29,10 @@ from privacy.registry import (
     qualified,
     registry,
 )
+from privacy.roles import Role
 from privacy.selectors import access_entries_for
 from privacy.subjects import proven_addresses, rows_about
 from rights.presentation import data_names, registry_positions
-from staff.roles import Role
 
 # Columns that are machinery, not data about the person: the row's sealing id, the
 # password hash, and secrets or hashes of secrets that open files or confirm links.
@@ -58,6 +58,14 @@ ACCESS_RECORD_NOTE = gettext_lazy(
 )
 
 
+def _key_of(model: Any) -> str:
+    """Return the download's name for rows of this model (a string names a model as is)."""
+    if isinstance(model, str):
+        return model
+    declaration = registry.of(model)
+    return declaration.key if declaration is not None else model._meta.label
+
+
 def _column(model_field: models.Field[Any, Any], entry: PersonalField | None) -> Column:
     label = str(capfirst(model_field.verbose_name))
     if entry is not None and entry.index_of:
@@ -72,7 +80,7 @@ def _column(model_field: models.Field[Any, Any], entry: PersonalField | None) ->
             label,
             read,
             personal=entry,
-            references=related._meta.label if not isinstance(related, str) else related,
+            references=_key_of(related),
         )
     label_of = labels(model_field.flatchoices) if model_field.choices else None
     if entry is not None and entry.links_removed_on_export:
@@ -109,7 +117,7 @@ def _declaration_section(declaration: ModelDeclaration, user: Any) -> Section:
         return found.order_by("pk").iterator(chunk_size=CHUNK_ROWS)
 
     return Section(
-        key=model._meta.label,
+        key=declaration.key,
         title=str(capfirst(model._meta.verbose_name_plural)),
         columns=columns,
         rows=rows,

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.text import letter_count, visible_text
 from orders.models import Order
-from rights.erasure.engine import ERASED_MAIL_DOMAIN, ORDERS_IN_FLIGHT, ErasureCause, erase_people
+from privacy.erasure_steps import OPEN_WORK
+from rights.erasure.engine import ERASED_MAIL_DOMAIN, ErasureCause, erase_people
 from rights.erasure.report import hold_reference
 from rights.models import (
     ErasedSubject,
@@ -29,7 +30,7 @@ from rights.requests.services import (
     erasure_outcome_record,
     erasure_report_send,
 )
-from support.models import CaseStatus, SupportCase
+from support.models import SupportCase
 
 
 def legal_hold_place(
@@ -124,12 +125,12 @@ def legal_hold_lift(*, hold: LegalHold, actor: Any | None) -> LegalHold:
 
 
 def holds_release_ended() -> int:
-    """Lift the automatic holds whose order was delivered or cancelled, or whose case closed."""
-    ended = (
-        LegalHold.objects.filter(automatic=True, lifted_at__isnull=True)
-        .exclude(order__status__in=ORDERS_IN_FLIGHT)
-        .exclude(support_case__status=CaseStatus.OPEN)
-    )
+    """Lift the automatic holds whose work ended (the open work apps registered: an order
+    delivered or cancelled, a case closed)."""
+    ended = LegalHold.objects.filter(automatic=True, lifted_at__isnull=True)
+    for work in OPEN_WORK:
+        still_open = work.model._default_manager.filter(work.open).values("pk")
+        ended = ended.exclude(**{f"{work.hold_field}__in": still_open})
     count = 0
     for hold in ended:
         legal_hold_lift(hold=hold, actor=None)

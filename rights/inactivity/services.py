@@ -34,12 +34,10 @@ def _last_seen() -> Any:
 
 
 def _customers() -> QuerySet[Any]:
-
     return User.objects.filter(is_staff=False, erasure__isnull=True).alias(seen=_last_seen())
 
 
 def _warned_for_this_absence(user_id: int, seen: datetime) -> bool:
-
     return InactivityWarning.objects.filter(user_id=user_id, last_seen_at=seen).exists()
 
 

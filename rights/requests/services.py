@@ -235,7 +235,7 @@ def erasure_request_confirm(*, token: str) -> ErasureRequest:
         request.confirmation_digest = ""
         request.save(update_fields=["state", "verified_at", "confirmation_digest"])
         erasure_event_record(request, ErasureStep.VERIFIED)
-        login_disable([request.subject_id])
+        login_disable(user_ids=[request.subject_id])
         erasure_event_record(request, ErasureStep.LOGIN_DISABLED)
     return request
 

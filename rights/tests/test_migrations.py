@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, AccessEntry
+from privacy.roles import Role
 from rights import models as rights
-from staff.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,3 +103,10 @@ def test_p12_a_back_office_link_from_before_the_move_still_leads_to_the_request(
 
     assert response.status_code == 301
     assert response["Location"] == "/zyra/rights/erasurerequest/7/change/?tab=plan"
+
+
+def test_p12_a_link_in_english_stays_in_english(client) -> None:
+    response = client.get("/en/zyra/privacy/legalhold/3/change/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/en/zyra/rights/legalhold/3/change/"

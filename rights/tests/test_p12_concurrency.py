@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from conftest import TEST_PASSWORD
 from mail.models import MailKind, OutboxMessage
+from privacy.roles import Role
 from rights.models import HoldKind, RequestChannel
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]

@@ -19,6 +19,7 @@ from mail.models import MailKind, OutboxMessage
 from orders.models import Order, OrderStatus
 from orders.services import order_change_status
 from orders.tests.factories import place_order
+from privacy.roles import ROLE_PERMISSIONS, Role
 from rights.holds.services import legal_hold_place
 from rights.models import (
     ErasureRequest,
@@ -33,7 +34,6 @@ from rights.requests.services import (
     erasure_request_by_customer,
     erasure_request_confirm,
 )
-from staff.roles import ROLE_PERMISSIONS, Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -260,3 +260,17 @@ def test_p12_a_held_order_of_an_erased_person_sends_no_mail_to_nobody(
     order_change_status(order=in_flight, to_status=OrderStatus.CONFIRMED, actor=None)
 
     assert OutboxMessage.objects.count() == mails_before
+
+
+def test_p12_the_open_work_apps_register_names_real_holds(monkeypatch) -> None:
+    import dataclasses
+
+    from privacy import erasure_steps
+    from rights.checks import check_open_work_names_a_hold
+
+    assert check_open_work_names_a_hold() == []
+    wrong = dataclasses.replace(erasure_steps.OPEN_WORK[0], hold_kind="unpaid")
+    monkeypatch.setattr(erasure_steps, "OPEN_WORK", [wrong])
+    monkeypatch.setattr("rights.checks.OPEN_WORK", [wrong])
+
+    assert [error.id for error in check_open_work_names_a_hold()] == ["rights.E002"]

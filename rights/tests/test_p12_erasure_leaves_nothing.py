@@ -30,6 +30,7 @@ from orders.models import Order, OrderLine, OrderStatus
 from orders.services import order_change_status
 from privacy.audit import audit_verify
 from privacy.registry import registry
+from privacy.roles import Role
 from rights.export import data_export_build, data_export_request
 from rights.holds.services import holds_release_ended
 from rights.models import ErasureRequest, ErasureState
@@ -38,7 +39,6 @@ from rights.requests.services import (
     erasure_request_confirm,
     erasure_request_execute,
 )
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 from support.models import CaseStatus, SupportCase
 

@@ -18,6 +18,7 @@ from mail.models import MailKind, OutboxMessage
 from orders.models import Order, OrderStatus
 from orders.services import order_change_status
 from orders.tests.factories import place_order
+from privacy.roles import Role
 from rights.holds.services import holds_release_ended, legal_hold_lift, legal_hold_place
 from rights.models import (
     ErasureRequest,
@@ -38,7 +39,6 @@ from rights.requests.services import (
     erasure_request_register,
     erasure_requests_lapse,
 )
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,6 +21,7 @@ from conftest import TEST_PASSWORD
 from core.testing import run_tasks
 from mail.models import MailKind, OutboxMessage
 from privacy.models import AccessAction, AccessEntry
+from privacy.roles import Role
 from rights.export import (
     BUILD_ATTEMPTS,
     FAILED_ANCHOR,
@@ -32,7 +33,6 @@ from rights.export import (
 )
 from rights.export import build as export_build
 from rights.models import DataExport, ExportStatus
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -25,11 +25,11 @@ from mail.models import MailKind, OutboxMessage
 from orders.tests.factories import place_order
 from privacy.models import AccessAction, AccessEntry
 from privacy.registry import registry
+from privacy.roles import Role
 from rights.erasure.engine import ErasureCause, erase_people
 from rights.export import data_export_build, data_export_open, data_export_request
 from rights.holds.services import legal_hold_place
 from rights.models import HoldKind
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.models import Channel, Subscriber, SubscriptionEvent, Topic
 from subscriptions.services import (

@@ -61,7 +61,7 @@ class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
     POWER_FIELDS = ("is_active", "is_staff", "is_superuser", "groups")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        # Permissions come from roles (staff/roles.py), never one by one.
+        # Permissions come from roles (each app's permissions.py), never one by one.
         return [
             (
                 title,

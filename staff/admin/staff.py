@@ -117,7 +117,7 @@ admin.site.register(TOTPDevice, StaffTOTPDeviceAdmin)
 
 
 class RoleGroupAdmin(ReadOnlyAdmin, GroupAdmin):
-    """The role groups, shown as they are: roles are code (staff/roles.py).
+    """The role groups, shown as they are: roles are code (privacy.roles, permissions.py).
 
     `roles_sync` is their only writer, on every migrate. A group renamed, given a
     permission or deleted here would hand or take a role from everyone in it at once,

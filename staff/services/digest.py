@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from mail.models import MailKind
 from privacy.models import AccessAction, AccessBasis, AccessEntry
+from privacy.roles import Role
 from staff.models import OwnPurposeDigest
-from staff.roles import Role
 from staff.services.officers import dpo_notify
 
 

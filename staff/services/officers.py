@@ -11,7 +11,7 @@ from accounts.models import User
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from privacy.models import AccessEntry
-from staff.roles import Role
+from privacy.roles import Role
 
 
 def dpo_recipients(*, exclude_id: int | None = None) -> list[tuple[str, str, Any]]:

@@ -17,7 +17,7 @@ from mail.models import MailKind
 from privacy.audit import access_record, actor_label
 from privacy.models import AccessAction, AccessBasis, AccessEntry
 from privacy.registry import Category, registry
-from staff.roles import Role
+from privacy.roles import Role
 from staff.services.officers import dpo_notify
 
 

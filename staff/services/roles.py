@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from staff.roles import ROLE_PERMISSIONS, Role
+from privacy.roles import ROLE_PERMISSIONS, Role
 
 
 def _permission(dotted: str) -> Permission:

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from privacy.roles import Role
 from staff.models import Course, TrainingRecord
-from staff.roles import Role
 from staff.services import roles_sync
 
 

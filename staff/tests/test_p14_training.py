@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from privacy.roles import Role
 from staff.access import training_valid
-from staff.roles import Role
 from staff.tests.factories import StaffFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from conftest import TEST_PASSWORD
 from mail.models import MailKind, OutboxMessage
 from orders.tests.factories import place_order
 from privacy.models import AccessAction, AccessBasis, AccessEntry
-from staff.roles import Role
+from privacy.roles import Role
 from staff.services import AccountPowers, AccountPowersRefused, account_powers_change
 from staff.tests.admin_forms import change_form_data
 from staff.tests.factories import StaffFactory

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 
-from staff.roles import ROLE_PERMISSIONS, Role
+from privacy.roles import ROLE_PERMISSIONS, Role
 
 pytestmark = pytest.mark.django_db
 

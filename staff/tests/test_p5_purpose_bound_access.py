@@ -12,7 +12,7 @@ from orders.models import OrderStatus
 from orders.services import order_assign, order_change_status
 from orders.tests.factories import place_order
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind
-from staff.roles import Role
+from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 from support.models import CaseChannel, SupportCase
 

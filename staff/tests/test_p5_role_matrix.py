@@ -13,9 +13,9 @@ from orders.services import order_assign
 from orders.tests.factories import place_order
 from privacy.models import AccessBasis
 from privacy.registry import Category
+from privacy.roles import Role
 from rights.docs import data_map_markdown, role_matrix_markdown
 from staff.access import ROLE_MATRIX, access_decision
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 from support.models import CaseChannel, SupportCase
 

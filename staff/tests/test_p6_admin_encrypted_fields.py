@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tests.factories import UserFactory
 from privacy.fields import EncryptedCharField
-from staff.roles import Role
+from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

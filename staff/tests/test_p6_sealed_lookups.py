@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from privacy.fields import lookup_touches_sealed_field
+from privacy.roles import Role
 from staff.admin_site import SealedLookupGuard
-from staff.roles import Role
 from staff.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

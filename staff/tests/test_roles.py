@@ -4,8 +4,8 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 
+from privacy.roles import ROLE_PERMISSIONS, Role
 from staff.admin_base import PersonalDataAdmin
-from staff.roles import ROLE_PERMISSIONS, Role
 from staff.services import roles_sync
 
 pytestmark = pytest.mark.django_db

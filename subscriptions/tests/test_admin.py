@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from privacy.audit import actor_label
-from staff.roles import Role
+from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.models import (
     Channel,

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import UnverifiedUserFactory, UserFactory
 from core.testing import run_tasks
 from mail.models import MailKind, OutboxMessage
-from staff.roles import Role
+from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.models import (
     Channel,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from anymail.signals import AnymailTrackingEvent, EventType, RejectReason
+from anymail.signals import AnymailTrackingEvent, EventType, RejectReason, tracking
+from django.dispatch import receiver
 
 from mail.signals import DeliveryFeedback, delivery_feedback
 
@@ -49,6 +50,7 @@ def _feedback(event: AnymailTrackingEvent, *, esp_name: str) -> DeliveryFeedback
     return _FEEDBACK.get(event.event_type)
 
 
+@receiver(tracking, dispatch_uid="mail.provider_feedback")
 def feedback_from_provider_event(
     sender: Any, event: AnymailTrackingEvent, esp_name: str, **kwargs: Any
 ) -> None:
