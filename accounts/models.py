@@ -11,8 +11,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.municipalities import Municipality
-
-# Also imported for the migrations of accounts, mail and subscriptions, which name it here.
 from core.email import normalise_email
 from core.phone import phone_search_key
 from privacy.fields import (
