@@ -12,10 +12,12 @@ import logging
 import re
 import smtplib
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -97,8 +99,15 @@ def _is_permanent(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
-def outbox_deliver(*, message_id: uuid.UUID) -> DeliveryOutcome:
-    """Deliver one outbox message if it is due and not already taken; record the result."""
+def outbox_deliver(
+    *, message_id: uuid.UUID, retry_schedule: Callable[[uuid.UUID, datetime], None]
+) -> DeliveryOutcome:
+    """Deliver one outbox message if it is due and not already taken; record the result.
+
+    A failure worth another try is saved with `retry_schedule(message_id, when)` called in
+    the same transaction (the task queues itself), so a worker dying between the two
+    loses no retry.
+    """
     message = _claim(message_id)
     if message is None:
         return DeliveryOutcome.NOT_CLAIMED
@@ -111,7 +120,7 @@ def outbox_deliver(*, message_id: uuid.UUID) -> DeliveryOutcome:
     try:
         get_connection(fail_silently=False).send_messages([_build_email(message)])
     except (smtplib.SMTPException, OSError) as exc:
-        return _record_failure(message, exc)
+        return _record_failure(message, exc, retry_schedule=retry_schedule)
     sending = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING)
     if message.forget_when_done:
         sending.delete()
@@ -133,7 +142,12 @@ def _error_summary(exc: Exception) -> str:
     return type(exc).__name__
 
 
-def _record_failure(message: OutboxMessage, exc: Exception) -> DeliveryOutcome:
+def _record_failure(
+    message: OutboxMessage,
+    exc: Exception,
+    *,
+    retry_schedule: Callable[[uuid.UUID, datetime], None],
+) -> DeliveryOutcome:
     error = _error_summary(exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
         mailbox_does_not_exist(code, reply) for code, reply in exc.recipients.values()
@@ -157,8 +171,8 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> DeliveryOutcome:
     message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
     message.claimed_until = None
     message.last_error = error
-    # The delivery task queues the next try for next_attempt_at; should it die first,
-    # outbox_requeue_stalled finds the message once it falls due.
-    message.save(update_fields=["status", "next_attempt_at", "claimed_until", "last_error"])
+    with transaction.atomic():
+        message.save(update_fields=["status", "next_attempt_at", "claimed_until", "last_error"])
+        retry_schedule(message.pk, message.next_attempt_at)
     logger.info("mail delivery will be retried", extra={"outbox_id": str(message.pk)})
     return DeliveryOutcome.RETRY

@@ -11,19 +11,17 @@ from django.utils import timezone
 from django_tasks import task
 
 from core.daily import stalled_work_requeuer
-from mail.delivery import DeliveryOutcome, outbox_deliver
+from mail.delivery import outbox_deliver
 from mail.models import OutboxMessage, OutboxStatus
-from mail.selectors import outbox_next_attempt_at
 
 
 @task()
 def deliver_outbox_message(message_id: str) -> str:
     """Deliver one outbox message; running it again for the same message sends nothing twice."""
-    outcome = outbox_deliver(message_id=uuid.UUID(message_id))
-    if outcome is DeliveryOutcome.RETRY:
-        retry_at = outbox_next_attempt_at(message_id=uuid.UUID(message_id))
-        if retry_at is not None:
-            delivery_schedule(message_id=message_id, run_after=retry_at)
+    outcome = outbox_deliver(
+        message_id=uuid.UUID(message_id),
+        retry_schedule=lambda pk, when: delivery_schedule(message_id=pk, run_after=when),
+    )
     return outcome.value
 
 

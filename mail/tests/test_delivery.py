@@ -21,9 +21,17 @@ from mail.delivery import DeliveryOutcome, mailbox_does_not_exist, outbox_delive
 from mail.models import MailKind, OutboxMessage, OutboxStatus
 from mail.services import mail_enqueue
 from mail.signals import DeliveryFeedback, delivery_feedback
-from mail.tasks import outbox_requeue_stalled
+from mail.tasks import delivery_schedule, outbox_requeue_stalled
 
 pytestmark = pytest.mark.django_db
+
+
+def _deliver(message_id):  # type: ignore[no-untyped-def]
+    """Deliver as the task does, retries queued by the task's own scheduler."""
+    return outbox_deliver(
+        message_id=message_id,
+        retry_schedule=lambda pk, when: delivery_schedule(message_id=pk, run_after=when),
+    )
 
 
 def _enqueue(customer, kind=MailKind.WELCOME):  # type: ignore[no-untyped-def]
@@ -81,7 +89,7 @@ def test_mail_in_english_for_an_english_customer(customer, smtp_server):
 def test_running_the_task_again_sends_nothing_twice(customer, smtp_server):
     outbox = _enqueue(customer)
     run_tasks()
-    assert outbox_deliver(message_id=outbox.pk) == DeliveryOutcome.NOT_CLAIMED
+    assert _deliver(outbox.pk) == DeliveryOutcome.NOT_CLAIMED
     outbox_requeue_stalled()
     run_tasks()
     assert len(smtp_server.messages) == 1
@@ -116,6 +124,27 @@ def test_smtp_down_then_back_delivers_exactly_once(customer, settings):
     assert outbox.attempts == 2
 
 
+def test_a_retry_is_saved_only_with_its_task(customer, settings):
+    # given an SMTP server that is down, and a task queue that fails to take the retry
+    port = free_port()
+    for name, value in email_settings(f"smtp://127.0.0.1:{port}?timeout=2").items():
+        setattr(settings, name, value)
+    outbox = _enqueue(customer)
+    DBTaskResult.objects.all().delete()
+
+    def queue_down(message_id, when):  # type: ignore[no-untyped-def]
+        raise RuntimeError("task queue unavailable")
+
+    # when the delivery fails and its retry cannot be queued
+    with pytest.raises(RuntimeError):
+        outbox_deliver(message_id=outbox.pk, retry_schedule=queue_down)
+
+    # then the retry is not recorded either: the claim runs out and the sweeper sends it
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxStatus.SENDING
+    assert outbox.last_error == ""
+
+
 def test_worker_killed_after_claiming_the_message_is_recovered_once(customer, smtp_server):
     # given a worker that claimed the message and died before sending it
     outbox = _enqueue(customer)
@@ -126,7 +155,7 @@ def test_worker_killed_after_claiming_the_message_is_recovered_once(customer, sm
     )
     DBTaskResult.objects.all().delete()
     # while its claim is live, nobody else sends it
-    assert outbox_deliver(message_id=outbox.pk) == DeliveryOutcome.NOT_CLAIMED
+    assert _deliver(outbox.pk) == DeliveryOutcome.NOT_CLAIMED
     # when the claim expires and the sweeper runs
     OutboxMessage.objects.filter(pk=outbox.pk).update(
         claimed_until=timezone.now() - timedelta(seconds=1)
@@ -140,7 +169,10 @@ def test_worker_killed_after_claiming_the_message_is_recovered_once(customer, sm
 
 def test_two_workers_racing_for_one_message_send_it_once(customer, smtp_server):
     outbox = _enqueue(customer)
-    outcomes = {outbox_deliver(message_id=outbox.pk), outbox_deliver(message_id=outbox.pk)}
+    outcomes = {
+        _deliver(outbox.pk),
+        _deliver(outbox.pk),
+    }
     assert outcomes == {DeliveryOutcome.SENT, DeliveryOutcome.NOT_CLAIMED}
     assert len(smtp_server.messages) == 1
 
