@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PORT ?= 8000
+# Exported: the local settings make SITE_URL (every link in mail) follow it.
+export PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign bench-export worker clean bench-retention

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("regjistrohu/", views.register, name="register"),
+    path("regjistrohu/u-dergua/", views.register_done, name="register_done"),
     path("hyr/", views.LoginView.as_view(), name="login"),
     path("dil/", auth_views.LogoutView.as_view(), name="logout"),
     path("verifiko/<str:uidb64>/<str:token>/", views.verify_email, name="verify_email"),

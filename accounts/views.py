@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +18,7 @@ from accounts.forms import (
     EmailAuthenticationForm,
     EmailChangeForm,
     OutboxPasswordResetForm,
+    OutboxSetPasswordForm,
     ProfileForm,
     RegistrationForm,
 )
@@ -38,12 +38,12 @@ from accounts.services import (
     PolicyVersionOutdated,
     address_delete,
     address_save,
-    customer_register,
     email_change_confirm,
     email_change_request,
     email_verification_send,
     email_verify,
     profile_update,
+    registration_submit,
 )
 from accounts.throttles import mail_request_allowed
 from core.http import client_ip_address, token_page
@@ -81,7 +81,7 @@ def register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         language = get_language() if get_language() in Language.values else Language.ALBANIAN
         try:
-            user = customer_register(
+            registration_submit(
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 email=data["email"],
@@ -92,6 +92,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 privacy_version=data["privacy_version"],
                 current_terms_version=versions["terms_version"],
                 current_privacy_version=versions["privacy_version"],
+                client_ip=client_ip_address(request),
                 answers=form.added_answers(),
             )
         except PolicyVersionOutdated:
@@ -104,12 +105,11 @@ def register(request: HttpRequest) -> HttpResponse:
             )
             form = RegistrationForm(initial=versions)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _("Mirë se erdhët! Ju dërguam një email për të verifikuar adresën tuaj."),
-            )
-            return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
+            # The same answer whether the address was new or had an account (P14), and
+            # nobody is signed in: the address's owner signs in once it is verified.
+            done = reverse("accounts:register_done")
+            next_url = _safe_next(request, "")
+            return redirect(f"{done}?{urlencode({'next': next_url})}" if next_url else done)
     return render(
         request,
         "accounts/register.html",
@@ -120,6 +120,15 @@ def register(request: HttpRequest) -> HttpResponse:
             "privacy_url": reverse("policy:privacy"),
         },
     )
+
+
+def register_done(request: HttpRequest) -> HttpResponse:
+    """Say a mail is on its way: to verify a new account, or to the owner of an old one."""
+    login_url = reverse("accounts:login")
+    next_url = _safe_next(request, "")
+    if next_url:
+        login_url = f"{login_url}?{urlencode({'next': next_url})}"
+    return render(request, "accounts/register_done.html", {"login_url": login_url})
 
 
 class LoginView(auth_views.LoginView):
@@ -135,8 +144,14 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user = None
     own_verified_account = user is not None and user.pk == request.user.pk and user.email_verified
     if own_verified_account or (user is not None and email_verify(user=user, token=token)):
-        messages.success(request, _("Email-i juaj u verifikua. Tani mund të porosisni."))
-        return redirect("cart:detail" if request.user.is_authenticated else "accounts:login")
+        if request.user.is_authenticated:
+            messages.success(request, _("Email-i juaj u verifikua. Tani mund të porosisni."))
+            return redirect("cart:detail")
+        messages.success(
+            request, _("Email-i juaj u verifikua. Hyni në llogari dhe mund të porosisni.")
+        )
+        login_url = reverse("accounts:login")
+        return redirect(f"{login_url}?{urlencode({'next': reverse('cart:detail')})}")
     return render(request, "accounts/verify_failed.html", status=400)
 
 
@@ -365,5 +380,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = OutboxSetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")

@@ -23,3 +23,19 @@ class CartLineForm(CartRemoveForm):
             "required": _("Shkruani sasinë."),
         },
     )
+
+
+class CartUpdateForm(CartLineForm):
+    """The cart page's quantity box: 0 takes the line out of the cart."""
+
+    quantity = forms.IntegerField(
+        label=_("Sasia"),
+        min_value=0,
+        max_value=MAX_LINE_QUANTITY,
+        error_messages={
+            "min_value": _("Sasia nuk mund të jetë më pak se 0."),
+            "max_value": _("Sasia maksimale është %(limit_value)s."),
+            "invalid": _("Shkruani një numër të plotë."),
+            "required": _("Shkruani sasinë."),
+        },
+    )

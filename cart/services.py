@@ -65,8 +65,12 @@ def cart_set_quantity(
 ) -> int:
     """Set (or with add=True, increase) a product's quantity; return the new quantity.
 
+    Setting it to 0 takes the line out of the cart, as shoppers expect of the box.
     Raises CartError and changes nothing if the quantity is not possible.
     """
+    if quantity == 0 and not add:
+        cart_remove(user=user, session=session, product_id=product.pk)
+        return 0
     current = cart_quantities(user=user, session=session).get(product.pk, 0)
     new_quantity = current + quantity if add else quantity
     _check_quantity(product, new_quantity)

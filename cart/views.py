@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from cart.forms import CartLineForm, CartRemoveForm
+from cart.forms import CartLineForm, CartRemoveForm, CartUpdateForm
 from cart.selectors import cart_contents
 from cart.services import CartError, cart_remove, cart_set_quantity
 from catalog.models import Product
@@ -53,9 +53,14 @@ def update(request: HttpRequest) -> HttpResponse:
 
 
 def _change(request: HttpRequest, *, add: bool) -> HttpResponse:
-    form = CartLineForm(request.POST)
+    form = CartLineForm(request.POST) if add else CartUpdateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
+        return redirect(_back(request))
+    if not add and form.cleaned_data["quantity"] == 0:
+        # 0 in the box takes the line out, even of a product no longer sold.
+        cart_remove(**shopper(request), product_id=form.cleaned_data["product"])
+        messages.success(request, _("Produkti u hoq nga shporta."))
         return redirect(_back(request))
     product = Product.objects.filter(pk=form.cleaned_data["product"], is_active=True).first()
     if product is None:

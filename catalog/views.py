@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -17,7 +18,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from catalog import seo
 from catalog.forms import ProductFilterForm, ProductSearchForm
 from catalog.models import Product
 from catalog.selectors import (
@@ -39,6 +42,7 @@ from catalog.selectors import (
     product_visible,
 )
 from catalog.signals import product_viewed
+from catalog.sitemaps import SITEMAPS
 
 LISTING_TEMPLATE = "catalog/product_list.html"
 LISTING_CONTENT_TEMPLATE = "catalog/_listing_content.html"
@@ -93,12 +97,18 @@ def _brand_choices() -> list[tuple[str, str]]:
 
 
 def _cached_listing(
-    request: HttpRequest, *, name: str, build: Callable[[], dict[str, Any]]
+    request: HttpRequest,
+    *,
+    name: str,
+    build: Callable[[], dict[str, Any]],
+    indexable: bool = True,
 ) -> HttpResponse:
     """Render a listing, reusing the HTML made for the same address at this catalogue revision.
 
     The cached part holds no CSRF token and nothing about the visitor; ``build`` runs
-    (and may raise Http404) only when the fragment is not cached.
+    (and may raise Http404) only when the fragment is not cached. The page number
+    shown goes into the canonical address; a listing that is not ``indexable`` asks
+    search engines not to index it.
     """
     key = _catalogue_key(request, name, request.get_full_path())
     page = cache.get(key)
@@ -107,6 +117,8 @@ def _cached_listing(
         page = {
             "title": str(context["title"]),
             "content": render_to_string(LISTING_CONTENT_TEMPLATE, {**context, "request": request}),
+            "page_number": context["page"].number,
+            "noindex": not indexable,
         }
         cache.set(key, page, settings.CATALOG_CACHE_SECONDS)
     return render(request, LISTING_TEMPLATE, page)
@@ -156,7 +168,9 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         return context
 
-    return _cached_listing(request, name="search", build=build)
+    # Results are endless combinations of words, each a thin copy of the listings:
+    # search engines should index the categories and products, not these pages.
+    return _cached_listing(request, name="search", build=build, indexable=False)
 
 
 def _catalogue_key(request: HttpRequest, name: str, address: str) -> str:
@@ -193,3 +207,15 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
 def _best_sellers_besides(product: Product) -> list[Product]:
     best = product_best_sellers(limit=PRODUCT_PAGE_BEST_SELLERS + 1)
     return [other for other in best if other.pk != product.pk][:PRODUCT_PAGE_BEST_SELLERS]
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """/robots.txt: keep crawlers out of the pages about a person; name the sitemap."""
+    return HttpResponse(seo.robots_txt(), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the categories and the products on sale, in both languages."""
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS)

@@ -18,6 +18,8 @@ def _moved_to_rights(request: HttpRequest, rest: str) -> HttpResponsePermanentRe
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("_dev/mail/", include("mail.urls")),
+    # robots.txt and sitemap.xml, at the root whatever the language.
+    path("", include("catalog.seo_urls")),
 ]
 
 if settings.ANYMAIL_ESP:

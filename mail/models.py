@@ -34,6 +34,11 @@ class MailKind(models.TextChoices):
     INACTIVITY_WARNING = "inactivity_warning", _("Paralajmërim për llogari joaktive")
     OWN_PURPOSE_DIGEST = "own_purpose_digest", _("Përmbledhje e qëllimeve të krijuara nga stafi")
     ACCOUNT_POWERS_CHANGED = "account_powers", _("Njoftim për ndryshim rolesh")
+    REGISTRATION_ATTEMPT = (
+        "registration_attempt",
+        _("Përpjekje regjistrimi me një adresë ekzistuese"),
+    )
+    PASSWORD_CHANGED = "password_changed", _("Njoftim për ndryshimin e fjalëkalimit")
 
 
 class OutboxStatus(models.TextChoices):

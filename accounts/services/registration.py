@@ -1,4 +1,9 @@
-"""Account writes: registration and email verification."""
+"""Account writes: registration and email verification.
+
+Registration answers alike whether or not the address already has an account, as the
+password reset does (P14): a new address gets its account, an existing one's owner a
+mail that someone tried, and nobody learns from the page which of the two happened.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -14,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.signals import customer_registered
+from accounts.throttles import mail_request_allowed
 from accounts.tokens import check_email_verification_token, make_email_verification_token
 from core.email import normalise_email
 from mail.models import MailKind
@@ -132,3 +139,79 @@ def email_verify(*, user: User, token: str) -> bool:
         email_verified_at=timezone.now()
     )
     return True
+
+
+def registration_attempt_notify(*, user: User) -> None:
+    """Tell an account's owner that someone tried to register with its address."""
+    with translation.override(user.language):
+        login_path = reverse("accounts:login")
+        reset_path = reverse("accounts:password_reset")
+    mail_enqueue(
+        kind=MailKind.REGISTRATION_ATTEMPT,
+        to_address=user.email,
+        language=user.language,
+        recipient=user,
+        context={
+            "first_name": user.first_name,
+            "login_url": absolute_url(login_path),
+            "reset_url": absolute_url(reset_path),
+        },
+    )
+
+
+def registration_submit(
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone_e164: str,
+    password: str,
+    language: str,
+    terms_version: int,
+    privacy_version: int,
+    current_terms_version: int,
+    current_privacy_version: int,
+    client_ip: str | None,
+    answers: Mapping[str, Any] | None = None,
+) -> None:
+    """Register a new address, or tell the owner of an existing one; return nothing.
+
+    The caller answers the same either way, so registration cannot be used to learn
+    which addresses have accounts. An existing account is left as it was: its owner is
+    mailed that someone tried (within the per-address throttle, P14) and nobody is signed
+    in. Both ways hash the password once and count one request against the address's
+    throttle, so neither takes measurably longer than the other.
+    """
+    if (terms_version, privacy_version) != (current_terms_version, current_privacy_version):
+        raise PolicyVersionOutdated
+    email = normalise_email(email)
+    may_mail_owner = mail_request_allowed(
+        kind=MailKind.REGISTRATION_ATTEMPT, to_address=email, client_ip=client_ip
+    )
+    owner = User.objects.with_email(email).first()
+    if owner is None:
+        try:
+            with transaction.atomic():
+                customer_register(
+                    first_name=first_name,
+                    last_name=last_name,
+                    email=email,
+                    phone_e164=phone_e164,
+                    password=password,
+                    language=language,
+                    terms_version=terms_version,
+                    privacy_version=privacy_version,
+                    current_terms_version=current_terms_version,
+                    current_privacy_version=current_privacy_version,
+                    answers=answers,
+                )
+            return
+        except IntegrityError:
+            # The same address registered a moment ago, by another request.
+            owner = User.objects.with_email(email).first()
+            if owner is None:
+                raise
+    # The work a new account's password costs, thrown away: the answer takes as long.
+    make_password(password)
+    if owner.is_active and may_mail_owner:
+        registration_attempt_notify(user=owner)

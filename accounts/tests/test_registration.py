@@ -86,12 +86,6 @@ def test_password_validators_speak_albanian(client):
     assert "shumë i shkurtër" in errors
 
 
-def test_duplicate_email_is_refused_whatever_its_case(client, customer):
-    response = client.post(REGISTER, _form(email=customer.email.upper()))
-    assert "Ekziston tashmë" in " ".join(response.context["form"].errors["email"])
-    assert User.objects.count() == 1
-
-
 def test_p1_outdated_policy_version_is_not_recorded(client):
     response = client.post(REGISTER, _form(privacy_version="7"), follow=True)
     assert User.objects.count() == 0

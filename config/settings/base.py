@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The sitemap (catalog.sitemaps); no models, only its views and templates.
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django.forms",
     "django_tasks",

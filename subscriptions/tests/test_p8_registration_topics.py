@@ -247,6 +247,7 @@ def test_p8_an_unverified_account_sees_no_topics_and_changes_none(client):
 def test_p8_an_unverified_account_chooses_its_topics_once_verified(client):
     client.post(REGISTER, _form(topics=[Topic.OFFERS]))
     user = User.objects.get()
+    client.force_login(user)  # registering signs nobody in: they sign in as they would
     html = client.get(PROFILE).content.decode()
     assert VERIFY_FIRST in html and 'name="topics"' not in html
     User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now())
