@@ -47,3 +47,7 @@ class ProductAdmin(admin.ModelAdmin):
         (_("Imazhi dhe specifikimet"), {"fields": ["image", "specifications"]}),
         (_("Historiku"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def view_on_site(self, obj: Product) -> str | None:
+        """Link a product on sale to its page; one withdrawn from sale has no page to show."""
+        return obj.get_absolute_url() if obj.is_active else None

@@ -1,41 +1,95 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.money import format_lek
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.permissions import OrderPermission
-from orders.services import OrderError, order_assign, order_change_status
+from orders.services import ALLOWED_TRANSITIONS, OrderError, order_assign, order_change_status
 from staff.access import Scope
-from staff.admin_base import PersonalDataAdmin
+from staff.admin_base import PersonalDataAdmin, object_id_path
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+# What the button for each next status says on the order page, in the order shown.
+STATUS_BUTTONS: dict[OrderStatus, StrOrPromise] = {
+    OrderStatus.CONFIRMED: _("Konfirmo porosinë"),
+    OrderStatus.OUT_FOR_DELIVERY: _("Shëno: në dorëzim"),
+    OrderStatus.DELIVERED: _("Shëno: e dorëzuar"),
+    OrderStatus.CANCELLED: _("Anulo porosinë"),
+}
 
-class OrderLineInline(admin.TabularInline):  # type: ignore[type-arg]
+
+def staff_display_name(user: User | None) -> str:
+    """Return how the back office names a colleague: the full name, else the email."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email
+
+
+class OrderRecordInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Rows that belong to the order as it happened: shown to whoever may see the order."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm(OrderPermission.VIEW_ORDER)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class OrderLineInline(OrderRecordInline):
+    """What to pack: each product of the order with its quantity and price as sold."""
+
     model = OrderLine
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ("sku", "product_name", "unit_price", "quantity")
+    verbose_name = _("artikull")
+    verbose_name_plural = _("Artikujt për t'u paketuar")
+    fields = readonly_fields = (
+        "product_name",
+        "sku_shown",
+        "quantity",
+        "unit_price_shown",
+        "total_shown",
+    )
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    @admin.display(description=_("SKU"))
+    def sku_shown(self, line: OrderLine) -> str:
+        return line.sku or "—"
+
+    @admin.display(description=_("Çmimi për njësi"))
+    def unit_price_shown(self, line: OrderLine) -> str:
+        return format_lek(line.unit_price)
+
+    @admin.display(description=_("Vlera"))
+    def total_shown(self, line: OrderLine) -> str:
+        return format_lek(line.line_total)
 
 
-class OrderStatusChangeInline(admin.TabularInline):  # type: ignore[type-arg]
+class OrderStatusChangeInline(OrderRecordInline):
     model = OrderStatusChange
-    extra = 0
-    can_delete = False
+    verbose_name = _("ndryshim statusi")
+    verbose_name_plural = _("Historiku i statusit")
     fields = readonly_fields = ("changed_at", "from_status", "to_status", "actor_label")
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 def _status_action(to_status: OrderStatus, description: StrOrPromise):  # type: ignore[no-untyped-def]
@@ -81,12 +135,15 @@ def assign_to_me(modeladmin: OrderAdmin, request: HttpRequest, queryset: QuerySe
 
 @admin.register(Order)
 class OrderAdmin(PersonalDataAdmin):
+    change_form_template = "admin/orders/order/change_form.html"
+    # The order's page on the site is the customer's own: staff have nothing to see there.
+    view_on_site = False
     list_display = [
         "number",
         "status",
-        "assigned_to",
+        "assignee",
         "placed_at",
-        "total",
+        "total_shown",
         "payment_method",
         "delivery_name",
         "delivery_municipality",
@@ -100,15 +157,15 @@ class OrderAdmin(PersonalDataAdmin):
         "number",
         "customer",
         "status",
-        "assigned_to",
-        "assigned_by",
+        "assignee",
+        "assigner",
         "payment_method",
         "delivery_name",
         "delivery_phone",
         "delivery_municipality",
         "delivery_street",
         "delivery_notes",
-        "total",
+        "total_shown",
         "language",
         "placed_at",
     )
@@ -120,8 +177,26 @@ class OrderAdmin(PersonalDataAdmin):
         _status_action(OrderStatus.CANCELLED, _("Anulo porositë e zgjedhura")),
     ]
 
+    class Media:
+        css = {"all": ["css/orders-admin.css"]}
+
+    @admin.display(description=_("Në ngarkim të"))
+    def assignee(self, order: Order) -> str:
+        return staff_display_name(order.assigned_to)
+
+    @admin.display(description=_("Caktuar nga"))
+    def assigner(self, order: Order) -> str:
+        return staff_display_name(order.assigned_by)
+
+    @admin.display(description=_("Totali (me TVSH)"), ordering="total")
+    def total_shown(self, order: Order) -> str:
+        return format_lek(order.total)
+
     def purpose_scope(self, obj: Order) -> Scope:
         return Scope.of(obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
+        return super().get_queryset(request).select_related("assigned_to", "assigned_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -131,3 +206,56 @@ class OrderAdmin(PersonalDataAdmin):
 
     def has_change_order_status_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(OrderPermission.CHANGE_ORDER_STATUS)
+
+    def get_urls(self) -> list[Any]:
+        status: list[URLPattern] = [
+            path(
+                object_id_path(Order, "statusi/"),
+                self.admin_site.admin_view(require_POST(self.status_view)),
+                name="orders_order_change_status",
+            )
+        ]
+        return [*status, *super().get_urls()]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Order | None = None,
+    ) -> HttpResponse:
+        if obj is not None and self.has_change_order_status_permission(request):
+            allowed = ALLOWED_TRANSITIONS[obj.status]
+            context["status_url"] = reverse("admin:orders_order_change_status", args=[obj.pk])
+            context["status_choices"] = [
+                (status.value, label)
+                for status, label in STATUS_BUTTONS.items()
+                if status in allowed
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def status_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Move one order to the status chosen on its page, through the status rules."""
+        if not self.has_change_order_status_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(self.get_queryset(request), pk=object_id)
+        change_url = reverse("admin:orders_order_change", args=[order.pk])
+        try:
+            to_status = OrderStatus(request.POST.get("status", ""))
+        except ValueError:
+            messages.error(request, gettext("Zgjidhni një nga statuset e propozuara."))
+            return HttpResponseRedirect(change_url)
+        actor = request.user if isinstance(request.user, User) else None
+        try:
+            order = order_change_status(order=order, to_status=to_status, actor=actor)
+        except OrderError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                gettext("Porosia %(number)s kaloi në „%(status)s”.")
+                % {"number": order.number, "status": order.get_status_display()},
+            )
+        return HttpResponseRedirect(change_url)

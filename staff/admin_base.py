@@ -110,7 +110,11 @@ def object_id_path(model: type[models.Model], suffix: str) -> str:
 
 def _masked_reader(name: str, entry: PersonalField, label: Any) -> Callable[[Any], str]:
     def read(obj: Any) -> str:
-        return masked(getattr(obj, name, ""), entry.mask) if obj is not None else ""
+        if obj is None:
+            return ""
+        # A choice reads by its label: a municipality by its name, not its slug.
+        display = getattr(obj, f"get_{name}_display", None)
+        return masked(display() if callable(display) else getattr(obj, name, ""), entry.mask)
 
     read.short_description = label  # type: ignore[attr-defined]
     return read
