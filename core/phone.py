@@ -1,4 +1,9 @@
-"""Albanian phone numbers in, E.164 out, with the phonenumbers library."""
+"""Phone numbers in, E.164 out, with the phonenumbers library.
+
+Numbers typed without a country code are read as Albanian. A contact number may be
+foreign (a customer living abroad); a delivery number must be Albanian, since the
+couriers call only those.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 DEFAULT_REGION = "AL"
+ALBANIAN_COUNTRY_CODE = 355
 
 
 def normalise_phone(raw: str) -> str:
@@ -29,6 +35,27 @@ def normalise_phone(raw: str) -> str:
             code="invalid",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_albanian_phone(e164: str) -> bool:
+    """Whether a stored number is an Albanian one (+355): the couriers call only those."""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return number.country_code == ALBANIAN_COUNTRY_CODE
+
+
+def validate_delivery_phone(e164: str) -> None:
+    """Refuse a delivery number that is not Albanian; a contact number may be foreign."""
+    if not is_albanian_phone(e164):
+        raise ValidationError(
+            _(
+                "Numri i telefonit për dorëzimin duhet të jetë shqiptar (+355), "
+                "që korrieri t'ju telefonojë. Shembull: 069 123 4567."
+            ),
+            code="not_albanian",
+        )
 
 
 def display_phone(e164: str) -> str:

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -18,7 +20,13 @@ from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.permissions import OrderPermission
 from orders.services import ALLOWED_TRANSITIONS, OrderError, order_assign, order_change_status
 from staff.access import Scope
-from staff.admin_base import PersonalDataAdmin, object_id_path
+from staff.admin_base import (
+    CustomerPageInline,
+    PersonalDataAdmin,
+    customer_page_inline_add,
+    datetime_shown,
+    object_id_path,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -92,6 +100,30 @@ class OrderStatusChangeInline(OrderRecordInline):
     fields = readonly_fields = ("changed_at", "from_status", "to_status", "actor_label")
 
 
+@customer_page_inline_add
+class CustomerOrdersInline(CustomerPageInline):
+    """The customer's orders on their page: number, date, status and total, nothing personal."""
+
+    model = Order
+    fk_name = "customer"
+    view_permission = OrderPermission.VIEW_ORDER
+    verbose_name = _("porosi")
+    verbose_name_plural = _("Porositë e klientit")
+    fields = readonly_fields = ("number_link", "placed_at_shown", "status", "total_shown")
+
+    @admin.display(description=_("Numri i porosisë"))
+    def number_link(self, order: Order) -> SafeString:
+        return format_html('<a href="{}">{}</a>', self.record_url(order), order.number)
+
+    @admin.display(description=_("Vendosur më"))
+    def placed_at_shown(self, order: Order) -> str:
+        return datetime_shown(order.placed_at)
+
+    @admin.display(description=_("Totali (me TVSH)"))
+    def total_shown(self, order: Order) -> str:
+        return format_lek(order.total)
+
+
 def _status_action(to_status: OrderStatus, description: StrOrPromise):  # type: ignore[no-untyped-def]
     def action(modeladmin: OrderAdmin, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         actor = request.user if isinstance(request.user, User) else None
@@ -142,7 +174,7 @@ class OrderAdmin(PersonalDataAdmin):
         "number",
         "status",
         "assignee",
-        "placed_at",
+        "placed_at_shown",
         "total_shown",
         "payment_method",
         "delivery_name",
@@ -187,6 +219,10 @@ class OrderAdmin(PersonalDataAdmin):
     @admin.display(description=_("Caktuar nga"))
     def assigner(self, order: Order) -> str:
         return staff_display_name(order.assigned_by)
+
+    @admin.display(description=_("Vendosur më"), ordering="placed_at")
+    def placed_at_shown(self, order: Order) -> str:
+        return datetime_shown(order.placed_at)
 
     @admin.display(description=_("Totali (me TVSH)"), ordering="total")
     def total_shown(self, order: Order) -> str:

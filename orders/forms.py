@@ -7,9 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField, municipality_field, street_field
 from accounts.models import Address
+from core.phone import validate_delivery_phone
 from orders.models import PaymentMethod
 
 NEW_ADDRESS = "new"
+
+
+class DeliveryPhoneField(PhoneField):
+    """The number the courier calls: any common way of typing it, but Albanian (+355)."""
+
+    def clean(self, value: Any) -> str:
+        e164 = super().clean(value)
+        if e164:
+            validate_delivery_phone(e164)
+        return e164
 
 
 class CheckoutForm(forms.Form):
@@ -21,9 +32,11 @@ class CheckoutForm(forms.Form):
     save_address = forms.BooleanField(
         label=_("Ruaje këtë adresë në llogarinë time"), required=False, initial=True
     )
-    phone = PhoneField(
+    phone = DeliveryPhoneField(
         label=_("Telefoni për korrierin"),
-        help_text=_("Korrieri ju telefonon para dorëzimit."),
+        help_text=_(
+            "Korrieri ju telefonon para dorëzimit, prandaj duhet një numër shqiptar (+355)."
+        ),
     )
     notes = forms.CharField(
         label=_("Shënime për dorëzimin (opsionale)"),

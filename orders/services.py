@@ -20,6 +20,7 @@ from accounts.signals import Place, Recipient
 from cart.services import cart_clear
 from catalog.models import Product
 from catalog.services import ProductNotForSale, StockShort, stock_return, stock_take
+from core.phone import is_albanian_phone
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentMethod
@@ -272,7 +273,9 @@ def _recipient_changes(order: Order, *, old: Recipient, new: Recipient) -> dict[
     changes = {}
     if order.delivery_name == old.name:
         changes["delivery_name"] = new.name
-    if order.delivery_phone == old.phone_e164:
+    # A foreign contact number is the customer's to give, but the courier calls only
+    # Albanian ones: the order keeps the delivery number it has.
+    if order.delivery_phone == old.phone_e164 and is_albanian_phone(new.phone_e164):
         changes["delivery_phone"] = new.phone_e164
     return changes
 

@@ -7,13 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import Language
 from accounts.selectors import address_list
 from accounts.views import signed_in_user
 from cart.selectors import cart_contents
-from core.phone import display_phone
+from core.phone import display_phone, is_albanian_phone
 from orders.forms import NEW_ADDRESS, CheckoutForm
 from orders.models import PaymentMethod
 from orders.selectors import (
@@ -34,11 +34,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not customer.email_verified:
         return render(request, "orders/verify_first.html", status=403)
     addresses = list(address_list(user=customer))
-    form = CheckoutForm(
-        request.POST or None,
-        addresses=addresses,
-        initial={"phone": display_phone(customer.phone)},
-    )
+    # A foreign contact number is no use to the courier: the customer types another.
+    courier_phone = display_phone(customer.phone) if is_albanian_phone(customer.phone) else ""
+    form = CheckoutForm(request.POST or None, addresses=addresses, initial={"phone": courier_phone})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         new_address = None
@@ -93,10 +91,16 @@ def order_detail(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask first, cancel on the POST: a GET (a prefetching browser, a clicked link) never does."""
     customer = signed_in_user(request)
     order = order_get_for_customer(customer=customer, token=token)
+    if request.method == "GET":
+        if not order.can_be_cancelled_by_customer:
+            messages.error(request, _("Kjo porosi nuk mund të anulohet më nga llogaria."))
+            return redirect("orders:detail", token=order.public_id)
+        return render(request, "orders/cancel_confirm.html", {"order": order})
     try:
         order_cancel_by_customer(order=order, customer=customer)
     except OrderError as error:

@@ -11,17 +11,19 @@ the bulk delete action is removed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -42,6 +44,17 @@ from staff.access import (
 )
 
 MASKED_PREFIX = "masked__"
+
+# How the storefront writes a moment (the account's orders, its access record), so the
+# back office reads the same: 27.11.2026 11:00.
+SITE_DATETIME_FORMAT = "d.m.Y H:i"
+
+
+def datetime_shown(value: datetime | None) -> str:
+    """Return a moment in local time as the site shows it, or a dash when there is none."""
+    if value is None:
+        return "—"
+    return dateformat.format(timezone.localtime(value), SITE_DATETIME_FORMAT)
 
 
 class BreakGlassForm(forms.Form):
@@ -186,6 +199,67 @@ class PersonalDataMasking:
             else name
             for name in names
         ]
+
+
+class CustomerPageInline(admin.TabularInline):  # type: ignore[type-arg]
+    """A read-only list, on the customer page, of records that are the customer's own.
+
+    It lists no personal field (a number, a date, a status, an amount), so whatever the
+    page masks stays masked and nothing is revealed or recorded; and it shows only to
+    staff holding `view_permission`. Apps register theirs with `customer_page_inline_add`.
+    """
+
+    extra = 0
+    can_delete = False
+    # A record's page on the site is the customer's own: staff have nothing to see there.
+    view_on_site = False
+    view_permission: str = ""
+
+    def record_url(self, obj: models.Model) -> str:
+        """Return the admin page of one listed record."""
+        info = self.opts.app_label, self.opts.model_name
+        return reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self.view_permission) and request.user.has_perm(self.view_permission)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+_customer_page_inlines: list[type[CustomerPageInline]] = []
+
+
+def customer_page_inline_add(inline: type[CustomerPageInline]) -> type[CustomerPageInline]:
+    """Show `inline` on the customer page of the back office (usable as a decorator).
+
+    The app that owns the records registers them from its admin.py, so staff never
+    imports it.
+    """
+    if inline not in _customer_page_inlines:
+        _customer_page_inlines.append(inline)
+    return inline
+
+
+def customer_page_inlines() -> list[type[CustomerPageInline]]:
+    """Return the lists other apps registered for the customer page, in import order.
+
+    A list naming a personal field is refused here rather than when registered: admin
+    modules load before the personal-data declarations do.
+    """
+    for inline in _customer_page_inlines:
+        personal = set(registry.fields_of(inline.model)) & set(inline.fields or ())
+        if personal:
+            raise ImproperlyConfigured(
+                f"{inline.__name__} lists personal fields on the customer page: {sorted(personal)}"
+            )
+    return list(_customer_page_inlines)
 
 
 class PersonalDataInline(PersonalDataMasking, admin.TabularInline):  # type: ignore[type-arg]

@@ -5,11 +5,40 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from staff.access import Scope
-from staff.admin_base import PersonalDataAdmin
+from staff.admin_base import (
+    CustomerPageInline,
+    PersonalDataAdmin,
+    customer_page_inline_add,
+    datetime_shown,
+)
 from support.models import SupportCase
+from support.permissions import SupportPermission
 from support.services import case_save
+
+
+@customer_page_inline_add
+class CustomerCasesInline(CustomerPageInline):
+    """The customer's support cases on their page: number, opened, status; nothing they said."""
+
+    model = SupportCase
+    fk_name = "customer"
+    view_permission = SupportPermission.VIEW_SUPPORT_CASE
+    verbose_name = _("rast")
+    verbose_name_plural = _("Rastet e mbështetjes së klientit")
+    fields = readonly_fields = ("case_link", "opened_at_shown", "status")
+
+    @admin.display(description=_("Rasti"))
+    def case_link(self, case: SupportCase) -> SafeString:
+        return format_html('<a href="{}">{}</a>', self.record_url(case), str(case))
+
+    @admin.display(description=_("Hapur më"))
+    def opened_at_shown(self, case: SupportCase) -> str:
+        return datetime_shown(case.opened_at)
 
 
 @admin.register(SupportCase)
@@ -21,7 +50,7 @@ class SupportCaseAdmin(PersonalDataAdmin):
         "summary",
         "status",
         "assigned_to",
-        "opened_at",
+        "opened_at_shown",
     ]
     list_filter = ["status", "channel"]
     list_select_related = ["assigned_to", "customer"]
@@ -47,6 +76,10 @@ class SupportCaseAdmin(PersonalDataAdmin):
         # A case stays with the customer it was opened for: re-pointing it would make
         # a purpose for anyone (P5).
         return [*readonly, "customer"] if obj is not None else readonly
+
+    @admin.display(description=_("Hapur më"), ordering="opened_at")
+    def opened_at_shown(self, case: SupportCase) -> str:
+        return datetime_shown(case.opened_at)
 
     def purpose_scope(self, obj: SupportCase) -> Scope:
         return Scope.of(obj)

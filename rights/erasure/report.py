@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from privacy.erasure_steps import OPEN_WORK
-from privacy.registry import Erasure, Retention, registry
+from privacy.registry import Erasure, Mask, PersonalField, Retention, registry
 from rights.erasure.engine import OUTCOME_LABELS, Outcome
 from rights.models import HoldKind, HoldScope, LegalHold
 
@@ -75,6 +76,30 @@ def hold_reference(hold: LegalHold) -> str:
     return _("Bllokimi #%(id)s") % {"id": hold.pk}
 
 
+def anonymised_reason(model: type[models.Model], name: str, entry: PersonalField) -> str:
+    """Say what an anonymised field becomes, as `rows._replacement` makes it.
+
+    Only a name or an email becomes a pseudonym; a random identifier (the consent
+    ledger's number) becomes a new random one, and anything else is emptied.
+    """
+    if entry.mask == Mask.NAME:
+        return _("Zëvendësohet me një pseudonim, p.sh. E-7KQ2M9PXRT.")
+    if entry.mask == Mask.EMAIL:
+        return _("Zëvendësohet me një adresë pseudonimi ku nuk mbërrin asnjë email.")
+    model_field = model._meta.get_field(name)
+    required = isinstance(model_field, models.Field) and not model_field.blank
+    if entry.mask == Mask.HIDDEN and required:
+        reason = _("Zëvendësohet me një numër të ri të rastësishëm, që nuk lidhet me ju.")
+    else:
+        reason = _("Fshihet; rreshti mbetet pa të.")
+    if entry.retention == Retention.CONSENT_PROOF:
+        reason += " " + _(
+            "Vendimet për cookies (çfarë zgjodhët dhe kur) mbeten si provë deri në fund "
+            "të afatit, të lidhura vetëm me llogarinë e anonimizuar, jo me shfletuesin tuaj."
+        )
+    return reason
+
+
 def erasure_plan(*, user: User) -> list[PlanLine]:
     """Return, field by field, what erasing this person would erase, anonymise or keep, and why."""
     lines = []
@@ -91,7 +116,7 @@ def erasure_plan(*, user: User) -> list[PlanLine]:
                 reason = (
                     retention_reason(entry.retention)
                     if entry.retention == Retention.ACCOUNTING_PERIOD
-                    else _("Emri, adresa e email-it dhe telefoni zëvendësohen me një pseudonim.")
+                    else anonymised_reason(declaration.model, name, entry)
                 )
                 lines.append(PlanLine(field_label(key), Outcome.ANONYMISED, reason))
             else:

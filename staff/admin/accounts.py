@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Address, User
 from privacy.audit import client_address
-from staff.admin_base import PersonalDataAdmin, PersonalDataInline
+from staff.admin_base import PersonalDataAdmin, PersonalDataInline, customer_page_inlines
 from staff.services import (
     AccountPowers,
     AccountPowersRefused,
@@ -69,6 +69,11 @@ class UserAdmin(PersonalDataAdmin, DjangoUserAdmin):
             )
             for title, options in super().get_fieldsets(request, obj)
         ]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        # The customer's orders and cases, registered by the apps that own them.
+        inlines = list(super().get_inlines(request, obj))
+        return [*inlines, *customer_page_inlines()] if obj is not None else inlines
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
