@@ -13,7 +13,10 @@ from typing import Any
 from unittest import mock
 
 from aiosmtpd.controller import Controller
+from django.apps.registry import Apps
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 
 def free_port() -> int:
@@ -106,3 +109,14 @@ def text_body(mail: ReceivedMail) -> str:
 
 def html_body(mail: ReceivedMail) -> str:
     return mail.part("html")
+
+
+def migrate_to(targets: list[tuple[str, str | None]]) -> Apps:
+    """Migrate the test database to these (app, migration) targets (None: before the app's
+    first); return the models as they stand there, for a migration test to fill."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(
+        [(app, name) for app, name in targets if name is not None]
+    ).apps

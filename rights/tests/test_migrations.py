@@ -8,11 +8,10 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from core.testing import migrate_to
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, AccessEntry
 from privacy.roles import Role
@@ -22,15 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("privacy", "0011_access_and_mail_kinds"), ("rights", None)]
 AFTER = [("privacy", "0012_rights_models_moved"), ("rights", "0001_initial")]
-
-
-def _migrate(targets: list[tuple[str, str | None]]):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(
-        [target for target in targets if target[1] is not None]
-    ).apps
 
 
 def test_p12_the_move_to_rights_keeps_every_row_and_the_access_record() -> None:
@@ -46,7 +36,7 @@ def test_p12_the_move_to_rights_keeps_every_row_and_the_access_record() -> None:
         reason="Klienti telefonoi për porosinë e humbur.",
     )
     dpo_permissions = set(Group.objects.get(name=Role.DATA_PROTECTION_OFFICER).permissions.all())
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     now = timezone.now()
     request = old.get_model("privacy", "ErasureRequest").objects.create(
         subject_id=person.pk, channel="account", received_at=now, due_at=now + timedelta(days=30)
@@ -72,7 +62,7 @@ def test_p12_the_move_to_rights_keeps_every_row_and_the_access_record() -> None:
     )
 
     # when
-    _migrate(AFTER)
+    migrate_to(AFTER)
 
     # then: every row is there under its new app, and the chain still verifies
     assert rights.ErasureRequest.objects.get(subject=person).public_id == request.public_id

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from accounts.tests.factories import UserFactory
+from core.testing import migrate_to
 from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.models import SubscriptionEvent
@@ -17,17 +16,10 @@ BEFORE = [("subscriptions", "0004_labels")]
 AFTER = [("subscriptions", "0005_actor_labels_name_roles")]
 
 
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def test_p5_a_staff_members_name_in_old_event_rows_becomes_their_role() -> None:
     officer = StaffFactory(role=Role.DATA_PROTECTION_OFFICER, first_name="Arta", last_name="Hoxha")
     customer = UserFactory()
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Subscriber = old.get_model("subscriptions", "Subscriber")
     Event = old.get_model("subscriptions", "SubscriptionEvent")
     subscriber = Subscriber.objects.create(user_id=customer.pk, email=customer.email)
@@ -36,7 +28,7 @@ def test_p5_a_staff_members_name_in_old_event_rows_becomes_their_role() -> None:
     Event.objects.create(**common, actor_id=None, actor_label="Besa Leka")
     Event.objects.create(**common, actor_id=customer.pk, actor_label="")
 
-    _migrate(AFTER)
+    migrate_to(AFTER)
 
     labels = sorted(SubscriptionEvent.objects.values_list("actor_label", flat=True))
     assert labels == ["", "dpo", "staff"]
