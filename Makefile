@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign bench-export worker clean bench-retention
+.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign bench-export worker clean bench-retention vendor
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,14 @@ bench-campaign: install
 # BENCH_ARGS=--postgres for PostgreSQL.
 bench-export: install
 	$(PY) bench/export.py $(BENCH_ARGS)
+
+# The checkers the browser tests inject (axe-core), pinned in package-lock.json and
+# copied into the repository, so tests need no npm. Run after changing package.json.
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p e2e/vendor
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE e2e/vendor/
+	node -p '"axe-core " + require("axe-core/package.json").version' > e2e/vendor/VERSION
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

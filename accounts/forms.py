@@ -210,7 +210,8 @@ def street_field(*, required: bool = True) -> forms.CharField:
         label=_("Rruga dhe numri"),
         max_length=200,
         required=required,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        # "street-address" is for a multi-line box; a one-line street is "address-line1".
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         help_text=_("Shembull: Rr. Myslym Shyri, Pallati 12, Hyrja 2, Ap. 8"),
     )
 

@@ -14,6 +14,7 @@ from accounts.models import Address, EmailChange, ThrottleCounter, User
 from accounts.services import login_disable
 from privacy.download import CHUNK_ROWS, Column, Section, download_section
 from privacy.erasure_steps import People, erasure_step
+from privacy.pages import private_section
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, retention_schedule
 from privacy.subjects import proven_addresses
@@ -23,6 +24,7 @@ DELIVERY = (Purpose.PRODUCTS_AND_SERVICES,)
 
 declare(
     User,
+    download_title=_("Llogaria juaj"),
     subject="",
     fields=[
         PersonalField(
@@ -85,6 +87,7 @@ declare(
 
 declare(
     Address,
+    download_title=_("Adresat tuaja"),
     subject="user",
     fields=[
         PersonalField(
@@ -122,6 +125,7 @@ declare(
 # replaces the older ones, and a confirmed row only repeats the account's own address.
 declare(
     EmailChange,
+    download_title=_("Ndryshimet e adresës suaj të email-it"),
     subject="user",
     fields=[
         PersonalField(
@@ -266,3 +270,8 @@ def _sign_in_section(user: Any) -> Section:
 
 
 download_section(key=SIGN_IN_KEY, title=SIGN_IN_TITLE, build=_sign_in_section, position=20)
+
+# The account's pages show the person; analytics report them as the profile.
+private_section(
+    "accounts", title="Llogaria", root="accounts:profile", unlisted=(("accounts:profile", {}),)
+)

@@ -334,6 +334,10 @@ def run_time_note(elapsed: float, load_before: Sequence[float], load_after: Sequ
 
 
 def git_revision() -> str:
+    """Return the checkout's short revision, "+dirty" when files changed; "unknown" when
+    BENCH_NO_GIT is set (a run beside others working in the same checkout)."""
+    if os.environ.get("BENCH_NO_GIT"):
+        return "unknown"
     result = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     )

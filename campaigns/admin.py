@@ -42,6 +42,7 @@ from campaigns.selectors import (
     LANGUAGE_LABELS,
     campaign_is_editable,
     campaign_languages,
+    campaigns_recent,
     campaigns_with_counts,
     progress_bars,
 )
@@ -59,6 +60,16 @@ from campaigns.services import (
 from campaigns.tasks import campaign_schedule
 from campaigns.transport import RecipientRefused, RejectedAfterCommit, TemporaryFailure
 from privacy.masking import mask_email
+from staff.admin_base import (
+    DashboardPanel,
+    Figure,
+    Figures,
+    Table,
+    TableRow,
+    dashboard_panel_add,
+    datetime_shown,
+)
+from subscriptions.selectors import subscriber_counts_by_topic
 
 logger = logging.getLogger(__name__)
 
@@ -539,3 +550,66 @@ class CampaignAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 def _language(request: HttpRequest, languages: list[str]) -> str:
     requested = request.GET.get("lang", "")
     return requested if requested in languages else languages[0]
+
+
+# Marketing's landing page: how many each topic reaches, and how the latest campaigns went.
+CAMPAIGNS_LISTED = 5
+
+
+def _audience_parts(request: HttpRequest) -> list[Figures]:
+    counts = subscriber_counts_by_topic()
+    return [
+        Figures(
+            items=[Figure(label=topic.label, value=str(count)) for topic, count in counts.items()]
+        )
+    ]
+
+
+def _recent_campaigns_parts(request: HttpRequest) -> list[Table]:
+    rows = [
+        TableRow(
+            cells=[
+                campaign.name,
+                campaign.get_topic_display(),
+                campaign.get_status_display(),
+                gettext("%(sent)d nga %(total)d")
+                % {
+                    "sent": getattr(campaign, "sent_count", 0),
+                    "total": getattr(campaign, "total_count", 0),
+                },
+                datetime_shown(campaign.started_at),
+            ],
+            url=reverse("admin:campaigns_campaign_change", args=[campaign.pk]),
+        )
+        for campaign in campaigns_recent(limit=CAMPAIGNS_LISTED)
+    ]
+    return [
+        Table(
+            caption=_("Pesë fushatat e fundit"),
+            headers=[_("Fushata"), _("Tema"), _("Gjendja"), _("Dërguar"), _("Nisi më")],
+            rows=rows,
+            empty=_("Ende asnjë fushatë."),
+        )
+    ]
+
+
+dashboard_panel_add(
+    DashboardPanel(
+        key="campaigns-audience",
+        title=_("Abonentët sipas temës"),
+        permission=CampaignPermission.VIEW_CAMPAIGN,
+        parts=_audience_parts,
+        position=50,
+    )
+)
+dashboard_panel_add(
+    DashboardPanel(
+        key="campaigns-recent",
+        title=_("Fushatat e fundit"),
+        permission=CampaignPermission.VIEW_CAMPAIGN,
+        parts=_recent_campaigns_parts,
+        position=60,
+        more_url=lambda: reverse("admin:campaigns_campaign_changelist"),
+        more_label=_("Të gjitha fushatat"),
+    )
+)

@@ -30,6 +30,7 @@ declare(
 )
 DELIVERY = declare(
     Delivery,
+    download_title=gettext_lazy("Dërgesat e email-eve të marketingut"),
     fields=[],
     not_personal={},
     subject="subscriber__user",

@@ -7,6 +7,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from accounts.models import User
 from cart.services import cart_quantities
 from catalog.models import Product
+from catalog.selectors import FIRST_PHOTO_ATTR, product_photo_first_subquery
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,16 @@ class CartContents:
 
 
 def cart_contents(*, user: User | None, session: SessionBase) -> CartContents:
-    """Return the cart with its products, in two queries whatever its size."""
+    """Return the cart with its products and their first photos, in two queries at most."""
     quantities = cart_quantities(user=user, session=session)
-    products = Product.objects.filter(pk__in=quantities).select_related("brand").order_by("pk")
+    if not quantities:
+        return CartContents()
+    products = (
+        Product.objects.filter(pk__in=quantities)
+        .select_related("brand")
+        .annotate(**{FIRST_PHOTO_ATTR: product_photo_first_subquery()})
+        .order_by("pk")
+    )
     return CartContents(
         items=[CartItem(product=product, quantity=quantities[product.pk]) for product in products]
     )

@@ -184,3 +184,57 @@ class CatalogRevision(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+PHOTO_FOLDER = "catalog/photos/"
+
+
+class ProductPhoto(models.Model):
+    """A photo of a product: the cleaned original and its resized renditions, in storage.
+
+    The original went through core.uploads.image_clean (pixels only, no EXIF); the
+    renditions (``renditions``, a list of {"name", "width", "height", "format"}) are
+    made in the background by catalog.tasks and stay empty until then, when pages
+    show the original. Files are named by a random token, never by the uploaded name.
+    """
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("Produkti")
+    )
+    image = models.FileField(_("Fotografia"), upload_to=PHOTO_FOLDER, max_length=255)
+    position = models.PositiveSmallIntegerField(
+        _("Renditja"), default=0, help_text=_("Fotografia me numrin më të vogël shfaqet e para.")
+    )
+    alt_sq = models.CharField(
+        _("Përshkrimi i fotografisë (shqip)"),
+        max_length=200,
+        help_text=_("Çfarë tregon fotografia, për ata që nuk e shohin, p.sh. „Pamja nga para“."),
+    )
+    alt_en = models.CharField(
+        _("Përshkrimi i fotografisë (anglisht)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bosh: përdoret përshkrimi në shqip."),
+    )
+    width = models.PositiveIntegerField(_("Gjerësia"), editable=False)
+    height = models.PositiveIntegerField(_("Lartësia"), editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fotografi produkti")
+        verbose_name_plural = _("fotografitë e produktit")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["product", "position", "id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(width__gt=0, height__gt=0), name="product_photo_has_size"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_sq or self.image.name
+
+    @property
+    def alt(self) -> str:
+        return in_active_language(self.alt_sq, self.alt_en)

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, TextChoices, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery, TextChoices
+from django.db.models.functions import JSONObject
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Brand, CatalogRevision, Category, Product
+from catalog.models import Brand, CatalogRevision, Category, Product, ProductPhoto
 
+# The search box's limit (the search itself is the search app's).
 SEARCH_MAX_LENGTH = 100
-SEARCH_MAX_TERMS = 10
-SEARCH_CONFIG = "simple"
-
-# Albanian shoppers often type "lavatrice" for "lavatriçe" and "televizore" for
-# "televizorë": a term matches either spelling of these letters.
-_LETTER_VARIANTS = {"c": "cçCÇ", "ç": "cçCÇ", "e": "eëEË", "ë": "eëEË"}
 
 
 class ProductSort(TextChoices):
@@ -113,7 +106,11 @@ def category_path(*, category: Category, categories: Iterable[Category]) -> list
 
 def product_visible() -> QuerySet[Product]:
     """Return the products a visitor may see, with what a product card shows."""
-    return Product.objects.filter(is_active=True).select_related("brand")
+    return (
+        Product.objects.filter(is_active=True)
+        .select_related("brand")
+        .annotate(**{FIRST_PHOTO_ATTR: product_photo_first_subquery()})
+    )
 
 
 def product_best_sellers(*, limit: int) -> QuerySet[Product]:
@@ -140,56 +137,6 @@ def product_in_categories(*, category_ids: Iterable[int]) -> QuerySet[Product]:
     return product_visible().filter(category_id__in=list(category_ids))
 
 
-def _term_pattern(term: str) -> str:
-    """Return a case-insensitive regex for ``term`` that accepts c/ç and e/ë alike."""
-    return "".join(
-        f"[{_LETTER_VARIANTS[char]}]" if char in _LETTER_VARIANTS else re.escape(char)
-        for char in term.lower()
-    )
-
-
-def search_terms(query: str) -> list[str]:
-    """Split a search box entry into at most SEARCH_MAX_TERMS words."""
-    return query[:SEARCH_MAX_LENGTH].split()[:SEARCH_MAX_TERMS]
-
-
-def _every_term_matches(terms: list[str]) -> Q:
-    condition = Q()
-    for term in terms:
-        pattern = _term_pattern(term)
-        condition &= (
-            Q(name_sq__iregex=pattern)
-            | Q(name_en__iregex=pattern)
-            | Q(brand__name__iregex=pattern)
-            | Q(sku__icontains=term)
-        )
-    return condition
-
-
-def product_search(*, query: str) -> QuerySet[Product]:
-    """Return visible products matching ``query`` by name (sq/en), brand or SKU.
-
-    On PostgreSQL full-text matches rank first; a word-by-word substring match
-    also counts, so a partial word or a missing ë/ç still finds the product.
-    Elsewhere every word must appear in a name, the brand or the SKU.
-    The result carries a ``rank`` annotation (0 where there is no ranking).
-    """
-    query = query.strip()[:SEARCH_MAX_LENGTH]
-    terms = search_terms(query)
-    products = product_visible()
-    if not terms:
-        return products.none().annotate(rank=Value(0.0))
-    if connection.vendor == "postgresql":
-        vector = SearchVector("name_sq", "name_en", "brand__name", "sku", config=SEARCH_CONFIG)
-        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            products.annotate(search=vector)
-            .filter(Q(search=search_query) | Q(sku__icontains=query) | _every_term_matches(terms))
-            .annotate(rank=Coalesce(SearchRank(F("search"), search_query), Value(0.0)))
-        )
-    return products.filter(_every_term_matches(terms)).annotate(rank=Value(0.0))
-
-
 def product_filter(
     products: QuerySet[Product], *, filters: ProductFilters, brands: bool = True
 ) -> QuerySet[Product]:
@@ -206,7 +153,7 @@ def product_filter(
 
 
 def product_sort(products: QuerySet[Product], *, sort: ProductSort) -> QuerySet[Product]:
-    """Order ``products``; RELEVANCE needs the ``rank`` annotation of product_search."""
+    """Order ``products``; RELEVANCE needs the ``rank`` annotation of search.selectors."""
     if sort == ProductSort.RELEVANCE:
         return products.order_by("-rank", "-popularity", "id")
     return products.order_by(*_SORT_ORDER[sort])
@@ -227,3 +174,102 @@ def brand_facets(*, products: QuerySet[Product], selected: Iterable[str] = ()) -
         .filter(Q(product_count__gt=0) | Q(slug__in=list(selected)))
         .order_by("name")
     )
+
+
+# Product photos: the first photo of each product a card shows, read in the same query as
+# the products (a subquery), so a listing costs no more queries with photos than without.
+FIRST_PHOTO_ATTR = "first_photo_row"
+_PHOTO_FIELDS = ("id", "image", "position", "alt_sq", "alt_en", "width", "height", "renditions")
+_FIRST_PHOTO_CACHE = "_first_photo"
+
+
+def product_photo_first_subquery() -> Subquery:
+    """Return a subquery of the product's first photo as one JSON object (None without)."""
+    first = (
+        ProductPhoto.objects.filter(product=OuterRef("pk"))
+        .order_by("position", "id")
+        .values(row=JSONObject(**{name: name for name in _PHOTO_FIELDS}))[:1]
+    )
+    return Subquery(first, output_field=JSONField())
+
+
+def _photo_from_row(product: Product, row: object) -> ProductPhoto | None:
+    """Rebuild the photo from the subquery's JSON; a row not of that shape gives None."""
+    if not isinstance(row, dict):
+        return None
+    renditions = row.get("renditions")
+    if isinstance(renditions, str):
+        # SQLite's json_object() embeds a JSON column as text.
+        try:
+            renditions = json.loads(renditions)
+        except ValueError:
+            renditions = []
+    try:
+        return ProductPhoto(
+            id=int(row["id"]),
+            product=product,
+            image=str(row["image"]),
+            position=int(row["position"]),
+            alt_sq=str(row["alt_sq"]),
+            alt_en=str(row["alt_en"] or ""),
+            width=int(row["width"]),
+            height=int(row["height"]),
+            renditions=renditions if isinstance(renditions, list) else [],
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def product_photos_prefetch(products: Iterable[Product]) -> None:
+    """Read the first photo of each product not read yet, in one query for them all."""
+    missing = [
+        product
+        for product in products
+        if _FIRST_PHOTO_CACHE not in product.__dict__ and not hasattr(product, FIRST_PHOTO_ATTR)
+    ]
+    if not missing:
+        return
+    first: dict[int, ProductPhoto] = {}
+    photos = ProductPhoto.objects.filter(product__in=missing).order_by(
+        "product_id", "position", "id"
+    )
+    for photo in photos:
+        first.setdefault(photo.product_id, photo)
+    for product in missing:
+        product.__dict__[_FIRST_PHOTO_CACHE] = first.get(product.pk)
+
+
+def product_photo_first(product: Product) -> ProductPhoto | None:
+    """Return the product's first photo, None without: as product_visible() read it, as
+    product_photos_prefetch() did, or else with one query."""
+    if _FIRST_PHOTO_CACHE not in product.__dict__:
+        if hasattr(product, FIRST_PHOTO_ATTR):
+            row = getattr(product, FIRST_PHOTO_ATTR)
+            product.__dict__[_FIRST_PHOTO_CACHE] = _photo_from_row(product, row)
+        else:
+            product_photos_prefetch([product])
+    photo: ProductPhoto | None = product.__dict__[_FIRST_PHOTO_CACHE]
+    return photo
+
+
+def product_photos(product: Product) -> list[ProductPhoto]:
+    """Return every photo of the product, in gallery order."""
+    return list(product.photos.order_by("position", "id"))
+
+
+# Products about to run out, for the back office's landing page.
+STOCK_LOW_AT = 3
+
+
+def products_low_stock(*, at_most: int, limit: int) -> QuerySet[Product]:
+    """Return products on sale with at most `at_most` in stock, the emptiest first."""
+    return (
+        Product.objects.filter(is_active=True, stock__lte=at_most)
+        .order_by("stock", "name_sq", "pk")
+        .only("pk", "sku", "name_sq", "stock")[:limit]
+    )
+
+
+def products_low_stock_count(*, at_most: int) -> int:
+    """Return how many products on sale have at most `at_most` in stock (one query)."""
+    return Product.objects.filter(is_active=True, stock__lte=at_most).count()

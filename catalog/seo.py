@@ -21,6 +21,9 @@ from django.utils import translation
 
 from catalog.images import PRODUCT_PLACEHOLDER, catalog_image_url
 from catalog.models import Product
+from catalog.photos import photo_mail_url
+from catalog.selectors import product_photo_first
+from privacy.pages import unlisted_pages
 
 SITE_NAME = "3VFejzo"
 CURRENCY = "ALL"
@@ -28,25 +31,6 @@ SCHEMA_ORG = "https://schema.org"
 OPEN_GRAPH_LOCALES = {"sq": "sq_AL", "en": "en_GB"}
 # Formats link previews (Facebook, WhatsApp) show; an SVG goes only to structured data.
 RASTER_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
-# Stands in for the token of a private page's address, then is cut off to leave its prefix.
-_STAND_IN = "t"
-
-# Pages about a person, by URL name: the account (its download and erasure pages
-# included), the cart, checkout and orders, the back office, and the mailed links that
-# carry a personal token. robots.txt keeps crawlers out of them, and each of these
-# pages says noindex instead of naming a canonical address and its alternates. Each
-# entry is reversed in every language, so the list follows the URLconf.
-PRIVATE_PAGES: tuple[tuple[str, Mapping[str, str]], ...] = (
-    ("accounts:profile", {}),
-    ("rights:export_request", {}),
-    ("rights:erasure_request", {}),
-    ("cart:detail", {}),
-    ("orders:list", {}),
-    ("admin:index", {}),
-    ("subscriptions:confirm", {"token": _STAND_IN}),
-    ("subscriptions:preferences", {"token": _STAND_IN}),
-    ("subscriptions:unsubscribe", {"token": _STAND_IN}),
-)
 
 
 @dataclass(frozen=True)
@@ -67,8 +51,12 @@ def _languages() -> list[str]:
 
 
 def _private_prefix(name: str, kwargs: Mapping[str, str]) -> str:
+    """Return the address of a page up to its first argument (a token, a number)."""
     address = reverse(name, kwargs=dict(kwargs))
-    return address.removesuffix(f"{_STAND_IN}/") if kwargs else address
+    if not kwargs:
+        return address
+    first_argument = min(address.rfind(f"/{value}/") for value in kwargs.values())
+    return address[: first_argument + 1]
 
 
 @functools.lru_cache(maxsize=8)
@@ -76,7 +64,7 @@ def _private_prefixes_for(urlconf: str, script_prefix: str) -> tuple[str, ...]:
     found: set[str] = set()
     for language in _languages():
         with translation.override(language):
-            found.update(_private_prefix(name, kwargs) for name, kwargs in PRIVATE_PAGES)
+            found.update(_private_prefix(name, kwargs) for name, kwargs in unlisted_pages())
     # A prefix under another one adds nothing (the download under the account).
     return tuple(
         sorted(
@@ -160,9 +148,15 @@ def page_links(request: HttpRequest, *, page: int | None = None) -> PageLinks | 
 def product_image_address(product: Product) -> str | None:
     """Return the absolute address of the product's own picture, None when it has none.
 
-    The placeholder shown for a product without a picture (or with a missing file) is
-    not the product's picture, so it is never offered to search engines or previews.
+    Its first photo as a JPEG (what every preview and search engine reads), else its
+    catalogue icon. The placeholder shown for a product without a picture (or with a
+    missing file) is not the product's picture, so it is never offered.
     """
+    photo = product_photo_first(product)
+    if photo is not None:
+        photo_address = photo_mail_url(photo)
+        if photo_address:
+            return photo_address
     if not product.image or product.image == PRODUCT_PLACEHOLDER:
         return None
     url = catalog_image_url(product.image, placeholder=None)
@@ -171,6 +165,9 @@ def product_image_address(product: Product) -> str | None:
 
 def product_share_image(product: Product) -> str | None:
     """Return the picture a link preview shows: the product's, if in a raster format."""
+    photo = product_photo_first(product)
+    if photo is not None and photo_mail_url(photo):
+        return photo_mail_url(photo)
     if PurePosixPath(product.image).suffix.lower() not in RASTER_EXTENSIONS:
         return None
     return product_image_address(product)

@@ -9,5 +9,4 @@ urlpatterns = [
     path("produkte/", views.product_list, name="list"),
     path("kategoria/<slug:slug>/", views.category_detail, name="category"),
     path("produkt/<slug:slug>/", views.product_page, name="product"),
-    path("kerko/", views.search, name="search"),
 ]

@@ -1,9 +1,14 @@
-"""Storefront pages of the catalogue: the home page, listings, a category, search and a product."""
+"""Storefront pages of the catalogue: the home page, listings, a category and a product.
+
+The search app builds its results on the listing helpers here (search.views).
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,14 +20,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from catalog import seo
-from catalog.forms import ProductFilterForm, ProductSearchForm
-from catalog.models import Product
+from catalog.forms import ProductFilterForm
+from catalog.models import Brand, Product
 from catalog.selectors import (
     brand_all,
     brand_facets,
@@ -37,7 +43,6 @@ from catalog.selectors import (
     product_filter,
     product_in_categories,
     product_related,
-    product_search,
     product_sort,
     product_visible,
 )
@@ -46,6 +51,7 @@ from catalog.sitemaps import SITEMAPS
 
 LISTING_TEMPLATE = "catalog/product_list.html"
 LISTING_CONTENT_TEMPLATE = "catalog/_listing_content.html"
+PRODUCT_CARD_TEMPLATE = "catalog/_product_card.html"
 # At or below this many pieces the product page says how few are left.
 LOW_STOCK_THRESHOLD = 3
 PRODUCT_PAGE_BEST_SELLERS = 6
@@ -73,27 +79,109 @@ def _listing_context(
     *,
     products: QuerySet[Product],
     form: ProductFilterForm,
+    facets_from_rows: bool = False,
 ) -> dict[str, Any]:
-    """Validate the filters, then filter, sort and paginate ``products``."""
+    """Validate the filters, then filter, sort and paginate ``products``.
+
+    With ``facets_from_rows`` (a search: a few hundred matches through an index), the
+    brand of every match is read once and the count and the brand facet are made from
+    it in Python, instead of a count and a grouped query that each match again.
+    """
     form.is_valid()
     filters = form.filters()
     unbranded = product_filter(products, filters=filters, brands=False)
     chosen = product_sort(product_filter(products, filters=filters), sort=filters.sort)
-    paginator = Paginator(chosen, settings.CATALOG_PAGE_SIZE)
+    brands: list[BrandFacet] | list[Brand]
+    if facets_from_rows:
+        brands, count = _brand_facets_from_rows(request, products=unbranded, filters=filters)
+        paginator: Paginator = _CountedPaginator(chosen, settings.CATALOG_PAGE_SIZE, count=count)
+    else:
+        brands = list(brand_facets(products=unbranded, selected=filters.brands))
+        paginator = Paginator(chosen, settings.CATALOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     return {
         "form": form,
         "filters": filters,
         "filter_errors": form.error_messages_flat(),
-        "brands": list(brand_facets(products=unbranded, selected=filters.brands)),
+        "brands": brands,
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "products": list(page.object_list),
+        "products": shown,
+        "product_cards": product_cards(request, products=shown),
     }
 
 
-def _brand_choices() -> list[tuple[str, str]]:
-    return [(brand.slug, brand.name) for brand in brand_all()]
+class _CountedPaginator(Paginator):
+    """A paginator told how many objects there are, so it does not count them again."""
+
+    def __init__(self, object_list: QuerySet[Product], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+@dataclass(frozen=True)
+class BrandFacet:
+    """A brand in a listing's filter, with how many of the listed products it makes."""
+
+    slug: str
+    name: str
+    product_count: int
+
+
+def _brands(request: HttpRequest) -> list[Brand]:
+    """Return every brand in name order, read once per catalogue revision."""
+    key = f"catalog:brands:{catalog_revision_for(request)}"
+    brands: list[Brand] | None = cache.get(key)
+    if brands is None:
+        brands = list(brand_all().order_by("name"))
+        cache.set(key, brands, settings.CATALOG_CACHE_SECONDS)
+    return brands
+
+
+def _brand_facets_from_rows(
+    request: HttpRequest, *, products: QuerySet[Product], filters: Any
+) -> tuple[list[BrandFacet], int]:
+    """Return the brand facet of ``products`` and how many of them the brand filter keeps."""
+    per_brand = Counter(products.order_by().values_list("brand_id", flat=True))
+    selected = set(filters.brands)
+    facets = [
+        BrandFacet(slug=brand.slug, name=brand.name, product_count=per_brand.get(brand.pk, 0))
+        for brand in _brands(request)
+        if per_brand.get(brand.pk) or brand.slug in selected
+    ]
+    if not selected:
+        return facets, sum(per_brand.values())
+    return facets, sum(facet.product_count for facet in facets if facet.slug in selected)
+
+
+def product_cards(request: HttpRequest, *, products: list[Product]) -> list[SafeString]:
+    """Return each product's card, reusing the HTML made for it at this catalogue revision.
+
+    A card shows the product alone (name, brand, price, stock, photo), nothing about the
+    visitor; stock and price changes move the revision. One cache read for all cards.
+    """
+    prefix = f"catalog:card:{catalog_revision_for(request)}:{get_language()}:"
+    keys = [f"{prefix}{product.pk}" for product in products]
+    found = cache.get_many(keys)
+    made: dict[str, str] = {}
+    cards = []
+    for key, product in zip(keys, products, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = made[key] = render_to_string(PRODUCT_CARD_TEMPLATE, {"product": product})
+        cards.append(mark_safe(html))  # noqa: S308 - rendered (and escaped) by the template
+    if made:
+        cache.set_many(made, settings.CATALOG_CACHE_SECONDS)
+    return cards
+
+
+def _brand_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    return [(brand.slug, brand.name) for brand in _brands(request)]
 
 
 def _cached_listing(
@@ -126,7 +214,7 @@ def _cached_listing(
 
 def product_list(request: HttpRequest) -> HttpResponse:
     def build() -> dict[str, Any]:
-        form = ProductFilterForm(request.GET, brand_choices=_brand_choices())
+        form = ProductFilterForm(request.GET, brand_choices=_brand_choices(request))
         context = _listing_context(request, products=product_visible(), form=form)
         context["title"] = _("Të gjitha produktet")
         return context
@@ -141,7 +229,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if category is None:
             raise Http404(_("Kategoria nuk u gjet."))
         ids = category_descendant_ids(category=category, categories=categories)
-        form = ProductFilterForm(request.GET, brand_choices=_brand_choices())
+        form = ProductFilterForm(request.GET, brand_choices=_brand_choices(request))
         products = product_in_categories(category_ids=ids)
         context = _listing_context(request, products=products, form=form)
         context.update(
@@ -153,24 +241,6 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return context
 
     return _cached_listing(request, name="category", build=build)
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    def build() -> dict[str, Any]:
-        form = ProductSearchForm(request.GET, brand_choices=_brand_choices())
-        form.is_valid()
-        query = form.query()
-        context = _listing_context(request, products=product_search(query=query), form=form)
-        context.update(
-            title=_("Rezultatet për „%(query)s“") % {"query": query} if query else _("Kërko"),
-            search_query=query,
-            is_search=True,
-        )
-        return context
-
-    # Results are endless combinations of words, each a thin copy of the listings:
-    # search engines should index the categories and products, not these pages.
-    return _cached_listing(request, name="search", build=build, indexable=False)
 
 
 def _catalogue_key(request: HttpRequest, name: str, address: str) -> str:

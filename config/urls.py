@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
+from core.media import media_serve
+
 admin.site.site_header = "3VFejzo — zyra"
 admin.site.site_title = "3VFejzo"
 admin.site.index_title = "Administrimi"
@@ -22,6 +24,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("catalog.seo_urls")),
 ]
 
+if settings.FEJZO_SERVE_MEDIA:
+    # Product photos from the default storage (core.media); a web server may take over.
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_serve))
+
 if settings.ANYMAIL_ESP:
     # Provider webhooks: bounces and complaints suppress marketing (mail.receivers).
     urlpatterns.append(path("anymail/", include("anymail.urls")))
@@ -29,12 +35,14 @@ if settings.ANYMAIL_ESP:
 urlpatterns += i18n_patterns(
     path("", include("policy.urls")),
     path("", include("catalog.urls")),
+    path("", include("search.urls")),
     path("", include("rights.urls")),
     path("", include("consent.urls")),
     path("", include("subscriptions.urls")),
     path("llogaria/", include("accounts.urls")),
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),
+    path("kontraktoret/", include("contractors.urls")),
     re_path(
         r"^zyra/privacy/(?P<rest>(erasurerequest|erasureevent|legalhold|dataexport)/.*)$",
         _moved_to_rights,

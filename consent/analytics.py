@@ -30,6 +30,7 @@ from django.utils import translation
 from django.utils.encoding import iri_to_uri
 
 from privacy.crypto import blind_index
+from privacy.pages import PRIVATE_SECTIONS
 
 if TYPE_CHECKING:
     from catalog.models import Product
@@ -38,21 +39,8 @@ if TYPE_CHECKING:
 CURRENCY = "ALL"
 TRANSACTION_PURPOSE = "analytics.transaction"
 
-# Pages about a person: where an address may carry an order number or a token, Google
-# sees the section's own fixed address instead; the title is generic on all of them,
-# since a page title may name the person or the order. Titles are not translated, so
-# the reports read the same whatever language the visitor browsed in.
-PRIVATE_SECTIONS: dict[str, tuple[str, str]] = {
-    "accounts": ("accounts:profile", "Llogaria"),
-    "rights": ("accounts:profile", "Llogaria"),
-    "orders": ("orders:list", "Porositë"),
-    # Preference, confirmation and unsubscribe links carry a token naming a subscriber.
-    "subscriptions": ("subscriptions:subscribe", "Email"),
-    # The development mail viewer: its pages are titled with the mail's subject.
-    "mail": ("mail:viewer", "Mail"),
-}
 # The search results page is titled with the query; its address keeps no query string.
-SEARCH_VIEWS = {"catalog:search": "Kërkimi"}
+SEARCH_VIEWS = {"search:results": "Kërkimi"}
 # An address the site does not know may be anything a visitor typed or pasted.
 UNKNOWN_PATH = "/404/"
 UNKNOWN_TITLE = "404"
@@ -97,14 +85,15 @@ def analytics_safe_page(path: str) -> SafePage:
     if resolved is None:
         return SafePage(UNKNOWN_PATH, UNKNOWN_TITLE)
     match, language = resolved
+    # Pages about a person (privacy.pages, declared by the apps that serve them): where
+    # an address may carry an order number or a token, Google sees the section's fixed
+    # address instead; the title is generic, since a page's own may name the person.
     section = PRIVATE_SECTIONS.get(match.namespace)
     if section is not None:
-        root, title = section
         if match.args or match.kwargs:
-            # A number, a token or an id in the address: the section's fixed one instead.
             with translation.override(language):
-                return SafePage(reverse(root), title)
-        return SafePage(iri_to_uri(path), title)
+                return SafePage(reverse(section.root), section.title)
+        return SafePage(iri_to_uri(path), section.title)
     if match.view_name in SEARCH_VIEWS:
         return SafePage(iri_to_uri(path), SEARCH_VIEWS[match.view_name])
     return SafePage(iri_to_uri(path))

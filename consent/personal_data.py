@@ -1,5 +1,7 @@
 """The consent ledger: proof of each cookie decision, kept as long as it is relied on."""
 
+from django.utils.translation import gettext_lazy as _
+
 from consent.models import ConsentDecision
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, retention_schedule
@@ -8,6 +10,7 @@ PROOF = (Purpose.PRODUCTS_AND_SERVICES,)
 
 declare(
     ConsentDecision,
+    download_title=_("Zgjedhjet tuaja për cookies"),
     subject="user",
     fields=[
         PersonalField(

@@ -15,6 +15,7 @@ import logging
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import EmailChange, User
 from accounts.services import PasswordIncorrect, address_save, email_change_request
@@ -23,6 +24,9 @@ from cart.services import cart_set_quantity
 from catalog.models import Product
 from consent.models import DecisionAction, DecisionChannel
 from consent.services import consent_decide
+from contractors.models import Agreement, ContractorCompany, ContractorFunction, ContractorPerson
+from contractors.models import Job as ContractorJob
+from contractors.services import job_assign, job_close
 from demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF
 from orders.models import Order, OrderStatus, PaymentMethod
 from orders.services import Delivery, order_change_status, order_place
@@ -40,6 +44,8 @@ NEW_EMAIL = "arta.hoxha.puna@example.al"
 OPT_OUT_NOTE = "Tha në telefon se njoftimet për produktet nuk i duhen më"
 CUSTOMER_MESSAGE = "Frigoriferi bën zhurmë natën; e bleva në porosinë e fundit. A vjen tekniku?"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+FAILED_DELIVERY = "Nuk ishte njeri në shtëpi; do provojmë nesër"
+COURIER_EMAIL = "ilir.bregu@korrierishpejt.al"
 DELIVERED_PATH = (OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED)
 
 
@@ -144,6 +150,37 @@ def _support_case(user: User, *, care: User | None) -> None:
     case_save(case=case, changed=["summary", "customer_message"], actor=care)
 
 
+def _failed_delivery(user: User, *, sales: User | None) -> None:
+    """A courier of a demo company could not deliver her open order, and said why (P10)."""
+    order = Order.objects.filter(customer=user, status=OrderStatus.PLACED).first()
+    if order is None or ContractorJob.objects.filter(order=order).exists():
+        return
+    company, _created = ContractorCompany.objects.get_or_create(
+        tax_number="L91234567K", defaults={"name": "Korrieri Shpejt"}
+    )
+    today = timezone.localdate()
+    if not Agreement.objects.filter(company=company).valid_on(today).exists():
+        Agreement.objects.create(
+            company=company, signed_on=today, ends_on=today.replace(year=today.year + 1)
+        )
+    delivery = ContractorFunction.objects.get(slug="delivery")
+    courier = User.objects.with_email(COURIER_EMAIL).first() or User.objects.create_user(
+        COURIER_EMAIL, CUSTOMER_PASSWORD, first_name="Ilir", last_name="Bregu"
+    )
+    person, _created = ContractorPerson.objects.get_or_create(user=courier, company=company)
+    person.functions.add(delivery)
+    now = timezone.now()
+    job = job_assign(
+        order=order,
+        company=company,
+        function=delivery,
+        window_start=now,
+        window_end=now,
+        actor=sales,
+    )
+    job_close(job_id=job.pk, done=False, failure_reason=FAILED_DELIVERY, actor=courier)
+
+
 def _cart(user: User) -> None:
     if CartLine.objects.filter(cart__user=user).exists():
         return
@@ -174,6 +211,7 @@ def seed_fully_used_customer() -> User:
     _consent(user)
     _subscription(user, care=care)
     _support_case(user, care=care)
+    _failed_delivery(user, sales=_staff(Role.SALES))
     # Placing an order empties the cart: filled last.
     _cart(user)
     _email_change(user)

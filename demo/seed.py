@@ -22,11 +22,13 @@ from demo.base import SEED, DemoProduct
 from demo.categories import CATEGORIES, CATEGORY_BY_SLUG
 from demo.fully_used import seed_fully_used_customer
 from demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF, DemoStaff
+from demo.photos import demo_photos_seed
 from orders.models import Order, PaymentMethod
 from orders.services import Delivery, order_place
 from privacy.roles import Role
 from rights.models import ErasureRequest, RequestChannel
 from rights.requests.services import erasure_request_register
+from search.services import search_documents_refresh
 from staff.models import Course, TrainingRecord
 from staff.services import roles_sync
 from subscriptions.models import Channel, Topic
@@ -339,8 +341,12 @@ def demo_seed() -> SeedReport:
     categories = _seed_categories()
     brands = _seed_brands({item.demo.brand for item in seeded})
     created, updated = _seed_products(seeded, categories=categories, brands=brands)
-    # bulk_create and bulk_update send no signals: move the revision here.
+    # bulk_create and bulk_update send no signals: move the revision and index here.
     catalog_revision_bump()
+    search_documents_refresh()
+    # A photo drawn for each product, through the upload pipeline (demo/photos.py).
+    photos = demo_photos_seed(Product.objects.filter(sku__in=[item.sku for item in seeded]))
+    logger.info("Demo photos drawn: %s", photos)
     report = SeedReport(
         categories=len(categories),
         brands=len(brands),

@@ -249,11 +249,13 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def policy_published(live_server: Any) -> None:
-    """Publish the policy documents again: registration needs them, and the live
-    server's database is emptied after every test, rows from data migrations included."""
+    """Publish the policy documents (and seed the contractors' functions) again:
+    registration and the demo need them, and the live server's database is emptied
+    after every test, rows from data migrations included."""
     from django.apps import apps
 
     import_module("policy.migrations.0002_publish_version_1").publish(apps, None)
+    import_module("contractors.migrations.0002_functions_seed").seed(apps, None)
 
 
 def shop_as_new_customer(
@@ -358,7 +360,8 @@ def test_p6_no_customer_data_in_plain_text_in_database_or_logs(
     assert (order.delivery_street, order.delivery_notes) == (STREET, DELIVERY_NOTES)
     assert order.customer.addresses.get().courier_notes == COURIER_NOTES
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
-    customers = User.objects.filter(is_staff=False).count()
+    # The demo courier is a contractor's person, not a customer.
+    customers = User.objects.filter(is_staff=False, contractor__isnull=True).count()
     assert customers == len(CUSTOMERS) + 1
 
     # when: every value the customers gave is looked for where it is stored

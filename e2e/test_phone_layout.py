@@ -5,7 +5,8 @@ page a shopper passes through, in a real Chromium at a phone's size:
 
 - the page never scrolls sideways (a wide table scrolls inside its own box);
 - every visible tap target is at least 44×44 CSS px (WCAG 2.5.5);
-- no visible text is smaller than 12 px.
+- no visible text is smaller than 12 px;
+- a table whose rows stack (its header hidden) labels every cell.
 
 Tap targets are links, buttons, form controls, ``summary`` elements and labels of a
 control. Two kinds are measured together with what they stand for, not alone:
@@ -113,6 +114,19 @@ LAYOUT_AUDIT = """([minTarget, minText]) => {
     if (!shown(el)) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < minText) problems.push(`text of ${size}px: ${describe(el)}`);
+  }
+  // A table whose header row is hidden (its rows stacked) must name each cell itself;
+  // a cell holding only a button (the cart's "Hiq") is named by the button.
+  for (const table of document.querySelectorAll('table')) {
+    const head = table.tHead;
+    if (!head || getComputedStyle(head).display !== 'none') continue;
+    for (const cell of table.querySelectorAll('tbody td')) {
+      const onlyAButton = cell.querySelector('button')
+        && !cell.querySelector('a, input:not([type=hidden]), select');
+      if (shown(cell) && !cell.dataset.label && !onlyAButton) {
+        problems.push(`cell without a label: ${describe(cell)}`);
+      }
+    }
   }
   return problems;
 }"""

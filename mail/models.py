@@ -39,6 +39,10 @@ class MailKind(models.TextChoices):
         _("Përpjekje regjistrimi me një adresë ekzistuese"),
     )
     PASSWORD_CHANGED = "password_changed", _("Njoftim për ndryshimin e fjalëkalimit")
+    AGREEMENT_ENDING = (
+        "agreement_ending",
+        _("Kujtesë: marrëveshja me një kontraktor po mbaron"),
+    )
 
 
 class OutboxStatus(models.TextChoices):

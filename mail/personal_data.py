@@ -1,6 +1,9 @@
 """The outbox holds whole messages: the address and everything written to the person."""
 
+from django.utils.translation import gettext_lazy as _
+
 from mail.models import OutboxMessage, OutboxStatus
+from privacy.pages import private_section
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, retention_schedule
 
@@ -26,6 +29,7 @@ def _message_part(
 
 declare(
     OutboxMessage,
+    download_title=_("Email-et që ju kemi dërguar"),
     subject="recipient",
     fields=[
         _message_part("to_address", Category.CONTACT, Mask.EMAIL),
@@ -59,3 +63,6 @@ retention_schedule(
         erase=True,
     )
 )
+
+# The development mail viewer: its pages are titled with a mail's subject.
+private_section("mail", title="Mail", root="mail:viewer")

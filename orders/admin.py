@@ -4,10 +4,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -18,12 +20,25 @@ from accounts.models import User
 from core.money import format_lek
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.permissions import OrderPermission
+from orders.selectors import (
+    order_counts_per_day,
+    order_day_figures,
+    orders_waiting_confirmation,
+)
 from orders.services import ALLOWED_TRANSITIONS, OrderError, order_assign, order_change_status
 from staff.access import Scope
 from staff.admin_base import (
+    Bar,
+    BarChart,
     CustomerPageInline,
+    DashboardPanel,
+    Figure,
+    Figures,
     PersonalDataAdmin,
+    Table,
+    TableRow,
     customer_page_inline_add,
+    dashboard_panel_add,
     datetime_shown,
     object_id_path,
 )
@@ -244,14 +259,53 @@ class OrderAdmin(PersonalDataAdmin):
         return request.user.has_perm(OrderPermission.CHANGE_ORDER_STATUS)
 
     def get_urls(self) -> list[Any]:
-        status: list[URLPattern] = [
+        own: list[URLPattern] = [
             path(
                 object_id_path(Order, "statusi/"),
                 self.admin_site.admin_view(require_POST(self.status_view)),
                 name="orders_order_change_status",
-            )
+            ),
+            path(
+                object_id_path(Order, "fleta-e-paketimit/"),
+                self.admin_site.admin_view(self.packing_slip_view),
+                name="orders_order_packing_slip",
+            ),
         ]
-        return [*status, *super().get_urls()]
+        return [*own, *super().get_urls()]
+
+    def has_packing_slip_permission(self, request: HttpRequest) -> bool:
+        """Whoever handles orders packs them: seeing an order alone is not enough."""
+        return self.has_view_permission(request) and self.has_change_order_status_permission(
+            request
+        )
+
+    def packing_slip_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Serve a printable slip: the lines to pack, and delivery as the role matrix allows.
+
+        The delivery details are the order's declared personal fields, masked exactly as
+        on the order's page; whatever shows in full is recorded in the access record.
+        """
+        if not self.has_packing_slip_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(
+            self.get_queryset(request).prefetch_related(
+                Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))
+            ),
+            pk=object_id,
+        )
+        delivery = self.personal_data_printed(request, order)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Fleta e paketimit e porosisë %(number)s") % {"number": order.number},
+            "order": order,
+            "placed_at": datetime_shown(order.placed_at),
+            "printed_at": datetime_shown(timezone.now()),
+            "total": format_lek(order.total),
+            "lines": order.lines.all(),
+            "delivery": delivery,
+            "change_url": reverse("admin:orders_order_change", args=[order.pk]),
+        }
+        return TemplateResponse(request, "admin/orders/order/packing_slip.html", context)
 
     def render_change_form(
         self,
@@ -262,6 +316,8 @@ class OrderAdmin(PersonalDataAdmin):
         form_url: str = "",
         obj: Order | None = None,
     ) -> HttpResponse:
+        if obj is not None and self.has_packing_slip_permission(request):
+            context["packing_slip_url"] = reverse("admin:orders_order_packing_slip", args=[obj.pk])
         if obj is not None and self.has_change_order_status_permission(request):
             allowed = ALLOWED_TRANSITIONS[obj.status]
             context["status_url"] = reverse("admin:orders_order_change_status", args=[obj.pk])
@@ -295,3 +351,82 @@ class OrderAdmin(PersonalDataAdmin):
                 % {"number": order.number, "status": order.get_status_display()},
             )
         return HttpResponseRedirect(change_url)
+
+
+# The sales desk's day on the landing page: counts, money and order numbers, no customer.
+WAITING_LISTED = 5
+DAYS_CHARTED = 14
+
+
+def _orders_today_parts(request: HttpRequest) -> list[Figures | Table]:
+    figures = order_day_figures(now=timezone.now())
+    changelist = reverse("admin:orders_order_changelist")
+    waiting = [
+        TableRow(
+            cells=[order.number, datetime_shown(order.placed_at), format_lek(order.total)],
+            url=reverse("admin:orders_order_change", args=[order.pk]),
+        )
+        for order in orders_waiting_confirmation(limit=WAITING_LISTED)
+    ]
+    return [
+        Figures(
+            items=[
+                Figure(
+                    label=_("Për t'u konfirmuar"),
+                    value=str(figures.to_confirm),
+                    url=f"{changelist}?status__exact={OrderStatus.PLACED.value}",
+                    urgent=bool(figures.to_confirm),
+                ),
+                Figure(label=_("Porositë e sotme"), value=str(figures.today_orders)),
+                Figure(label=_("Vlera e tyre"), value=format_lek(figures.today_revenue)),
+            ]
+        ),
+        Table(
+            caption=_("Presin konfirmim më gjatë"),
+            headers=[_("Porosia"), _("Vendosur më"), _("Totali")],
+            rows=waiting,
+            empty=_("Asnjë porosi nuk pret konfirmim."),
+        ),
+    ]
+
+
+def _orders_per_day_parts(request: HttpRequest) -> list[BarChart]:
+    days = order_counts_per_day(now=timezone.now(), days=DAYS_CHARTED)
+    return [
+        BarChart(
+            key="orders-per-day",
+            caption=_("Porositë për ditë, %(days)d ditët e fundit") % {"days": DAYS_CHARTED},
+            label_header=_("Dita"),
+            value_header=_("Porosi"),
+            bars=[
+                Bar(
+                    label=dateformat.format(day, "d.m"),
+                    value=count,
+                    long_label=dateformat.format(day, "d.m.Y"),
+                )
+                for day, count in days
+            ],
+        )
+    ]
+
+
+dashboard_panel_add(
+    DashboardPanel(
+        key="orders-today",
+        title=_("Porositë sot"),
+        permission=OrderPermission.CHANGE_ORDER_STATUS,
+        parts=_orders_today_parts,
+        position=10,
+        more_url=lambda: reverse("admin:orders_order_changelist"),
+        more_label=_("Të gjitha porositë"),
+    )
+)
+dashboard_panel_add(
+    DashboardPanel(
+        key="orders-per-day",
+        title=_("Porositë e dy javëve të fundit"),
+        permission=OrderPermission.CHANGE_ORDER_STATUS,
+        parts=_orders_per_day_parts,
+        position=20,
+    )
+)

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from orders.models import IN_FLIGHT_STATUSES, QUEUE_STATUSES, Order, OrderLine, OrderStatus
 from privacy.erasure_steps import OpenWork, open_work_hold
 from privacy.models import AccessBasis
+from privacy.pages import private_section
 from privacy.purposes import PurposeSource, purpose_sources
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Period, Schedule, retention_schedule
@@ -18,6 +20,7 @@ DELIVERY = (Purpose.PRODUCTS_AND_SERVICES,)
 # order itself, its totals and products, is kept for the statutory period.
 declare(
     Order,
+    download_title=_("Porositë tuaja"),
     subject="customer",
     fields=[
         PersonalField(
@@ -69,9 +72,13 @@ declare(
 
 declare(
     OrderLine,
+    download_title=_("Produktet në porositë tuaja"),
     subject="order__customer",
     fields=[],
-    not_personal={"product_name": "The product's name as sold, not a person's."},
+    not_personal={
+        "product_name": "The product's name as sold, not a person's.",
+        "sku": "The product's stock code (an appliance's model), not a person's.",
+    },
 )
 
 # An order in flight gives sales (and customer care) a purpose: the one assigned to it,
@@ -132,3 +139,6 @@ open_work_hold(
         reference=lambda order: order["number"],
     )
 )
+
+# Order addresses carry the order's number; checkout shows the delivery address.
+private_section("orders", title="Porositë", root="orders:list", unlisted=(("orders:list", {}),))

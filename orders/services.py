@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.urls import reverse
@@ -20,7 +21,7 @@ from accounts.signals import Place, Recipient
 from cart.services import cart_clear
 from catalog.models import Product
 from catalog.services import ProductNotForSale, StockShort, stock_return, stock_take
-from core.phone import is_albanian_phone
+from core.phone import is_albanian_phone, validate_delivery_phone
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentMethod
@@ -131,6 +132,12 @@ def order_place(
     """
     if not customer.email_verified:
         raise OrderError(_("Verifikoni email-in tuaj para se të porosisni."))
+    # Every way in (checkout, back office, a script) meets the couriers' rule, not only
+    # the checkout form: a courier calls only Albanian numbers.
+    try:
+        validate_delivery_phone(delivery.phone_e164)
+    except ValidationError as foreign:
+        raise OrderError(foreign.messages[0]) from foreign
     # An order is about its customer: it waits for, or refuses after, an erasure.
     try:
         account_lock_open(customer)

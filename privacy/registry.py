@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,6 +67,7 @@ class Retention(models.TextChoices):
     EXPORT_LINK = "export_link", _("Sa vlen lidhja e shkarkimit")
     CONFIRMATION_LINK = "confirmation_link", _("Sa vlen lidhja e konfirmimit")
     REQUEST_RECORD = "request_record", _("Prova se kërkesa u trajtua")
+    CONTRACTOR_JOB = "contractor_job", _("Sa të jetë e hapur puna e kontraktorit, pastaj afati")
 
 
 @dataclass(frozen=True)
@@ -104,10 +107,18 @@ class ModelDeclaration:
     # The name the download gives these rows, when it is not the model's label: kept
     # when a model moves to another app, so a program reading the download keeps working.
     download_key: str = ""
+    # What the person reading their download calls these rows, in plain words ("Porositë
+    # tuaja"), not the back office's table name ("mesazhet në dalje"); lazy, translated.
+    download_title: Any = ""
 
     @property
     def label(self) -> str:
         return self.model._meta.label
+
+    @property
+    def title(self) -> str:
+        """Return the heading of these rows in a person's download, in the active language."""
+        return str(capfirst(self.download_title or self.model._meta.verbose_name_plural))
 
     @property
     def key(self) -> str:
@@ -145,6 +156,7 @@ class Registry:
         subject_is_staff: bool = False,
         withheld_from_download: models.Q | None = None,
         download_key: str = "",
+        download_title: Any = "",
     ) -> ModelDeclaration:
         """Declare a model's personal fields, and say why look-alike fields are not personal.
 
@@ -167,6 +179,7 @@ class Registry:
             subject_is_staff=subject_is_staff,
             withheld_from_download=withheld_from_download,
             download_key=download_key,
+            download_title=download_title,
         )
         return declaration
 

@@ -7,7 +7,9 @@ by their former names (`download_key`).
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from privacy.pages import private_section
 from privacy.registry import Retention, declare
 from privacy.retention import Schedule, retention_schedule
 from rights.export import data_exports_expire
@@ -27,6 +29,7 @@ from rights.models import (
 # kept after erasure as the proof the request was handled (they hold ids, not values).
 declare(
     DataExport,
+    download_title=_("Shkarkimet e të dhënave që keni kërkuar"),
     download_key="privacy.DataExport",
     subject="user",
     fields=[],
@@ -38,6 +41,7 @@ declare(
 # reasons about the matter, for the person to read, and are told not to name anyone.
 declare(
     ErasureRequest,
+    download_title=_("Kërkesat tuaja për fshirje"),
     download_key="privacy.ErasureRequest",
     subject="subject",
     fields=[],
@@ -46,6 +50,7 @@ declare(
 )
 declare(
     ErasureEvent,
+    download_title=_("Çfarë ndodhi me kërkesat tuaja për fshirje"),
     download_key="privacy.ErasureEvent",
     subject="request__subject",
     fields=[],
@@ -53,6 +58,7 @@ declare(
 )
 declare(
     LegalHold,
+    download_title=_("Të dhënat që ligji na detyron t'i ruajmë"),
     download_key="privacy.LegalHold",
     subject="subject",
     fields=[],
@@ -63,12 +69,19 @@ declare(
 )
 declare(
     ErasedSubject,
+    download_title=_("Shënimi që të dhënat tuaja janë fshirë"),
     download_key="privacy.ErasedSubject",
     subject="user",
     fields=[],
     not_personal={"pseudonym": "Random letters that stand for an erased account."},
 )
-declare(InactivityWarning, download_key="privacy.InactivityWarning", subject="user", fields=[])
+declare(
+    InactivityWarning,
+    download_title=_("Njoftimet që llogaria juaj nuk po përdorej"),
+    download_key="privacy.InactivityWarning",
+    subject="user",
+    fields=[],
+)
 
 
 def _downloads_end(*, now: datetime, dry_run: bool) -> tuple[int, int]:
@@ -119,4 +132,12 @@ retention_schedule(
             LegalHold.objects.filter(lifted_at__lt=period.cutoff),
         ],
     )
+)
+
+# The download, erasure and access-record pages sit under the account.
+private_section(
+    "rights",
+    title="Llogaria",
+    root="accounts:profile",
+    unlisted=(("rights:export_request", {}), ("rights:erasure_request", {})),
 )

@@ -38,6 +38,8 @@ WHAT_HAPPENED: dict[str, StrPromise] = {
     AccessAction.ACCOUNT_POWERS: pgettext_lazy("access log", "Ndryshoi rolet e llogarisë"),
     AccessAction.JOB_READ: pgettext_lazy("access log", "Lexim automatik"),
     AccessAction.EXPORT: pgettext_lazy("access log", "Eksport"),
+    AccessAction.REFUSED: pgettext_lazy("access log", "Kërkoi, iu refuzua: nuk pa asgjë"),
+    AccessAction.SHARED: pgettext_lazy("access log", "I dha qasje një kontraktori"),
 }
 
 # Set apart on the page: the data opened on a reason typed by the one who opened it,
@@ -125,6 +127,9 @@ def data_names(names: Iterable[str], *, positions: dict[str, int] | None = None)
 
 
 def _who(entry: AccessEntry, customer_id: int) -> tuple[str, bool]:
+    if entry.actor_kind == ActorKind.CONTRACTOR:
+        # The label copied when it was recorded: company and function, never a person.
+        return entry.actor_label or str(ActorKind.CONTRACTOR.label), False
     if entry.actor_kind == ActorKind.STAFF:
         roles = [
             Role(value).label for value in entry.actor_label.split(",") if value in Role.values
@@ -167,6 +172,16 @@ def _purpose(
     if entry.basis == AccessBasis.ORDER and reference:
         url = _order_url(orders.get(reference))
         return _("Porosia %(number)s") % {"number": reference}, url, entry.reason
+    if entry.basis == AccessBasis.CONTRACTOR_JOB and reference:
+        # "<order number>#<job id>": the customer knows the order, not the job.
+        number = reference.partition("#")[0]
+        purpose = _("Porosia %(number)s") % {"number": number}
+        if entry.action == AccessAction.SHARED and entry.reason:
+            purpose = _("Porosia %(number)s, për %(contractor)s") % {
+                "number": number,
+                "contractor": entry.reason,
+            }
+        return purpose, _order_url(orders.get(number)), ""
     if entry.basis == AccessBasis.SUPPORT_CASE and reference:
         purpose = _("Rasti i mbështetjes %(reference)s") % {"reference": reference}
         return purpose, "", entry.reason
@@ -197,7 +212,12 @@ def access_rows(
     orders = dict(
         Order.objects.filter(
             customer_id=customer.pk,
-            number__in={e.reference for e in entries if e.basis == AccessBasis.ORDER},
+            number__in={e.reference for e in entries if e.basis == AccessBasis.ORDER}
+            | {
+                e.reference.partition("#")[0]
+                for e in entries
+                if e.basis == AccessBasis.CONTRACTOR_JOB
+            },
         ).values_list("number", "public_id")
     )
     rows = []

@@ -12,14 +12,17 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import PasswordChangeView
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.http import urlencode
 
 from privacy.fields import lookup_touches_sealed_field
 from staff import views
-from staff.forms import StaffAuthenticationForm
+from staff.admin_base.dashboard import dashboard_panels_for
+from staff.forms import StaffAuthenticationForm, StaffPasswordChangeForm
 from staff.two_factor import (
     staff_enrolment_needed,
     staff_session_verified,
@@ -46,6 +49,8 @@ class SealedLookupGuard:
 class StaffAdminSite(admin.AdminSite):
     login_form = StaffAuthenticationForm
     login_template = "staff/login.html"
+    # The landing page: the day's work for each role above the list of pages.
+    index_template = "admin/dashboard.html"
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Admit active staff, and with the second factor on only a verified session."""
@@ -65,6 +70,24 @@ class StaffAdminSite(admin.AdminSite):
             return HttpResponseRedirect(target)
         context = {"two_factor_required": staff_two_factor_required(), **(extra_context or {})}
         return super().login(request, context)
+
+    def password_change(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        """Change one's own password as Django does, through the service that mails the owner."""
+        request.current_app = self.name
+        return PasswordChangeView.as_view(  # type: ignore[return-value]
+            form_class=StaffPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
+
+    def index(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        """Show the panels each app registered that this staff member's permissions allow."""
+        context = {"dashboard_panels": dashboard_panels_for(request), **(extra_context or {})}
+        return super().index(request, context)
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         """Register as Django does, every admin guarded against sealed lookups.

@@ -1,14 +1,16 @@
-"""Back-office sign-in and second-factor enrolment forms (P14)."""
+"""Back-office sign-in, second-factor enrolment and own-password forms (P14)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.services import password_change
 from staff.two_factor import (
     staff_two_factor_required,
     totp_device_confirmed,
@@ -73,3 +75,14 @@ class TotpEnrolForm(forms.Form):
     """The code that proves the authenticator app holds the new secret."""
 
     token = _code_field(required=True)
+
+
+class StaffPasswordChangeForm(AdminPasswordChangeForm):
+    """A staff member's own new password, set by the service that mails its owner (P14).
+
+    A stranger at an unlocked back-office screen who changes the password is seen at
+    once by the account's owner, as a customer is.
+    """
+
+    def save(self, commit: bool = True) -> User:
+        return password_change(user=self.user, password=self.cleaned_data["new_password1"])

@@ -1,6 +1,9 @@
 """Marketing subscriptions (P8, P13): the address, its history, and the do-not-mail hashes."""
 
+from django.utils.translation import gettext_lazy as _
+
 from privacy.erasure_steps import People, erasure_step
+from privacy.pages import private_section
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, ended_by, retention_schedule
 from subscriptions.models import Subscriber, Subscription, SubscriptionEvent, Suppression
@@ -10,6 +13,7 @@ OFFERS = (Purpose.OFFERS,)
 
 declare(
     Subscriber,
+    download_title=_("Regjistrimi juaj për lajme dhe oferta"),
     subject="user",
     fields=[
         PersonalField(
@@ -35,10 +39,16 @@ declare(
 
 # Which topics the address receives: part of the person's download, and deleted with
 # the subscriber row on erasure.
-declare(Subscription, subject="subscriber__user", fields=[])
+declare(
+    Subscription,
+    download_title=_("Temat për të cilat merrni lajme"),
+    subject="subscriber__user",
+    fields=[],
+)
 
 declare(
     SubscriptionEvent,
+    download_title=_("Historiku i abonimeve tuaja"),
     subject="subscriber__user",
     fields=[
         # What a person said when staff took their opt-out by phone or in person.
@@ -94,3 +104,19 @@ retention_schedule(
 def _do_not_mail_kept(people: People) -> None:
     # An erased address that opted out must stay out: its keyed hash is kept (P13).
     suppression_keep_for_erasure(user_ids=people.user_ids, emails=list(people.emails.values()))
+
+
+# Confirmation, preference and unsubscribe links carry a token naming a subscriber.
+private_section(
+    "subscriptions",
+    title="Email",
+    root="subscriptions:subscribe",
+    unlisted=tuple(
+        (name, {"token": "t"})
+        for name in (
+            "subscriptions:confirm",
+            "subscriptions:preferences",
+            "subscriptions:unsubscribe",
+        )
+    ),
+)

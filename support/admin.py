@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -12,12 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from staff.access import Scope
 from staff.admin_base import (
     CustomerPageInline,
+    DashboardPanel,
+    Figure,
+    Figures,
     PersonalDataAdmin,
+    Table,
+    TableRow,
     customer_page_inline_add,
+    dashboard_panel_add,
     datetime_shown,
 )
-from support.models import SupportCase
+from support.models import CaseStatus, SupportCase
 from support.permissions import SupportPermission
+from support.selectors import case_queue_figures, cases_open_oldest
 from support.services import case_save
 
 
@@ -92,3 +100,53 @@ class SupportCaseAdmin(PersonalDataAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {**super().get_changeform_initial_data(request), "opened_at": timezone.now()}
+
+
+# Customer care's queue on the landing page: counts and case numbers, nothing the customer said.
+CASES_LISTED = 5
+
+
+def _open_cases_parts(request: HttpRequest) -> list[Figures | Table]:
+    figures = case_queue_figures(now=timezone.now())
+    changelist = reverse("admin:support_supportcase_changelist")
+    open_cases = f"{changelist}?status__exact={CaseStatus.OPEN.value}"
+    oldest = [
+        TableRow(
+            cells=[str(case), case.get_channel_display(), datetime_shown(case.opened_at)],
+            url=reverse("admin:support_supportcase_change", args=[case.pk]),
+            urgent=case.assigned_to_id is None,
+        )
+        for case in cases_open_oldest(limit=CASES_LISTED)
+    ]
+    return [
+        Figures(
+            items=[
+                Figure(label=_("Raste të hapura"), value=str(figures.open), url=open_cases),
+                Figure(
+                    label=_("Pa marrë në ngarkim"),
+                    value=str(figures.unassigned),
+                    urgent=bool(figures.unassigned),
+                ),
+                Figure(label=_("Hapur sot"), value=str(figures.opened_today)),
+            ]
+        ),
+        Table(
+            caption=_("Presin më gjatë"),
+            headers=[_("Rasti"), _("Kanali"), _("Hapur më")],
+            rows=oldest,
+            empty=_("Asnjë rast i hapur."),
+        ),
+    ]
+
+
+dashboard_panel_add(
+    DashboardPanel(
+        key="support-open-cases",
+        title=_("Rastet e hapura"),
+        permission=SupportPermission.CHANGE_SUPPORT_CASE,
+        parts=_open_cases_parts,
+        position=40,
+        more_url=lambda: reverse("admin:support_supportcase_changelist"),
+        more_label=_("Të gjitha rastet"),
+    )
+)

@@ -1,6 +1,7 @@
 """What a customer tells the company is used only to handle their case (P9)."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from privacy.erasure_steps import OpenWork, open_work_hold
 from privacy.models import AccessBasis
@@ -13,6 +14,7 @@ CASE = (Purpose.INFORMATION, Purpose.PRODUCTS_AND_SERVICES)
 
 declare(
     SupportCase,
+    download_title=_("Kërkesat tuaja për ndihmë"),
     subject="customer",
     fields=[
         PersonalField(

@@ -100,6 +100,8 @@ def _change_form(product: Product, **changes: str) -> dict[str, Any]:
         is_active="on",
         specifications='[{"sq": "Ekrani", "en": "Screen", "value": "55 inç"}]',
     )
+    # The photos inline (catalog.admin.ProductPhotoInline), with no photo added.
+    data.update({"photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"})
     data.update(changes)
     return data
 

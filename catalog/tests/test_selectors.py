@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import cast
 
 import pytest
-from django.db import connection
 
 from catalog.models import Product
 from catalog.selectors import (
@@ -17,10 +16,8 @@ from catalog.selectors import (
     product_best_sellers,
     product_filter,
     product_related,
-    product_search,
     product_sort,
     product_visible,
-    search_terms,
 )
 from catalog.tests.conftest import Catalogue
 from catalog.tests.factories import ProductFactory
@@ -64,7 +61,6 @@ def test_inactive_products_are_never_visible(catalogue: Catalogue) -> None:
         ProductFactory(is_active=False, name_sq="Samsung i fshehur", brand=catalogue.samsung),
     )
     assert hidden not in product_visible()
-    assert hidden not in product_search(query="samsung")
     assert hidden not in product_best_sellers(limit=10)
 
 
@@ -117,53 +113,3 @@ def test_brand_facets_count_products_and_keep_selected_brands(catalogue: Catalog
     assert facets == {"beko": 1, "samsung": 1}
     with_selected = brand_facets(products=washers, selected=["lg"])
     assert {brand.slug: brand.product_count for brand in with_selected}["lg"] == 0
-
-
-def test_search_by_sku_exact_and_partial(catalogue: Catalogue) -> None:
-    assert _skus(product_search(query="3VF-LAV-00201")) == {"3VF-LAV-00201"}
-    assert _skus(product_search(query="lav-0020")) == {"3VF-LAV-00201", "3VF-LAV-00202"}
-
-
-def test_search_by_brand(catalogue: Catalogue) -> None:
-    assert _skus(product_search(query="Samsung")) == {"3VF-TV-00101", "3VF-LAV-00202"}
-    assert _skus(product_search(query="beko")) == {"3VF-LAV-00201"}
-
-
-def test_search_by_english_and_albanian_name(catalogue: Catalogue) -> None:
-    assert _skus(product_search(query="washing machine")) == {"3VF-LAV-00201", "3VF-LAV-00202"}
-    assert _skus(product_search(query="Televizor")) == {"3VF-TV-00101", "3VF-TV-00102"}
-
-
-def test_search_needs_every_word(catalogue: Catalogue) -> None:
-    assert _skus(product_search(query="samsung lavatriçe")) == {"3VF-LAV-00202"}
-    assert _skus(product_search(query="samsung dyson")) == set()
-
-
-def test_search_accepts_words_typed_without_e_and_c_diacritics(catalogue: Catalogue) -> None:
-    assert _skus(product_search(query="lavatrice")) == {"3VF-LAV-00201", "3VF-LAV-00202"}
-    assert _skus(product_search(query="televizore")) == set()  # no "televizorë" in the names
-    ProductFactory(sku="3VF-TV-00999", name_sq="Televizorë për hotel")
-    assert _skus(product_search(query="televizore")) == {"3VF-TV-00999"}
-
-
-@pytest.mark.parametrize(
-    "query", ["", "   ", "(", "*", "\\", "'; DROP TABLE catalog_product; --", "a" * 500, "[", "%_"]
-)
-def test_search_survives_odd_input(catalogue: Catalogue, query: str) -> None:
-    list(product_sort(product_search(query=query), sort=ProductSort.RELEVANCE))
-
-
-def test_search_terms_are_bounded() -> None:
-    assert len(search_terms(" ".join(["fjalë"] * 50))) == 10
-    assert search_terms("x" * 500) == ["x" * 100]
-
-
-def test_postgres_uses_websearch_syntax_and_ranks(catalogue: Catalogue) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("full-text search runs on PostgreSQL only")
-    results = product_search(query="samsung -lavatriçe")
-    assert "websearch_to_tsquery" in str(results.query)
-    assert _skus(results) == {"3VF-TV-00101"}
-    ranked = list(product_sort(product_search(query="samsung"), sort=ProductSort.RELEVANCE))
-    assert {product.sku for product in ranked} == {"3VF-TV-00101", "3VF-LAV-00202"}
-    assert all(product.rank > 0 for product in ranked)

@@ -3,6 +3,7 @@ a product's JSON-LD and Open Graph card, and nothing personal in any of them."""
 
 from __future__ import annotations
 
+import json
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,11 @@ def test_sitemap_check_refuses_what_the_schema_refuses() -> None:
         + urlset
         + b"<url><loc>https://a.al/</loc><lastmod>yesterday</lastmod></url></urlset>",
         header + urlset + b"<page><loc>https://a.al/</loc></page></urlset>",
+        header + urlset + b"<url><loc>https://a.al/</loc><priority>1.5</priority></url></urlset>",
+        header
+        + urlset.replace(b">", b' xmlns:xhtml="http://www.w3.org/1999/xhtml">')
+        + b'<url><loc>https://a.al/</loc><xhtml:link rel="alternate" hreflang="Shqip" '
+        + b'href="https://a.al/"/></url></urlset>',
     ]
     for content in bad:
         with pytest.raises(AssertionError):
@@ -237,7 +243,7 @@ def test_a_listing_keeps_only_its_page_number_in_the_canonical_address(
 def test_search_results_are_not_indexed(
     client: Client, catalogue: Catalogue, language: str
 ) -> None:
-    tags = _tags(client, _in(language, "catalog:search") + "?q=samsung")
+    tags = _tags(client, _in(language, "search:results") + "?q=samsung")
 
     assert tags.robots == ["noindex"]
     assert tags.canonical == [] and tags.alternates == {}
@@ -419,3 +425,56 @@ def test_no_tag_names_a_third_party(client: Client, catalogue: Catalogue) -> Non
     assert not any(name.startswith(("fb:", "twitter:")) for name in tags.open_graph)
     data = validate_product_json_ld(tags.json_ld[0])
     assert data["@context"] == "https://schema.org"  # a vocabulary, never fetched
+
+
+# Every product page against the schema
+
+
+def test_every_product_pages_json_ld_validates_against_the_product_schema(
+    client: Client, catalogue: Catalogue
+) -> None:
+    products = [
+        catalogue.samsung_tv,
+        catalogue.lg_oled,
+        catalogue.beko_washer,
+        catalogue.samsung_washer,
+    ]
+    for product in products:
+        for language in LANGUAGES:
+            tags = _product_tags(client, product, language)
+            assert len(tags.json_ld) == 1, product.slug
+            validate_product_json_ld(tags.json_ld[0])
+
+
+def test_product_schema_refuses_what_google_would() -> None:
+    good: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Televizor",
+        "description": "Ekran 55 inç.",
+        "sku": "3VF-TV-00101",
+        "brand": {"@type": "Brand", "name": "Samsung"},
+        "url": "https://3vfejzo.al/produkt/tv/",
+        "offers": {
+            "@type": "Offer",
+            "url": "https://3vfejzo.al/produkt/tv/",
+            "price": 64_900,
+            "priceCurrency": "ALL",
+            "availability": "https://schema.org/InStock",
+        },
+    }
+    validate_product_json_ld(json.dumps(good))
+    bad_offers: list[dict[str, Any]] = [
+        {"priceCurrency": "EUR"},
+        {"price": 0},
+        {"price": "64900"},
+        {"availability": "InStock"},
+    ]
+    for change in bad_offers:
+        with pytest.raises(AssertionError):
+            validate_product_json_ld(json.dumps({**good, "offers": {**good["offers"], **change}}))
+    for missing in ("name", "sku", "brand", "offers"):
+        with pytest.raises(AssertionError):
+            validate_product_json_ld(json.dumps({k: v for k, v in good.items() if k != missing}))
+    with pytest.raises(AssertionError):
+        validate_product_json_ld(json.dumps({**good, "image": ["/static/relative.jpg"]}))

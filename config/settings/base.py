@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "policy",
     "accounts",
     "catalog",
+    "search",
     "personalisation",
     "cart",
     "orders",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "campaigns",
     "support",
+    "contractors",
     "staff",
     # seed_demo; no models, so staff's role sync after migrate still sees every permission.
     "demo",
@@ -194,12 +196,22 @@ LANGUAGE_CODE = "sq"
 LANGUAGES = [("sq", _("Shqip")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Tirane"
+# Dates as the site writes them, in every language and in the back office (core.formats).
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (product photos) go through the default storage: this folder unless
+# STORAGES names another (S3-compatible) backend. Code uses the storage API only.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+# Django serves these folders of the default storage at MEDIA_URL (core.media); turn it
+# off where a web server or the storage's own host serves them. Nothing else is served.
+FEJZO_SERVE_MEDIA = env_bool("FEJZO_SERVE_MEDIA", True)
+FEJZO_PUBLIC_MEDIA_FOLDERS = ["catalog/photos/"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -430,6 +442,12 @@ CONSENT_PROOF_RETENTION_YEARS = env_int_default("CONSENT_PROOF_RETENTION_YEARS",
 SUPPRESSION_RETENTION_YEARS = env_int_default("SUPPRESSION_RETENTION_YEARS", 10)
 CART_RETENTION_DAYS = env_int_default("CART_RETENTION_DAYS", 90)
 REQUEST_RECORD_RETENTION_YEARS = env_int_default("REQUEST_RECORD_RETENTION_YEARS", 5)
+# Contractors (P10): a closed job stays readable on the portal this long, then its
+# personal data disappears; closed jobs are deleted after the retention period.
+CONTRACTOR_GRACE_HOURS = env_int_default("CONTRACTOR_GRACE_HOURS", 24)
+CONTRACTOR_JOB_RETENTION_DAYS = env_int_default("CONTRACTOR_JOB_RETENTION_DAYS", 365)
+# The DPO is reminded this many days before a contractor's agreement ends.
+CONTRACTOR_AGREEMENT_REMINDER_DAYS = 30
 
 # Downloads of a customer's data (P12): the encrypted ZIPs live here, and the link
 # mailed for each works this many days; the file is deleted once it has expired.

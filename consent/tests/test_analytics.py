@@ -52,7 +52,7 @@ def published_policy(db):  # type: ignore[no-untyped-def]
         ("/", "/", ""),
         ("/produkte/", "/produkte/", ""),
         ("/produkt/sm-a556/", "/produkt/sm-a556/", ""),
-        ("/shporta/", "/shporta/", ""),
+        ("/shporta/", "/shporta/", "Shporta"),
         # The search page is titled with the query; only its bare address is kept.
         ("/kerko/", "/kerko/", "Kërkimi"),
         # Pages about a person: fixed addresses stay, those with a number or token go.
@@ -219,7 +219,10 @@ def test_p7_without_ga_the_pages_hold_no_google_code(ga_off, client, published_p
         html = response.content.decode()
         # The product's JSON-LD (catalog.seo) is a data block: no browser runs it.
         scripts = re.findall(r"<script(?![^>]*application/ld\+json)[^>]*>", html)
-        assert scripts == ['<script src="/static/js/consent.js" defer>']
+        assert scripts == [
+            '<script src="/static/js/consent.js" defer>',
+            '<script src="/static/js/search-suggest.js" defer>',
+        ]
         assert not re.search(r"gtag|googletagmanager|google-analytics|dataLayer", html)
         assert not GOOGLE.search(response["Content-Security-Policy"])
         assert "data-analytics" not in html

@@ -181,7 +181,7 @@ def _storefront_addresses(product: Product) -> list[str]:
         "/en/",
         reverse("catalog:list"),
         product.category.get_absolute_url(),
-        f"{reverse('catalog:search')}?q={product.sku}",
+        f"{reverse('search:results')}?q={product.sku}",
     ]
 
 

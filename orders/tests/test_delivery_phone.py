@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from orders.forms import CheckoutForm
-from orders.models import Order
+from orders.models import Order, PaymentMethod
+from orders.services import Delivery, OrderError, order_place
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,27 @@ def test_a_foreign_contact_phone_is_not_offered_to_the_courier(customer_client, 
 def test_checkout_page_asks_for_an_albanian_number(customer_client, customer_with_cart):
     html = customer_client.get(reverse("orders:checkout")).content.decode()
     assert "duhet një numër shqiptar (+355)" in html
+
+
+def test_the_order_service_itself_refuses_a_foreign_delivery_phone(customer, product):
+    """Not only the checkout form: the back office, a script or an API reach order_place too."""
+    # when
+    with pytest.raises(OrderError, match=r"\(\+355\)"):
+        order_place(
+            customer=customer,
+            quantities={product.pk: 1},
+            delivery=Delivery(
+                name="Arta Hoxha",
+                phone_e164="+393123456789",
+                municipality="tirane",
+                street="Rr. Ismail Qemali 21",
+                notes="",
+            ),
+            payment_method=PaymentMethod.CASH_ON_DELIVERY,
+            language="sq",
+            actor=customer,
+        )
+    # then nothing changed: no order, the stock is whole
+    assert not Order.objects.exists()
+    product.refresh_from_db()
+    assert product.stock == 5

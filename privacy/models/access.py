@@ -14,6 +14,8 @@ class ActorKind(models.TextChoices):
     CUSTOMER = "customer", _("Klienti")
     JOB = "job", _("Proces automatik")
     SYSTEM = "system", _("Sistemi")
+    # A contractor company's person (P10): labelled by company and function, never by name.
+    CONTRACTOR = "contractor", _("Kontraktor")
 
 
 class Job(models.TextChoices):
@@ -37,6 +39,10 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Eksport")
     ERASE = "erase", _("Fshiu ose anonimizoi të dhënat")
     ACCOUNT_POWERS = "powers", _("Ndryshoi rolet ose lejet e llogarisë")
+    # Asked for personal data and was refused: nothing was shown (P10).
+    REFUSED = "refused", _("Iu refuzua qasja")
+    # Staff gave a contractor's job these fields to see (P10); the reason names the company.
+    SHARED = "shared", _("Iu dha qasje një kontraktori")
 
 
 class AccessBasis(models.TextChoices):
@@ -52,6 +58,8 @@ class AccessBasis(models.TextChoices):
     DATA_REQUEST = "data_request", _("Kërkesë e vetë personit")
     RETENTION = "retention", _("Afati i ruajtjes mbaroi")
     ACCOUNT_ADMINISTRATION = "account_admin", _("Administrimi i llogarive")
+    # A job given to a contractor company (P10); the reference is "<order number>#<job id>".
+    CONTRACTOR_JOB = "contractor_job", _("Punë e një kontraktori")
 
 
 class AccessEntry(models.Model):

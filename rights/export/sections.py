@@ -118,7 +118,7 @@ def _declaration_section(declaration: ModelDeclaration, user: Any) -> Section:
 
     return Section(
         key=declaration.key,
-        title=str(capfirst(model._meta.verbose_name_plural)),
+        title=declaration.title,
         columns=columns,
         rows=rows,
         declaration=declaration,
@@ -181,6 +181,6 @@ def export_personal_fields() -> list[str]:
 
 def export_section_titles() -> list[str]:
     """Return what a download holds, section by section, in the active language."""
-    titles = [str(capfirst(d.model._meta.verbose_name_plural)) for d in registry.about_customers()]
+    titles = [declaration.title for declaration in registry.about_customers()]
     extra = [str(section.title) for section in DOWNLOAD_SECTIONS]
     return [*titles, str(ACCESS_RECORD_TITLE), *extra]

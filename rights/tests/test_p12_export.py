@@ -190,12 +190,12 @@ def test_p12_the_report_is_in_the_customer_language(customer: User) -> None:
     english_export = _ready(english)
     english_report = _archive(english_export).read(REPORT_NAME).decode()
 
-    assert '<html lang="sq">' in albanian_report and ">Porositë<" in albanian_report
-    assert '<html lang="en">' in english_report and ">Orders<" in english_report
-    assert ">Porositë<" not in english_report
+    assert '<html lang="sq">' in albanian_report and ">Porositë tuaja<" in albanian_report
+    assert '<html lang="en">' in english_report and ">Your orders<" in english_report
+    assert ">Porositë tuaja<" not in english_report
     document = _document(english_export)
     assert document["language"] == "en"
-    assert _sections(document)["orders.Order"]["title"] == "Orders"
+    assert _sections(document)["orders.Order"]["title"] == "Your orders"
 
 
 def test_p12_the_report_escapes_what_people_wrote(customer: User) -> None:

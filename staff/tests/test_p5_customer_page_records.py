@@ -18,8 +18,8 @@ from orders.models import Order
 from orders.tests.factories import place_order
 from privacy.models import AccessEntry
 from privacy.roles import Role
-from staff import admin_base
 from staff.admin_base import CustomerPageInline, customer_page_inline_add, customer_page_inlines
+from staff.admin_base import customer_page as customer_page_registry
 from staff.tests.factories import StaffFactory
 from support.models import CaseChannel, SupportCase
 
@@ -128,7 +128,7 @@ def test_p5_a_list_naming_a_personal_field_is_refused(monkeypatch):
         fk_name = "customer"
         fields = ("number", "delivery_phone")
 
-    monkeypatch.setattr(admin_base, "_customer_page_inlines", customer_page_inlines())
+    monkeypatch.setattr(customer_page_registry, "_customer_page_inlines", customer_page_inlines())
     customer_page_inline_add(Careless)
     with pytest.raises(ImproperlyConfigured, match="delivery_phone"):
         customer_page_inlines()

@@ -1,0 +1,118 @@
+"""{% sharedcache %}: a fragment cache whose fragments may hold forms (P5, P6).
+
+Django's {% cache %} stores what its block rendered, so a block with a form would
+store one visitor's CSRF token and serve it to everyone. This tag renders its block
+with a placeholder where the token goes, stores that, and puts the current visitor's
+own token in on the way out. So the page's chrome (the consent banner, the header,
+the footer's sign-up form) is rendered once per kind of page, not once per request.
+
+    {% load shared_cache %}
+    {% sharedcache 600 "header" LANGUAGE_CODE request.get_full_path cart_count %}
+      ...
+    {% endsharedcache %}
+
+What the block shows must depend only on the values it varies on and on nothing else
+of the visitor: the fragment is served to every visitor whose values are the same.
+Vary on how many items a cart holds or whether the banner asks, never on who the
+visitor is; a signed-in visitor's fragments are never stored (their pages may name
+them), and the block is then simply rendered.
+
+Nor is anything stored for a page about a person (P5): a fragment keyed by the page's
+address would keep the address, and with it the token of a confirmation, verification
+or unsubscribe link, in the cache. core cannot know which pages those are (the apps
+declare them in privacy.pages), so the page tells the tag: a fragment is stored only
+when the context says ``page_is_private`` is False (catalog.context_processors); a
+context that does not say, or says True, renders the block afresh and stores nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# Private-use characters: HTML escaping leaves them alone, and nobody types them.
+CSRF_HOLE = "\ue000csrf-token\ue000"
+KEY_PREFIX = "shared"
+
+
+class SharedCacheNode(template.Node):
+    def __init__(
+        self,
+        nodelist: NodeList,
+        timeout: FilterExpression,
+        name: str,
+        vary_on: list[FilterExpression],
+    ) -> None:
+        self.nodelist = nodelist
+        self.timeout = timeout
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context: template.Context) -> str:
+        if not fragment_storable(context):
+            return self.nodelist.render(context)
+        vary = [value.resolve(context) for value in self.vary_on]
+        key = make_template_fragment_key(f"{KEY_PREFIX}:{self.name}", vary)
+        html: str | None = cache.get(key)
+        if html is None:
+            with context.push(csrf_token=CSRF_HOLE):
+                html = self.nodelist.render(context)
+            cache.set(key, html, self._timeout(context))
+        if CSRF_HOLE not in html:
+            return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the block itself
+        return mark_safe(html.replace(CSRF_HOLE, _visitor_token(context)))  # noqa: S308
+
+    def _timeout(self, context: template.Context) -> int | None:
+        value = self.timeout.resolve(context)
+        try:
+            return int(value)
+        except (TypeError, ValueError) as error:
+            raise template.TemplateSyntaxError(
+                f"{{% sharedcache %}} timeout must be a number of seconds, not {value!r}"
+            ) from error
+
+
+def fragment_storable(context: template.Context) -> bool:
+    """Whether this page's shared fragments may be stored: a page not about anybody.
+
+    Only when the page said it is not private (``page_is_private`` False, not merely
+    absent) and the visitor is not signed in.
+    """
+    if context.get("page_is_private", True) is not False:
+        return False
+    user = context.get("user")
+    return not (user is not None and getattr(user, "is_authenticated", False))
+
+
+def _visitor_token(context: template.Context) -> str:
+    """Return this visitor's CSRF token, as {% csrf_token %} would put it in the form."""
+    token: Any = context.get("csrf_token")
+    if token is None or token == "NOTPROVIDED":  # noqa: S105 - Django's "no token" value
+        return ""
+    return SafeString(str(token))
+
+
+@register.tag("sharedcache")
+def do_sharedcache(parser: Parser, token: Token) -> SharedCacheNode:
+    """{% sharedcache timeout "name" var1 var2 ... %} ... {% endsharedcache %}"""
+    nodelist = parser.parse(("endsharedcache",))
+    parser.delete_first_token()
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes at least two arguments.")
+    name = bits[2]
+    if len(name) < 2 or name[0] != name[-1] or name[0] not in "'\"":
+        raise template.TemplateSyntaxError(f"'{bits[0]}' needs the fragment's name in quotes.")
+    return SharedCacheNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        name[1:-1],
+        [parser.compile_filter(bit) for bit in bits[3:]],
+    )

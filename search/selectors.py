@@ -1,0 +1,241 @@
+"""Search reads: the products a query finds, "did you mean", and suggestions as one types.
+
+Matching runs on the stored index of each product's SearchDocument, never on text
+computed per query: PostgreSQL's GIN-indexed tsvector (ranked by ts_rank over the
+weights A–D), SQLite's FTS5 table (ranked by bm25 with the same order of weights).
+Typos are caught by trigrams: pg_trgm's GIN index on PostgreSQL, an FTS5 trigram
+table on SQLite, each only narrowing the candidates; the word suggested is chosen
+by the same Python on both (search.query.closest_word).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Case, F, FloatField, QuerySet, Value, When
+
+from catalog.models import Category, Product
+from catalog.selectors import product_visible
+from search.models import SearchDocument, Synonym
+from search.query import (
+    ParsedQuery,
+    SynonymMap,
+    closest_word,
+    fts5_text,
+    matches,
+    parse,
+    stem,
+    stems,
+    synonym_map,
+    trigrams,
+    tsquery_text,
+)
+
+SEARCH_CONFIG = "simple"
+SYNONYMS_CACHE_SECONDS = 3600
+# With fewer results than this, the search also looks for a likelier spelling.
+FEW_RESULTS = 3
+# How many documents' words a typed word is compared with, and how alike they must
+# be for PostgreSQL to consider them (pg_trgm word_similarity; the choice is closest_word's).
+CANDIDATE_DOCUMENTS = 40
+WORD_SIMILARITY_FLOOR = 0.3
+# SQLite ranks in Python; a query matching more rows than this keeps its best ones.
+SQLITE_MAX_MATCHES = 2000
+# How much a match counts in each of SearchDocument's texts: names, brand and category,
+# the categories above, codes. A word found only in a category above ("kompjuter" in a
+# monitor's "Laptopë & kompjuterë") finds the product but ranks it last. PostgreSQL
+# lists them D, C, B, A; SQLite's bm25 takes them per FTS5 column, A to D.
+POSTGRES_WEIGHTS = [0.1, 0.02, 0.4, 1.0]
+SQLITE_WEIGHTS = (10.0, 4.0, 0.2, 1.0)
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What a search found, and for which words.
+
+    ``corrected`` is the likelier spelling when the words as typed found too little;
+    when they found nothing, ``products`` are those of the corrected words.
+    """
+
+    products: QuerySet[Product]
+    parsed: ParsedQuery
+    corrected: str = ""
+    showing_corrected: bool = False
+
+
+def search_synonyms(*, revision: int) -> SynonymMap:
+    """Return the synonyms as the parser uses them, cached per catalogue revision."""
+    key = f"search:synonyms:{revision}"
+    mapping: SynonymMap | None = cache.get(key)
+    if mapping is None:
+        mapping = synonym_map(
+            (synonym.term, synonym.expansion_list()) for synonym in Synonym.objects.all()
+        )
+        cache.set(key, mapping, SYNONYMS_CACHE_SECONDS)
+    return mapping
+
+
+def _postgres_match(products: QuerySet[Product], parsed: ParsedQuery) -> QuerySet[Product]:
+    query = SearchQuery(tsquery_text(parsed), search_type="raw", config=SEARCH_CONFIG)
+    return products.filter(search_document__vector=query).annotate(
+        rank=SearchRank(F("search_document__vector"), query, weights=POSTGRES_WEIGHTS)
+    )
+
+
+def _sqlite_match(products: QuerySet[Product], parsed: ParsedQuery) -> QuerySet[Product]:
+    weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -bm25(search_fts, {weights}) FROM search_fts "  # noqa: S608
+            "WHERE search_fts MATCH %s ORDER BY 2 DESC LIMIT %s",
+            [fts5_text(parsed), SQLITE_MAX_MATCHES],
+        )
+        scores = dict(cursor.fetchall())
+    if not scores:
+        return products.none().annotate(rank=Value(0.0))
+    return products.filter(pk__in=list(scores)).annotate(
+        rank=Case(
+            *(When(pk=pk, then=Value(score)) for pk, score in scores.items()),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    )
+
+
+def product_search(
+    *, query: str | ParsedQuery, synonyms: SynonymMap | None = None
+) -> QuerySet[Product]:
+    """Return visible products matching ``query``, annotated with ``rank`` (higher: better).
+
+    Every word must be found, as written or inflected (televizorët), without ë/ç, as the
+    start of a word, or by one of its synonyms; names count most, then brand and
+    category, then the categories above, then the SKU.
+    """
+    parsed = query if isinstance(query, ParsedQuery) else parse(query, synonyms=synonyms)
+    products = product_visible()
+    if not parsed:
+        return products.none().annotate(rank=Value(0.0))
+    if connection.vendor == "postgresql":
+        return _postgres_match(products, parsed)
+    return _sqlite_match(products, parsed)
+
+
+def _candidate_words_postgres(word: str) -> list[str]:
+    documents, catalogue = SearchDocument._meta.db_table, Product._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Local to this transaction: the GIN index answers `<%` at this threshold.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(WORD_SIMILARITY_FLOOR)],
+        )
+        cursor.execute(
+            f"SELECT d.words FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "  # noqa: S608
+            "WHERE p.is_active AND %s <%% d.words "
+            "ORDER BY word_similarity(%s, d.words) DESC, d.product_id LIMIT %s",
+            [word, word, CANDIDATE_DOCUMENTS],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _candidate_words_sqlite(word: str) -> list[str]:
+    # FTS5's trigram tokenizer has no padding; a word's inner trigrams are enough.
+    grams = sorted(gram for gram in trigrams(word) if " " not in gram)
+    if not grams:
+        return []
+    documents, catalogue = SearchDocument._meta.db_table, Product._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.words FROM search_trigram t "  # noqa: S608
+            f"JOIN {documents} d ON d.product_id = t.rowid "
+            f"JOIN {catalogue} p ON p.id = d.product_id "
+            "WHERE search_trigram MATCH %s AND p.is_active ORDER BY t.rank, t.rowid LIMIT %s",
+            [" OR ".join(f'"{gram}"' for gram in grams), CANDIDATE_DOCUMENTS],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _candidate_words(word: str) -> Iterable[str]:
+    if connection.vendor == "postgresql":
+        found = _candidate_words_postgres(word)
+    else:
+        found = _candidate_words_sqlite(word)
+    return (candidate for text in found for candidate in text.split())
+
+
+def search_correction(
+    *, parsed: ParsedQuery, synonyms: SynonymMap | None = None, revision: int | None = None
+) -> str:
+    """Return the query with each unknown word replaced by the likeliest known one, or "".
+
+    Words with digits (models, sizes), short words and synonyms are left as typed. With
+    the catalogue ``revision``, each word's answer is remembered for that revision: a
+    new query made of words asked before costs no index lookup.
+    """
+    synonym_stems = {stem_ for key in (synonyms or {}) for stem_ in key}
+    corrected: list[str] = []
+    changed = False
+    for word in parsed.words:
+        if not word.isalpha() or len(word) < 3 or stem(word) in synonym_stems:
+            corrected.append(word)
+            continue
+        better = _word_correction(word, revision=revision)
+        corrected.append(better or word)
+        changed = changed or bool(better)
+    return " ".join(corrected) if changed else ""
+
+
+def _word_correction(word: str, *, revision: int | None) -> str:
+    """Return the likeliest known word for an unknown ``word``, "" for a known one or none."""
+    key = f"search:word:{revision}:{hashlib.sha256(word.encode()).hexdigest()}"
+    if revision is not None:
+        remembered: str | None = cache.get(key)
+        if remembered is not None:
+            return remembered
+    if product_search(query=word).exists():  # known: one index lookup, no trigrams
+        better = ""
+    else:
+        better = closest_word(word, _candidate_words(word)) or ""
+    if revision is not None:
+        cache.set(key, better, SYNONYMS_CACHE_SECONDS)
+    return better
+
+
+def search_run(
+    *, query: str, synonyms: SynonymMap | None = None, revision: int | None = None
+) -> SearchOutcome:
+    """Search for ``query``; with too little found, look for a likelier spelling.
+
+    When the words as typed find nothing, the products are those of the correction.
+    """
+    parsed = parse(query, synonyms=synonyms)
+    products = product_search(query=parsed)
+    if not parsed:
+        return SearchOutcome(products=products, parsed=parsed)
+    found = len(products.order_by().values_list("pk", flat=True)[:FEW_RESULTS])
+    if found >= FEW_RESULTS:
+        return SearchOutcome(products=products, parsed=parsed)
+    corrected = search_correction(parsed=parsed, synonyms=synonyms, revision=revision)
+    if not corrected:
+        return SearchOutcome(products=products, parsed=parsed)
+    if found:
+        return SearchOutcome(products=products, parsed=parsed, corrected=corrected)
+    return SearchOutcome(
+        products=product_search(query=corrected, synonyms=synonyms),
+        parsed=parsed,
+        corrected=corrected,
+        showing_corrected=True,
+    )
+
+
+def category_matches(*, parsed: ParsedQuery, categories: Iterable[Category]) -> list[Category]:
+    """Return the categories whose name (either language) answers ``parsed``, in menu order."""
+    return [
+        category
+        for category in categories
+        if matches(parsed, stems(f"{category.name_sq} {category.name_en}"))
+    ]
