@@ -33,8 +33,11 @@ run: install
 worker: install
 	$(PY) manage.py db_worker
 
+# In parallel (pytest-xdist): the browser tests and the Nu checker mostly wait, so even
+# two cores gain; TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 4
 test: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Style, and the import contracts between apps (pyproject.toml [tool.importlinter]).
 lint: install

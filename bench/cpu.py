@@ -13,7 +13,9 @@ client's own cost is in every figure, the bare view's too.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -42,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the best is kept")
     parser.add_argument("--only", default="", help="pages to measure (home,listing,…)")
     parser.add_argument("--visitors", default=f"{FIRST},{SHOPPER}")
+    parser.add_argument(
+        "--profile", default="", help="page:visitor to profile instead (e.g. home:first)"
+    )
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url:
@@ -83,6 +88,17 @@ def main(argv: list[str] | None = None) -> int:
         queries[(target.name, visitor)] = len(captured.captured_queries)
         if status != 200:
             print(f"warning: {target.path} answered {status}", file=sys.stderr)
+    if args.profile:
+        name, visitor = args.profile.split(":")
+        [target] = [t for t, _v in rows if t.name == name][:1]
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _ in range(args.repeat):
+            one(target.path, visitor)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        return 0
     for _ in range(args.rounds):
         for target, visitor in rows:
             started = time.process_time()

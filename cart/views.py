@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from cart.forms import CartLineForm, CartRemoveForm, CartUpdateForm
 from cart.selectors import cart_contents
-from cart.services import CartError, cart_remove, cart_set_quantity
+from cart.services import CartError, cart_quantities, cart_remove, cart_set_quantity
 from catalog.models import Product
 
 
@@ -33,7 +34,26 @@ def _back(request: HttpRequest) -> str:
 
 
 def detail(request: HttpRequest) -> HttpResponse:
-    return render(request, "cart/detail.html", {"cart": cart_contents(**shopper(request))})
+    """The visitor's cart, served whole from the shared cache to every visitor whose cart
+    holds the same products in the same quantities (P5).
+
+    Its address carries no token, and the page shows only the products, their prices
+    and stock (the catalogue revision keys those) and the quantities (keyed here):
+    nothing about who holds the cart. A signed-in customer's page is never shared.
+    """
+    who = shopper(request)
+    quantities = cart_quantities(**who)
+    return render(
+        request,
+        "cart/detail.html",
+        {
+            # Read only when the page is rendered, not when it is served from the cache.
+            "cart": SimpleLazyObject(lambda: cart_contents(**who)),
+            "page_is_private": False,
+            "page_cacheable": True,
+            "page_variant": ",".join(f"{pk}x{qty}" for pk, qty in sorted(quantities.items())),
+        },
+    )
 
 
 def _first_error(form: CartLineForm) -> str:

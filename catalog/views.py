@@ -65,8 +65,14 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "catalog/home.html",
         {
-            "categories": category_roots(),
-            "best_sellers": product_best_sellers(limit=HOME_BEST_SELLERS),
+            # Built only when a fragment is rendered: a page served whole from the
+            # cache does not even assemble these queries.
+            "categories": SimpleLazyObject(lambda: list(category_roots())),
+            "best_sellers": SimpleLazyObject(
+                lambda: list(product_best_sellers(limit=HOME_BEST_SELLERS))
+            ),
+            # Nothing about the visitor beyond what base.html varies on: shareable.
+            "page_cacheable": True,
         },
     )
     # What the page shows depends on the visitor's cookies (consent, history).
@@ -209,7 +215,7 @@ def _cached_listing(
             "noindex": not indexable,
         }
         cache.set(key, page, settings.CATALOG_CACHE_SECONDS)
-    return render(request, LISTING_TEMPLATE, page)
+    return render(request, LISTING_TEMPLATE, {**page, "page_cacheable": True})
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
@@ -267,6 +273,7 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
             "best_sellers": SimpleLazyObject(lambda: _best_sellers_besides(product)),
             "vat_rate": settings.VAT_RATE_PERCENT,
             "low_stock_threshold": LOW_STOCK_THRESHOLD,
+            "page_cacheable": True,
         },
     )
     product_viewed.send(sender=Product, request=request, response=response, product_id=product.pk)

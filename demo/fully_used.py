@@ -24,7 +24,14 @@ from cart.services import cart_set_quantity
 from catalog.models import Product
 from consent.models import DecisionAction, DecisionChannel
 from consent.services import consent_decide
-from contractors.models import Agreement, ContractorCompany, ContractorFunction, ContractorPerson
+from contractors.defaults import default_functions_ensure
+from contractors.models import (
+    Agreement,
+    ContractorCompany,
+    ContractorFunction,
+    ContractorPerson,
+    FunctionFieldAllowance,
+)
 from contractors.models import Job as ContractorJob
 from contractors.services import job_assign, job_close
 from demo.people import CUSTOMER_PASSWORD, CUSTOMERS, STAFF
@@ -163,6 +170,8 @@ def _failed_delivery(user: User, *, sales: User | None) -> None:
         Agreement.objects.create(
             company=company, signed_on=today, ends_on=today.replace(year=today.year + 1)
         )
+    # A test may have emptied the migration's rows; the demo brings them back.
+    default_functions_ensure(ContractorFunction, FunctionFieldAllowance)
     delivery = ContractorFunction.objects.get(slug="delivery")
     courier = User.objects.with_email(COURIER_EMAIL).first() or User.objects.create_user(
         COURIER_EMAIL, CUSTOMER_PASSWORD, first_name="Ilir", last_name="Bregu"

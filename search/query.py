@@ -69,7 +69,9 @@ class ParsedQuery:
 
 def fold(text: str) -> str:
     """Return ``text`` in lower case without diacritics: "Lavatriçe" → "lavatrice"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms first (𝘼 → A), then case, then once more: casefolding can
+    # itself give a letter that decomposes.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

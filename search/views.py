@@ -83,6 +83,7 @@ def results(request: HttpRequest) -> HttpResponse:
         {
             **page,
             "search_query": typed.strip()[:SEARCH_MAX_LENGTH] if isinstance(typed, str) else "",
+            "page_cacheable": True,
         },
     )
 

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "cart.context_processors.cart_summary",
                 "consent.context_processors.consent",
                 "consent.analytics.analytics_context",
+                "personalisation.context_processors.personal_page",
             ],
         },
     },

@@ -17,6 +17,11 @@ Vary on how many items a cart holds or whether the banner asks, never on who the
 visitor is; a signed-in visitor's fragments are never stored (their pages may name
 them), and the block is then simply rendered.
 
+The whole page can be one such block (templates/base.html): views whose page shows
+only the catalogue say ``page_cacheable``, and every visitor who shares the values
+in the list is served the same page, with their own CSRF token. A page showing the
+visitor's own history, a message for them, or a form sent back is never stored.
+
 Nor is anything stored for a page about a person (P5): a fragment keyed by the page's
 address would keep the address, and with it the token of a confirmation, verification
 or unsubscribe link, in the cache. core cannot know which pages those are (the apps
@@ -49,13 +54,17 @@ class SharedCacheNode(template.Node):
         timeout: FilterExpression,
         name: str,
         vary_on: list[FilterExpression],
+        when: FilterExpression | None = None,
     ) -> None:
         self.nodelist = nodelist
         self.timeout = timeout
         self.name = name
         self.vary_on = vary_on
+        self.when = when
 
     def render(self, context: template.Context) -> str:
+        if self.when is not None and not self.when.resolve(context):
+            return self.nodelist.render(context)
         if not fragment_storable(context):
             return self.nodelist.render(context)
         vary = [value.resolve(context) for value in self.vary_on]
@@ -83,9 +92,19 @@ def fragment_storable(context: template.Context) -> bool:
     """Whether this page's shared fragments may be stored: a page not about anybody.
 
     Only when the page said it is not private (``page_is_private`` False, not merely
-    absent) and the visitor is not signed in.
+    absent), the visitor is not signed in, the page does not show the visitor's own
+    history (``page_is_personal``), no message waits to be shown to this visitor, and
+    the request only reads (a form sent back with its errors holds what was typed).
     """
     if context.get("page_is_private", True) is not False:
+        return False
+    if context.get("page_is_personal"):
+        return False
+    request = context.get("request")
+    if request is not None and request.method not in ("GET", "HEAD"):
+        return False
+    messages = context.get("messages")
+    if messages is not None and len(messages):
         return False
     user = context.get("user")
     return not (user is not None and getattr(user, "is_authenticated", False))
@@ -101,7 +120,11 @@ def _visitor_token(context: template.Context) -> str:
 
 @register.tag("sharedcache")
 def do_sharedcache(parser: Parser, token: Token) -> SharedCacheNode:
-    """{% sharedcache timeout "name" var1 var2 ... %} ... {% endsharedcache %}"""
+    """{% sharedcache timeout "name" [when=flag] var1 var2 ... %} ... {% endsharedcache %}
+
+    With ``when=flag`` the block is cached only where ``flag`` is true (a view that
+    says its whole page may be shared), and simply rendered elsewhere.
+    """
     nodelist = parser.parse(("endsharedcache",))
     parser.delete_first_token()
     bits = token.split_contents()
@@ -110,9 +133,14 @@ def do_sharedcache(parser: Parser, token: Token) -> SharedCacheNode:
     name = bits[2]
     if len(name) < 2 or name[0] != name[-1] or name[0] not in "'\"":
         raise template.TemplateSyntaxError(f"'{bits[0]}' needs the fragment's name in quotes.")
+    vary = bits[3:]
+    when = None
+    if vary and vary[0].startswith("when="):
+        when = parser.compile_filter(vary.pop(0).removeprefix("when="))
     return SharedCacheNode(
         nodelist,
         parser.compile_filter(bits[1]),
         name[1:-1],
-        [parser.compile_filter(bit) for bit in bits[3:]],
+        [parser.compile_filter(bit) for bit in vary],
+        when,
     )
