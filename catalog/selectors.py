@@ -269,7 +269,8 @@ def product_photos(product: Product) -> list[ProductPhoto]:
     return list(product.photos.order_by("position", "id"))
 
 
-# Products about to run out, for the back office's landing page.
+# At or below this many pieces a product is running out: the product page says how
+# few are left, and the back office's landing page lists it.
 STOCK_LOW_AT = 3
 
 

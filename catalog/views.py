@@ -30,6 +30,7 @@ from catalog import seo
 from catalog.forms import ProductFilterForm
 from catalog.models import Brand, Product
 from catalog.selectors import (
+    STOCK_LOW_AT,
     brand_all,
     brand_facets,
     catalog_revision_for,
@@ -52,8 +53,6 @@ from catalog.sitemaps import SITEMAPS
 LISTING_TEMPLATE = "catalog/product_list.html"
 LISTING_CONTENT_TEMPLATE = "catalog/_listing_content.html"
 PRODUCT_CARD_TEMPLATE = "catalog/_product_card.html"
-# At or below this many pieces the product page says how few are left.
-LOW_STOCK_THRESHOLD = 3
 PRODUCT_PAGE_BEST_SELLERS = 6
 HOME_BEST_SELLERS = 8
 
@@ -272,7 +271,7 @@ def product_page(request: HttpRequest, slug: str) -> HttpResponse:
             "related": SimpleLazyObject(lambda: list(product_related(product=product))),
             "best_sellers": SimpleLazyObject(lambda: _best_sellers_besides(product)),
             "vat_rate": settings.VAT_RATE_PERCENT,
-            "low_stock_threshold": LOW_STOCK_THRESHOLD,
+            "low_stock_threshold": STOCK_LOW_AT,
             "page_cacheable": True,
         },
     )
