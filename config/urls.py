@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include("rights.urls")),
     path("", include("consent.urls")),
     path("", include("subscriptions.urls")),
+    path("llogaria/ndihma/", include("support.urls")),
     path("llogaria/", include("accounts.urls")),
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),

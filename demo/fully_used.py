@@ -41,7 +41,7 @@ from privacy.roles import Role
 from subscriptions.models import Channel, SubscriptionEvent, Topic
 from subscriptions.services import opt_out_record, subscriber_for_user, subscription_change
 from support.models import CaseChannel, SupportCase
-from support.services import case_save
+from support.services import case_customer_reply, case_save
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ DELIVERY_NOTES = "Telefononi 10 minuta para se të vini"
 NEW_EMAIL = "arta.hoxha.puna@example.al"
 OPT_OUT_NOTE = "Tha në telefon se njoftimet për produktet nuk i duhen më"
 CUSTOMER_MESSAGE = "Frigoriferi bën zhurmë natën; e bleva në porosinë e fundit. A vjen tekniku?"
+CASE_REPLY = "E kontrollova sërish: zhurma vjen nga pjesa e pasme, sidomos pas mesnatës."
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 FAILED_DELIVERY = "Nuk ishte njeri në shtëpi; do provojmë nesër"
 COURIER_EMAIL = "ilir.bregu@korrierishpejt.al"
@@ -144,7 +145,7 @@ def _subscription(user: User, *, care: User | None) -> None:
 
 def _support_case(user: User, *, care: User | None) -> None:
     case = SupportCase.objects.filter(customer=user).order_by("pk").first()
-    if case is not None and case.customer_message:
+    if case is not None and case.customer_message and case.messages.exists():
         return
     if case is None:
         case = SupportCase(
@@ -155,6 +156,9 @@ def _support_case(user: User, *, care: User | None) -> None:
     case.customer_message = CUSTOMER_MESSAGE
     case.order = Order.objects.filter(customer=user, status=OrderStatus.DELIVERED).first()
     case_save(case=case, changed=["summary", "customer_message"], actor=care)
+    if not case.messages.exists():
+        # Her answer in the thread, from her account (P9).
+        case_customer_reply(case=case, body=CASE_REPLY, actor=user)
 
 
 def _failed_delivery(user: User, *, sales: User | None) -> None:

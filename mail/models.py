@@ -43,6 +43,7 @@ class MailKind(models.TextChoices):
         "agreement_ending",
         _("Kujtesë: marrëveshja me një kontraktor po mbaron"),
     )
+    SUPPORT_REPLY = "support_reply", _("Përgjigje në një kërkesë për ndihmë")
 
 
 class OutboxStatus(models.TextChoices):

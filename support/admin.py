@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
-from django.urls import reverse
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from core.text import letter_count
+from privacy.audit import client_address
 from staff.access import Scope
 from staff.admin_base import (
     CustomerPageInline,
@@ -17,16 +23,146 @@ from staff.admin_base import (
     Figure,
     Figures,
     PersonalDataAdmin,
+    PersonalDataInline,
     Table,
     TableRow,
     customer_page_inline_add,
     dashboard_panel_add,
     datetime_shown,
+    object_id_path,
 )
-from support.models import CaseStatus, SupportCase
+from support.forms import MessageForm
+from support.models import CaseExpert, CaseHandover, CaseMessage, CaseStatus, SupportCase
 from support.permissions import SupportPermission
-from support.selectors import case_queue_figures, cases_open_oldest
-from support.services import case_save
+from support.selectors import case_queue_figures, cases_open_oldest, expert_invitations_open
+from support.services import (
+    EXPERT_REASON_MIN_LETTERS,
+    MESSAGE_MIN_LETTERS,
+    CaseRefused,
+    case_expert_invite,
+    case_expert_leave,
+    case_reply,
+    case_save,
+    case_text_read,
+)
+
+# The parts of a case's page only its owner gets, while the case is open.
+OWNER_FIELDS = ["reply", "invite_expert", "invite_reason"]
+
+
+class CaseMessageInline(PersonalDataInline):
+    """The thread: shown in full to who handles the case, the reveal recorded; masked otherwise."""
+
+    model = CaseMessage
+    fields = ["created_at", "author_kind", "body"]
+    verbose_name = _("mesazh")
+    verbose_name_plural = _("Biseda me klientin")
+
+    def purpose_scope(self, obj: Any) -> Scope:
+        return Scope.of(obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Part of the case's page: seen by whoever may see the case.
+        return bool(request.user.has_perm(SupportPermission.VIEW_SUPPORT_CASE))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseExpertInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Who the owner asked in, why, and until when: nothing the customer said."""
+
+    model = CaseExpert
+    fk_name = "case"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("expert", "reason", "invited_by", "invited_at", "left_at")
+    verbose_name_plural = _("Ekspertët e ftuar")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Part of the case's page: seen by whoever may see the case.
+        return bool(request.user.has_perm(SupportPermission.VIEW_SUPPORT_CASE))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseHandoverInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = CaseHandover
+    fk_name = "case"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("from_owner", "to_owner", "by", "experts_ended", "at")
+    verbose_name_plural = _("Kalimet e rastit")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Part of the case's page: seen by whoever may see the case.
+        return bool(request.user.has_perm(SupportPermission.VIEW_SUPPORT_CASE))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SupportCaseForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The case's form, with the owner's reply and invitation, checked before anything is saved."""
+
+    reply = forms.CharField(
+        label=_("Përgjigjja për klientin"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Klienti e lexon në llogarinë e vet dhe njoftohet me email."),
+    )
+    invite_expert = forms.ModelChoiceField(
+        label=_("Ftoni një ekspert"),
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("email"),
+        required=False,
+    )
+    invite_reason = forms.CharField(
+        label=_("Pse duhet eksperti"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Pa të dhëna të klientit: eksperti e sheh rastin deri sa të dalë ose të mbyllet."
+        ),
+    )
+
+    class Meta:
+        model = SupportCase
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        expert_field = self.fields["invite_expert"]
+        assert isinstance(expert_field, forms.ModelChoiceField)
+        # Colleagues by name and work address, so the owner knows whom they ask in.
+        expert_field.label_from_instance = (  # type: ignore[method-assign]
+            lambda obj: f"{obj.get_full_name()} <{obj.email}>"
+        )  # type: ignore[assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        reply = data.get("reply") or ""
+        if reply.strip() and letter_count(reply) < MESSAGE_MIN_LETTERS:
+            self.add_error("reply", _("Shkruani përgjigjen."))
+        expert, reason = data.get("invite_expert"), data.get("invite_reason") or ""
+        if expert is not None and letter_count(reason) < EXPERT_REASON_MIN_LETTERS:
+            self.add_error(
+                "invite_reason",
+                _("Shkruani pse duhet eksperti, të paktën %(count)d shkronja.")
+                % {"count": EXPERT_REASON_MIN_LETTERS},
+            )
+        if reason.strip() and expert is None:
+            self.add_error("invite_expert", _("Zgjidhni kë ftoni."))
+        if expert is not None and self.instance.pk and expert.pk == self.instance.assigned_to_id:
+            self.add_error("invite_expert", _("Ftoni një koleg tjetër të stafit."))
+        return data
 
 
 @customer_page_inline_add
@@ -78,6 +214,25 @@ class SupportCaseAdmin(PersonalDataAdmin):
         "closed_at",
     ]
     readonly_fields = ["opened_by", "assigned_by", "opened_at", "closed_at"]
+    form = SupportCaseForm
+    inlines = [CaseMessageInline, CaseExpertInline, CaseHandoverInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A case being opened has no thread yet: staff log what was said in its fields.
+        return self.inlines if obj is not None else []
+
+    def _owns_open(self, request: HttpRequest, obj: SupportCase | None) -> bool:
+        return (
+            obj is not None
+            and obj.status == CaseStatus.OPEN
+            and obj.assigned_to_id == getattr(request.user, "pk", None)
+        )
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        # The form's own fields are not the model's: only the open case's owner gets them.
+        fields = [name for name in fields if name not in OWNER_FIELDS]
+        return [*fields, *OWNER_FIELDS] if self._owns_open(request, obj) else fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
@@ -93,7 +248,84 @@ class SupportCaseAdmin(PersonalDataAdmin):
         return Scope.of(obj)
 
     def save_model(self, request: HttpRequest, obj: SupportCase, form: Any, change: bool) -> None:
-        case_save(case=obj, changed=list(form.changed_data), actor=request.user)
+        changed = [name for name in form.changed_data if name not in OWNER_FIELDS]
+        case_save(case=obj, changed=changed, actor=request.user)
+        data = form.cleaned_data
+        try:
+            if (data.get("reply") or "").strip():
+                case_reply(case=obj, body=data["reply"], actor=request.user)
+                messages.success(request, _("Përgjigjja iu dërgua klientit."))
+            if data.get("invite_expert") is not None:
+                case_expert_invite(
+                    case=obj,
+                    expert=data["invite_expert"],
+                    reason=data["invite_reason"],
+                    actor=request.user,
+                )
+        except CaseRefused:
+            messages.error(request, _("Vetëm kush e ka rastin në ngarkim mund të përgjigjet."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "eksperti/",
+                self.admin_site.admin_view(self.expert_list_view),
+                name="support_supportcase_expert_list",
+            ),
+            path(
+                object_id_path(self.model, "eksperti/"),
+                self.admin_site.admin_view(self.expert_view),
+                name="support_supportcase_expert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def expert_list_view(self, request: HttpRequest) -> HttpResponse:
+        """The open cases the signed-in staff member was asked into: numbers and reasons."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Rastet ku jeni ftuar si ekspert"),
+            "opts": self.model._meta,
+            "invitations": expert_invitations_open(staff=request.user),
+        }
+        return TemplateResponse(request, "support/admin/expert_list.html", context)
+
+    def expert_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """An invited expert reads the case's text, each read recorded (P9); others are refused."""
+        case = SupportCase.objects.filter(pk=object_id).first()
+        if case is None:
+            raise Http404
+        form = MessageForm(request.POST if request.POST.get("action") == "reply" else None)
+        try:
+            if request.method == "POST" and request.POST.get("action") == "leave":
+                case_expert_leave(case=case, expert=request.user, actor=request.user)
+                messages.success(request, _("Dolët nga rasti %(case)s.") % {"case": case})
+                return HttpResponseRedirect(reverse("admin:support_supportcase_expert_list"))
+            if request.method == "POST" and form.is_valid():
+                case_reply(case=case, body=form.cleaned_data["body"], actor=request.user)
+                messages.success(request, _("Përgjigjja iu dërgua klientit."))
+                return HttpResponseRedirect(request.path)
+            thread = case_text_read(
+                case=case, reader=request.user, ip_address=client_address(request)
+            )
+        except CaseRefused as refused:
+            raise PermissionDenied from refused
+        except ValidationError as error:
+            form.add_error("body", error)
+            thread = case_text_read(
+                case=case, reader=request.user, ip_address=client_address(request)
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Rasti %(case)s") % {"case": case},
+            "opts": self.model._meta,
+            "case": case,
+            "thread": thread,
+            "form": form,
+        }
+        return TemplateResponse(request, "support/admin/expert_case.html", context)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

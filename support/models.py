@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.fields import EncryptedCharField, EncryptedModel
@@ -85,3 +86,119 @@ class SupportCase(EncryptedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+class AuthorKind(models.TextChoices):
+    CUSTOMER = "customer", _("Klienti")
+    STAFF = "staff", _("Dyqani")
+    EXPERT = "expert", _("Ekspert i ftuar")
+
+
+class CaseMessage(EncryptedModel):
+    """One message of a case's thread, from the customer, its owner or an invited expert (P9)."""
+
+    case = models.ForeignKey(
+        SupportCase, on_delete=models.CASCADE, related_name="messages", verbose_name=_("Rasti")
+    )
+    author_kind = models.CharField(_("Nga"), max_length=10, choices=AuthorKind.choices)
+    # Who wrote it; the kind stays readable after the account is gone.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Shkruar nga"),
+    )
+    body = EncryptedCharField(_("Mesazhi"), max_length=5000)
+    created_at = models.DateTimeField(_("Shkruar më"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mesazh i rastit")
+        verbose_name_plural = _("mesazhet e rastit")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} / {self.pk}"
+
+
+class CaseExpertQuerySet(models.QuerySet["CaseExpert"]):
+    def active(self) -> CaseExpertQuerySet:
+        """Invitations still open: the expert has not left and the case is open."""
+        return self.filter(left_at__isnull=True, case__status=CaseStatus.OPEN)
+
+
+class CaseExpert(models.Model):
+    """A colleague the case's owner asked in, for a stated reason, until they leave (P9)."""
+
+    case = models.ForeignKey(
+        SupportCase, on_delete=models.CASCADE, related_name="experts", verbose_name=_("Rasti")
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="expert_cases",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("Eksperti"),
+    )
+    # Why the expert is needed, in the owner's words; nothing the customer said.
+    reason = models.CharField(_("Arsyeja"), max_length=200)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Ftuar nga"),
+    )
+    invited_at = models.DateTimeField(_("Ftuar më"), default=timezone.now)
+    left_at = models.DateTimeField(_("Doli më"), null=True, blank=True)
+
+    objects = CaseExpertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ekspert i ftuar")
+        verbose_name_plural = _("ekspertët e ftuar")
+        ordering = ["invited_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} / {self.expert_id}"
+
+
+class CaseHandover(models.Model):
+    """A case moving from one owner to another: who gave it, to whom, and when (P9)."""
+
+    case = models.ForeignKey(
+        SupportCase, on_delete=models.CASCADE, related_name="handovers", verbose_name=_("Rasti")
+    )
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Nga"),
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Te"),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Nga kush"),
+    )
+    # How many invited experts lost their access with the handover.
+    experts_ended = models.PositiveSmallIntegerField(_("Ekspertë që dolën"), default=0)
+    at = models.DateTimeField(_("Koha"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kalim i rastit")
+        verbose_name_plural = _("kalimet e rastit")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} @ {self.at:%Y-%m-%d %H:%M}"

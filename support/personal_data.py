@@ -8,7 +8,7 @@ from privacy.models import AccessBasis
 from privacy.purposes import PurposeSource, purpose_sources
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, retention_schedule
-from support.models import CaseStatus, SupportCase
+from support.models import CaseMessage, CaseStatus, SupportCase
 
 CASE = (Purpose.INFORMATION, Purpose.PRODUCTS_AND_SERVICES)
 
@@ -28,6 +28,25 @@ declare(
         ),
         PersonalField(
             "customer_message",
+            Category.SUPPORT,
+            CASE,
+            Mask.TEXT,
+            Retention.CASE_LIFETIME,
+            Erasure.DELETE,
+            encrypted=True,
+        ),
+    ],
+)
+
+# The thread: what the customer wrote and what the shop answered, kept and erased with
+# the case it belongs to.
+declare(
+    CaseMessage,
+    download_title=_("Mesazhet e kërkesave tuaja për ndihmë"),
+    subject="case__customer",
+    fields=[
+        PersonalField(
+            "body",
             Category.SUPPORT,
             CASE,
             Mask.TEXT,
@@ -67,7 +86,7 @@ retention_schedule(
         Retention.CASE_LIFETIME,
         "SUPPORT_CASE_RETENTION_YEARS",
         "years",
-        "Closed support cases are deleted, unless a legal hold covers them.",
+        "Closed support cases are deleted with their messages, unless a legal hold covers them.",
         rows=lambda period: [
             SupportCase.objects.filter(status=CaseStatus.CLOSED, closed_at__lt=period.cutoff)
         ],

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from support.models import CaseStatus, SupportCase
+from support.models import CaseExpert, CaseMessage, CaseStatus, SupportCase
 
 
 @dataclass(frozen=True)
@@ -36,4 +37,32 @@ def cases_open_oldest(*, limit: int) -> QuerySet[SupportCase]:
         SupportCase.objects.filter(status=CaseStatus.OPEN)
         .order_by("opened_at", "pk")
         .only("pk", "channel", "status", "opened_at", "assigned_to_id")[:limit]
+    )
+
+
+def cases_of_customer(*, customer: Any) -> QuerySet[SupportCase]:
+    """Return the customer's own cases, newest first, with how many messages each holds."""
+    return (
+        SupportCase.objects.filter(customer_id=customer.pk)
+        .annotate(message_count=Count("messages"))
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def case_of_customer(*, customer: Any, case_id: int) -> SupportCase | None:
+    """Return one of the customer's cases, or None for anyone else's."""
+    return SupportCase.objects.filter(customer_id=customer.pk, pk=case_id).first()
+
+
+def case_thread(*, case: SupportCase) -> QuerySet[CaseMessage]:
+    return CaseMessage.objects.filter(case=case).order_by("created_at", "pk")
+
+
+def expert_invitations_open(*, staff: Any) -> QuerySet[CaseExpert]:
+    """Return the open cases `staff` was asked into and has not left; no case text loaded."""
+    return (
+        CaseExpert.objects.active()
+        .filter(expert_id=staff.pk)
+        .select_related("case")
+        .only("pk", "reason", "invited_at", "case__id", "case__status", "case__opened_at")
     )

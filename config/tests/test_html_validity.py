@@ -248,6 +248,13 @@ def _mail_contexts(shop: Shop) -> dict[MailKind, list[dict[str, Any]]]:
                 "days": 30,
             }
         ],
+        MailKind.SUPPORT_REPLY: [
+            {
+                "first_name": first_name,
+                "case_number": "#42",
+                "case_url": f"{url}/llogaria/ndihma/42/",
+            }
+        ],
     }
 
 
