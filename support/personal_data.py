@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.erasure_steps import OpenWork, open_work_hold
 from privacy.models import AccessBasis
+from privacy.pages import private_section
 from privacy.purposes import PurposeSource, purpose_sources
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, retention_schedule
@@ -105,4 +106,10 @@ open_work_hold(
         columns=(),
         reference=lambda case: f"#{case['pk']}",
     )
+)
+
+# A case's address carries its number and its page the customer's own words: analytics
+# report the account instead, and no crawler or shared cache keeps any of it.
+private_section(
+    "support", title="Llogaria", root="accounts:profile", unlisted=(("support:case_list", {}),)
 )

@@ -64,6 +64,7 @@ def published_policy(db):  # type: ignore[no-untyped-def]
         ("/llogaria/fjalekalimi/MTI/set-password/", "/llogaria/", "Llogaria"),
         ("/llogaria/adresat/12/ndrysho/", "/llogaria/", "Llogaria"),
         ("/llogaria/qasjet/", "/llogaria/qasjet/", "Llogaria"),
+        ("/llogaria/ndihma/12/", "/llogaria/", "Llogaria"),
         ("/en/porosite/3VF-261127-ABCDE/u-vendos/", "/en/porosite/", "Porositë"),
         ("/en/produkte/", "/en/produkte/", ""),
         ("/_dev/mail/0001-order.eml/", "/_dev/mail/", "Mail"),
