@@ -18,6 +18,7 @@ from catalog import images
 from catalog.images import PRODUCT_PLACEHOLDER, catalog_image_url
 from catalog.models import Category, Product
 from catalog.services import catalog_revision_bump
+from catalog.tests.admin_forms import product_change_form
 from catalog.tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,31 +80,10 @@ def admin_client_(client: Client) -> Client:
 
 def _change_form(product: Product, **changes: str) -> dict[str, Any]:
     """Return the back office's product form as the browser posts it, with ``changes``."""
-    data: dict[str, Any] = {
-        name: getattr(product, name)
-        for name in (
-            "sku",
-            "slug",
-            "name_sq",
-            "name_en",
-            "description_sq",
-            "description_en",
-            "price",
-            "stock",
-            "popularity",
-            "image",
-        )
-    }
-    data.update(
-        category=product.category_id,
-        brand=product.brand_id,
-        is_active="on",
-        specifications='[{"sq": "Ekrani", "en": "Screen", "value": "55 inç"}]',
+    return product_change_form(
+        product,
+        **{"specifications": '[{"sq": "Ekrani", "en": "Screen", "value": "55 inç"}]', **changes},
     )
-    # The photos inline (catalog.admin.ProductPhotoInline), with no photo added.
-    data.update({"photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"})
-    data.update(changes)
-    return data
 
 
 def _force(product: Product, **values: Any) -> None:

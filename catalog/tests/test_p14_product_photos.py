@@ -31,6 +31,7 @@ from catalog.models import CatalogRevision, Product, ProductPhoto
 from catalog.photos import photo_mail_url, product_photo_add, product_photo_delete
 from catalog.renditions import RENDITION_WIDTHS, photo_files, photo_renditions_make
 from catalog.tasks import renditions_requeue_stalled
+from catalog.tests.admin_forms import product_change_form
 from catalog.tests.factories import ProductFactory
 from catalog.tests.seo_checks import seo_tags, validate_product_json_ld
 from core.testing import run_tasks
@@ -78,38 +79,7 @@ def _change_form(
     product: Product, photos: list[dict[str, Any]], initial: int = 0
 ) -> dict[str, Any]:
     """Return the product page's form as the browser posts it, with these photo rows."""
-    data: dict[str, Any] = {
-        name: getattr(product, name)
-        for name in (
-            "sku",
-            "slug",
-            "name_sq",
-            "name_en",
-            "description_sq",
-            "description_en",
-            "price",
-            "stock",
-            "popularity",
-            "image",
-        )
-    }
-    data.update(
-        category=product.category_id,
-        brand=product.brand_id,
-        is_active="on",
-        specifications="[]",
-    )
-    data.update(
-        {
-            "photos-TOTAL_FORMS": str(len(photos)),
-            "photos-INITIAL_FORMS": str(initial),
-            "photos-MIN_NUM_FORMS": "0",
-            "photos-MAX_NUM_FORMS": "12",
-        }
-    )
-    for index, row in enumerate(photos):
-        data.update({f"photos-{index}-{key}": value for key, value in row.items()})
-    return data
+    return product_change_form(product, photos=photos, initial_photos=initial)
 
 
 @pytest.fixture
