@@ -94,6 +94,8 @@ def _listing_context(
     """
     form.is_valid()
     filters = form.filters()
+    if facets_from_rows and products.query.is_empty():
+        return _empty_listing_context(request, form=form, filters=filters)
     unbranded = product_filter(products, filters=filters, brands=False)
     chosen = product_sort(product_filter(products, filters=filters), sort=filters.sort)
     brands: list[BrandFacet] | list[Brand]
@@ -114,6 +116,29 @@ def _listing_context(
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "products": shown,
         "product_cards": product_cards(request, products=shown),
+    }
+
+
+def _empty_listing_context(
+    request: HttpRequest, *, form: ProductFilterForm, filters: Any
+) -> dict[str, Any]:
+    """The context of a listing known to hold nothing (a search that found nothing)."""
+    selected = set(filters.brands)
+    paginator: Paginator = Paginator([], settings.CATALOG_PAGE_SIZE)
+    page = paginator.get_page(1)
+    return {
+        "form": form,
+        "filters": filters,
+        "filter_errors": form.error_messages_flat(),
+        "brands": [
+            BrandFacet(slug=brand.slug, name=brand.name, product_count=0)
+            for brand in _brands(request)
+            if brand.slug in selected
+        ],
+        "page": page,
+        "page_range": paginator.get_elided_page_range(1, on_each_side=2, on_ends=1),
+        "products": [],
+        "product_cards": [],
     }
 
 
@@ -139,12 +164,19 @@ class BrandFacet:
 
 
 def _brands(request: HttpRequest) -> list[Brand]:
-    """Return every brand in name order, read once per catalogue revision."""
+    """Return every brand in name order, read once per catalogue revision and request.
+
+    The filter form and the facet both ask; the cached list is unpickled once.
+    """
+    brands: list[Brand] | None = getattr(request, "_catalog_brands", None)
+    if brands is not None:
+        return brands
     key = f"catalog:brands:{catalog_revision_for(request)}"
-    brands: list[Brand] | None = cache.get(key)
+    brands = cache.get(key)
     if brands is None:
         brands = list(brand_all().order_by("name"))
         cache.set(key, brands, settings.CATALOG_CACHE_SECONDS)
+    request._catalog_brands = brands  # type: ignore[attr-defined]
     return brands
 
 

@@ -492,10 +492,12 @@ def test_p7_without_javascript_a_visitor_accepts_refuses_and_changes_the_choice(
     state = consent_state(page)
     assert state is not None and not state.analytics and not state.personalisation
 
-    # and: a new visitor without JavaScript can refuse from the banner, or go choose
+    # and: a new visitor without JavaScript can refuse from the banner, or go choose;
+    # the banner is stored once for every page, yet brings each back to their own
     other, _ = open_shop(java_script_enabled=False)
-    other.goto(live_server.url + "/")
+    other.goto(live_server.url + "/kerko/?q=televizor")
     choose_in_banner(other, "Refuzo të gjitha")
+    expect(other).to_have_url(live_server.url + "/kerko/?q=televizor")
     state = consent_state(other)
     assert state is not None and not state.analytics and not state.personalisation
     third, _ = open_shop(java_script_enabled=False)

@@ -125,6 +125,32 @@ def product_search(
     return _sqlite_match(products, parsed)
 
 
+def search_match_ids(*, parsed: ParsedQuery, limit: int) -> list[int]:
+    """Return the ids of up to ``limit`` visible products matching ``parsed``, unranked.
+
+    One indexed lookup in plain SQL: whether a query finds anything, and whether a
+    word is known, are asked for every search nobody made before.
+    """
+    if not parsed:
+        return []
+    documents, catalogue = SearchDocument._meta.db_table, Product._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT d.product_id FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "  # noqa: S608
+            "WHERE p.is_active AND d.vector @@ to_tsquery(%s, %s) LIMIT %s"
+        )
+        params: list[object] = [SEARCH_CONFIG, tsquery_text(parsed), limit]
+    else:
+        sql = (
+            f"SELECT f.rowid FROM search_fts f JOIN {catalogue} p ON p.id = f.rowid "  # noqa: S608
+            "WHERE search_fts MATCH %s AND p.is_active LIMIT %s"
+        )
+        params = [fts5_text(parsed), limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _candidate_words_postgres(word: str) -> list[str]:
     documents, catalogue = SearchDocument._meta.db_table, Product._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
@@ -167,39 +193,81 @@ def _candidate_words(word: str) -> Iterable[str]:
     return (candidate for text in found for candidate in text.split())
 
 
+def _correctable(word: str, synonym_stems: set[str]) -> bool:
+    # Words with digits (models, sizes), short words and synonyms are left as typed.
+    return word.isalpha() and len(word) >= 3 and stem(word) not in synonym_stems
+
+
+def _word_key(word: str, revision: int | None) -> str:
+    return f"search:word:{revision}:{hashlib.sha256(word.encode()).hexdigest()}"
+
+
+def _match_probe(*, parsed: ParsedQuery, words: Iterable[str]) -> tuple[int, dict[str, bool]]:
+    """Return how many products ``parsed`` finds (up to FEW_RESULTS), and which ``words``
+    find anything on their own: one statement, so a search nobody made before, its words
+    new too, costs one round trip to the database.
+    """
+    # A word that parses to nothing (a stopword) finds nothing on its own.
+    words = [word for word in words if parse(word)]
+    documents, catalogue = SearchDocument._meta.db_table, Product._meta.db_table
+    if connection.vendor == "postgresql":
+        matching = (
+            f"FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "
+            "WHERE p.is_active AND d.vector @@ to_tsquery(%s, %s)"
+        )
+        texts = [tsquery_text(parsed), *(tsquery_text(parse(word)) for word in words)]
+        params: list[object] = [param for text in texts for param in (SEARCH_CONFIG, text)]
+    else:
+        matching = (
+            f"FROM search_fts f JOIN {catalogue} p ON p.id = f.rowid "
+            "WHERE search_fts MATCH %s AND p.is_active"
+        )
+        params = [fts5_text(parsed), *(fts5_text(parse(word)) for word in words)]
+    columns = [f"(SELECT count(*) FROM (SELECT 1 {matching} LIMIT {FEW_RESULTS}) found)"]  # noqa: S608
+    columns += [f"EXISTS (SELECT 1 {matching})"] * len(words)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)  # noqa: S608
+        found, *known = cursor.fetchone()
+    return found, {word: bool(flag) for word, flag in zip(words, known, strict=True)}
+
+
 def search_correction(
-    *, parsed: ParsedQuery, synonyms: SynonymMap | None = None, revision: int | None = None
+    *,
+    parsed: ParsedQuery,
+    synonyms: SynonymMap | None = None,
+    revision: int | None = None,
+    known: dict[str, bool] | None = None,
 ) -> str:
     """Return the query with each unknown word replaced by the likeliest known one, or "".
 
     Words with digits (models, sizes), short words and synonyms are left as typed. With
     the catalogue ``revision``, each word's answer is remembered for that revision: a
-    new query made of words asked before costs no index lookup.
+    new query made of words asked before costs no index lookup. ``known`` says which
+    words were already found to match something on their own.
     """
     synonym_stems = {stem_ for key in (synonyms or {}) for stem_ in key}
     corrected: list[str] = []
     changed = False
     for word in parsed.words:
-        if not word.isalpha() or len(word) < 3 or stem(word) in synonym_stems:
+        if not _correctable(word, synonym_stems):
             corrected.append(word)
             continue
-        better = _word_correction(word, revision=revision)
+        better = _word_correction(word, revision=revision, known=(known or {}).get(word))
         corrected.append(better or word)
         changed = changed or bool(better)
     return " ".join(corrected) if changed else ""
 
 
-def _word_correction(word: str, *, revision: int | None) -> str:
+def _word_correction(word: str, *, revision: int | None, known: bool | None = None) -> str:
     """Return the likeliest known word for an unknown ``word``, "" for a known one or none."""
-    key = f"search:word:{revision}:{hashlib.sha256(word.encode()).hexdigest()}"
+    key = _word_key(word, revision)
     if revision is not None:
         remembered: str | None = cache.get(key)
         if remembered is not None:
             return remembered
-    if product_search(query=word).exists():  # known: one index lookup, no trigrams
-        better = ""
-    else:
-        better = closest_word(word, _candidate_words(word)) or ""
+    if known is None:
+        known = bool(search_match_ids(parsed=parse(word), limit=1))
+    better = "" if known else closest_word(word, _candidate_words(word)) or ""
     if revision is not None:
         cache.set(key, better, SYNONYMS_CACHE_SECONDS)
     return better
@@ -213,17 +281,32 @@ def search_run(
     When the words as typed find nothing, the products are those of the correction.
     """
     parsed = parse(query, synonyms=synonyms)
-    products = product_search(query=parsed)
     if not parsed:
-        return SearchOutcome(products=products, parsed=parsed)
-    found = len(products.order_by().values_list("pk", flat=True)[:FEW_RESULTS])
+        return SearchOutcome(products=product_search(query=parsed), parsed=parsed)
+    synonym_stems = {stem_ for key in (synonyms or {}) for stem_ in key}
+    correctable = {word for word in parsed.words if _correctable(word, synonym_stems)}
+    if revision is not None and correctable:
+        keys = {_word_key(word, revision): word for word in correctable}
+        correctable -= {keys[key] for key in cache.get_many(list(keys))}
+    found, known = _match_probe(parsed=parsed, words=sorted(correctable))
+    if revision is not None and any(known.values()):
+        cache.set_many(
+            {_word_key(word, revision): "" for word, is_known in known.items() if is_known},
+            SYNONYMS_CACHE_SECONDS,
+        )
     if found >= FEW_RESULTS:
-        return SearchOutcome(products=products, parsed=parsed)
-    corrected = search_correction(parsed=parsed, synonyms=synonyms, revision=revision)
-    if not corrected:
-        return SearchOutcome(products=products, parsed=parsed)
+        return SearchOutcome(products=product_search(query=parsed), parsed=parsed)
+    corrected = search_correction(parsed=parsed, synonyms=synonyms, revision=revision, known=known)
     if found:
-        return SearchOutcome(products=products, parsed=parsed, corrected=corrected)
+        return SearchOutcome(
+            products=product_search(query=parsed), parsed=parsed, corrected=corrected
+        )
+    if not corrected:
+        # Known to match nothing (most searches nobody made before): the listing then
+        # counts, facets and pages without building or running another query.
+        return SearchOutcome(
+            products=Product.objects.none().annotate(rank=Value(0.0)), parsed=parsed
+        )
     return SearchOutcome(
         products=product_search(query=corrected, synonyms=synonyms),
         parsed=parsed,

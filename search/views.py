@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,6 +13,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -26,7 +29,18 @@ from catalog.views import (
     _listing_context,
 )
 from search.query import fold, parse
-from search.selectors import category_matches, product_search, search_run, search_synonyms
+from search.selectors import (
+    SearchOutcome,
+    category_matches,
+    product_search,
+    search_run,
+    search_synonyms,
+)
+
+# Where the words searched for go in the kept copy of "nothing found": private-use
+# characters, which nobody types and HTML escaping leaves alone.
+QUERY_HOLE = "\ue001query\ue001"
+_HOLES = re.compile("|".join(re.escape(hole) for hole in (QUERY_HOLE, quote(QUERY_HOLE, safe="/"))))
 
 SUGGESTED_PRODUCTS = 6
 SUGGESTED_CATEGORIES = 3
@@ -35,13 +49,9 @@ SUGGEST_MIN_LETTERS = 2
 SUGGEST_MAX_AGE = 300
 
 
-def _results_page(request: HttpRequest) -> dict[str, Any]:
-    form = ProductSearchForm(request.GET, brand_choices=_brand_choices(request))
-    form.is_valid()
-    query = form.query()
-    revision = catalog_revision_for(request)
-    synonyms = search_synonyms(revision=revision)
-    outcome = search_run(query=query, synonyms=synonyms, revision=revision)
+def _results_context(
+    request: HttpRequest, *, form: ProductSearchForm, query: str, outcome: SearchOutcome
+) -> dict[str, Any]:
     context = _listing_context(request, products=outcome.products, form=form, facets_from_rows=True)
     context.update(
         title=_("Rezultatet për „%(query)s“") % {"query": query} if query else _("Kërko"),
@@ -54,10 +64,57 @@ def _results_page(request: HttpRequest) -> dict[str, Any]:
             else ""
         ),
         showing_corrected=outcome.showing_corrected,
+        request=request,
     )
+    return context
+
+
+def _found_nothing_plainly(request: HttpRequest, outcome: SearchOutcome) -> bool:
+    """Whether this is a search that found nothing, with no filter and nothing to suggest."""
+    return (
+        outcome.products.query.is_empty()
+        and not outcome.corrected
+        and set(request.GET) <= {"q"}
+        and len(request.GET.getlist("q")) == 1
+    )
+
+
+def _found_nothing_content(
+    request: HttpRequest, *, form: ProductSearchForm, query: str, outcome: SearchOutcome
+) -> str:
+    """Return the results of a search that found nothing, from a copy kept per language.
+
+    Such a page differs from another only by the words searched for, so the copy holds
+    a placeholder where they go (escaped as the template would escape them, or as
+    its ``urlencode`` filter writes them), filled for each search nobody made before.
+    """
+    key = f"search:nothing:{catalog_revision_for(request)}:{get_language()}:{request.path}"
+    copy: str | None = cache.get(key)
+    if copy is None:
+        context = _results_context(request, form=form, query=QUERY_HOLE, outcome=outcome)
+        copy = render_to_string(LISTING_CONTENT_TEMPLATE, context)
+        cache.set(key, copy, settings.CATALOG_CACHE_SECONDS)
+    as_text = conditional_escape(query)
+    as_address = conditional_escape(quote(query, safe="/"))
+    filled = _HOLES.sub(lambda hole: as_text if hole[0] == QUERY_HOLE else as_address, copy)
+    return mark_safe(filled)  # noqa: S308 - the template's HTML, and the words escaped
+
+
+def _results_page(request: HttpRequest) -> dict[str, Any]:
+    form = ProductSearchForm(request.GET, brand_choices=_brand_choices(request))
+    form.is_valid()
+    query = form.query()
+    revision = catalog_revision_for(request)
+    synonyms = search_synonyms(revision=revision)
+    outcome = search_run(query=query, synonyms=synonyms, revision=revision)
+    if query and _found_nothing_plainly(request, outcome):
+        title = _("Rezultatet për „%(query)s“") % {"query": query}
+        content = _found_nothing_content(request, form=form, query=query, outcome=outcome)
+        return {"title": title, "content": content, "page_number": 1, "noindex": True}
+    context = _results_context(request, form=form, query=query, outcome=outcome)
     return {
         "title": str(context["title"]),
-        "content": render_to_string(LISTING_CONTENT_TEMPLATE, {**context, "request": request}),
+        "content": render_to_string(LISTING_CONTENT_TEMPLATE, context),
         "page_number": context["page"].number,
         # Endless combinations of words, each a thin copy of the listings: search
         # engines should index the categories and products, not these pages.

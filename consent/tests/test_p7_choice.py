@@ -323,3 +323,18 @@ def test_p7_the_choice_is_protected_from_other_sites():
     response = Client(enforce_csrf_checks=True).post(DECIDE, {"choice": "accept_all"})
     assert response.status_code == 403
     assert not ConsentDecision.objects.exists()
+
+
+def test_p7_the_shared_banner_brings_each_page_back_to_itself(client):
+    """The header (with the banner) is stored once; the address to return to is not."""
+    pages = ["/produkte/", "/kerko/?q=frigorifer&sort=price", "/kerko/?q=%3Cb%3E"]
+    for address in pages:
+        html = client.get(address).content.decode()
+        expected = address.replace("&", "&amp;")
+        assert (
+            f'<input type="hidden" name="next" value="{expected}" form="consent-banner-form">'
+            in html
+        ), address
+        assert 'id="consent-banner-form"' in html
+        banner = html[html.index('id="consent-banner"') : html.index("</section>")]
+        assert 'name="next"' not in banner

@@ -11,6 +11,18 @@ the footer's sign-up form) is rendered once per kind of page, not once per reque
       ...
     {% endsharedcache %}
 
+A part that changes with every address but is cheap to make (the search box's words,
+the other language's link to this page) goes in a ``{% fresh %}`` block: the stored
+fragment keeps a placeholder there, and the part is rendered anew for each request.
+So the header is stored once per kind of visitor, not once per address:
+
+    {% sharedcache 600 "header" LANGUAGE_CODE cart_count %}
+      <input name="q" value="{% fresh %}{{ search_query }}{% endfresh %}">
+    {% endsharedcache %}
+
+Every fragment is also kept apart per page template, since a template may override a
+block inside it.
+
 What the block shows must depend only on the values it varies on and on nothing else
 of the visitor: the fragment is served to every visitor whose values are the same.
 Vary on how many items a cart holds or whether the banner asks, never on who the
@@ -44,7 +56,31 @@ register = template.Library()
 
 # Private-use characters: HTML escaping leaves them alone, and nobody types them.
 CSRF_HOLE = "\ue000csrf-token\ue000"
+FRESH_HOLE = "\ue000fresh-{index}\ue000"
 KEY_PREFIX = "shared"
+# Which fragment is being rendered for storing: its {% fresh %} blocks leave holes.
+STORING = "_sharedcache_storing"
+
+
+class FreshNode(template.Node):
+    """A part of a shared fragment rendered for each request, never stored."""
+
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+        self.owner: str | None = None
+        self.hole = ""
+
+    def render(self, context: template.Context) -> str:
+        storing = context.get(STORING)
+        if self.owner is not None and storing == self.owner:
+            return self.hole
+        if self.owner is None and storing is not None:
+            # In a template included by the fragment: it would be stored as it is now.
+            raise template.TemplateSyntaxError(
+                "{% fresh %} must be written in the {% sharedcache %} block itself, "
+                "not in a template it includes."
+            )
+        return self.nodelist.render(context)
 
 
 class SharedCacheNode(template.Node):
@@ -61,6 +97,7 @@ class SharedCacheNode(template.Node):
         self.name = name
         self.vary_on = vary_on
         self.when = when
+        self.fresh = _fresh_nodes_claim(nodelist, owner=name)
 
     def render(self, context: template.Context) -> str:
         if self.when is not None and not self.when.resolve(context):
@@ -68,12 +105,16 @@ class SharedCacheNode(template.Node):
         if not fragment_storable(context):
             return self.nodelist.render(context)
         vary = [value.resolve(context) for value in self.vary_on]
-        key = make_template_fragment_key(f"{KEY_PREFIX}:{self.name}", vary)
+        page_template = getattr(context.template, "name", None)
+        key = make_template_fragment_key(f"{KEY_PREFIX}:{self.name}", [page_template, *vary])
         html: str | None = cache.get(key)
         if html is None:
-            with context.push(csrf_token=CSRF_HOLE):
+            with context.push(csrf_token=CSRF_HOLE, **{STORING: self.name}):
                 html = self.nodelist.render(context)
             cache.set(key, html, self._timeout(context))
+        for fresh in self.fresh:
+            if fresh.hole in html:
+                html = html.replace(fresh.hole, fresh.nodelist.render(context))
         if CSRF_HOLE not in html:
             return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the block itself
         return mark_safe(html.replace(CSRF_HOLE, _visitor_token(context)))  # noqa: S308
@@ -86,6 +127,22 @@ class SharedCacheNode(template.Node):
             raise template.TemplateSyntaxError(
                 f"{{% sharedcache %}} timeout must be a number of seconds, not {value!r}"
             ) from error
+
+
+def _fresh_nodes_claim(nodelist: NodeList, *, owner: str) -> list[FreshNode]:
+    """Number the {% fresh %} blocks of this fragment, in order, leaving nested fragments'.
+
+    The holes are named by position, so every process names them alike (the cache may
+    be shared between machines). A fragment inside this one was parsed first and has
+    claimed its own blocks.
+    """
+    claimed = []
+    for fresh in nodelist.get_nodes_by_type(FreshNode):
+        if fresh.owner is None:
+            fresh.owner = owner
+            fresh.hole = FRESH_HOLE.format(index=len(claimed))
+            claimed.append(fresh)
+    return claimed
 
 
 def fragment_storable(context: template.Context) -> bool:
@@ -144,3 +201,11 @@ def do_sharedcache(parser: Parser, token: Token) -> SharedCacheNode:
         [parser.compile_filter(bit) for bit in vary],
         when,
     )
+
+
+@register.tag("fresh")
+def do_fresh(parser: Parser, token: Token) -> FreshNode:
+    """{% fresh %} ... {% endfresh %}: inside {% sharedcache %}, rendered for every request."""
+    nodelist = parser.parse(("endfresh",))
+    parser.delete_first_token()
+    return FreshNode(nodelist)

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
+from django.db.models import Value
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
 from accounts.tests.factories import UserFactory
+from catalog.forms import ProductSearchForm
+from catalog.models import Product
 from catalog.tests.conftest import Catalogue
+from catalog.views import LISTING_CONTENT_TEMPLATE
 from privacy.roles import ROLE_PERMISSIONS, Role
+from search import views as search_views
 from search.models import Synonym
 from search.permissions import SearchPermission
+from search.query import parse
+from search.selectors import SearchOutcome
 from staff.services import roles_sync
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +196,53 @@ def test_a_bad_synonym_is_refused_with_a_message(term: str, expansions: str, mes
 def test_customer_care_cannot_open_the_synonyms() -> None:
     client = _staff(Role.CUSTOMER_CARE)
     assert client.get(reverse("admin:search_synonym_changelist")).status_code == 403
+
+
+NOTHING_FOUND_QUERIES = [
+    "zzqx",
+    '<script>alert("x")</script>',
+    "a&b 'c' \"d\" 50%/60% ëç",
+    "\ue001query\ue001 %EE%80%81query%EE%80%81",
+    "televizor?q=1&brand=lg#foto",
+]
+
+
+@pytest.mark.parametrize("query", NOTHING_FOUND_QUERIES)
+def test_a_search_that_found_nothing_reads_as_if_rendered_afresh(
+    rf: RequestFactory, catalogue: Catalogue, query: str
+) -> None:
+    """The kept copy of "nothing found", filled with the words, is the page made afresh."""
+    outcome = SearchOutcome(
+        products=Product.objects.none().annotate(rank=Value(0.0)), parsed=parse(query)
+    )
+
+    def made(fill: bool) -> str:
+        request = rf.get("/kerko/", {"q": query})
+        form = ProductSearchForm(request.GET, brand_choices=[])
+        form.is_valid()
+        if fill:
+            return search_views._found_nothing_content(
+                request, form=form, query=query, outcome=outcome
+            )
+        context = search_views._results_context(request, form=form, query=query, outcome=outcome)
+        return render_to_string(LISTING_CONTENT_TEMPLATE, context)
+
+    afresh = made(fill=False)
+    assert made(fill=True) == afresh  # the copy made now
+    assert made(fill=True) == afresh  # and the copy kept
+    assert "\ue001query\ue001" in query or "\ue001" not in afresh
+
+
+def test_a_search_nobody_made_that_finds_nothing_shows_the_words_escaped(
+    client: Client, catalogue: Catalogue
+) -> None:
+    first = _get(client, "/kerko/?q=" + quote("<i>zzqx</i> & co"))
+    second = _get(client, "/kerko/?q=" + quote('qqzz "pa" gjë'))
+
+    assert "<h1>Rezultatet për „&lt;i&gt;zzqx&lt;/i&gt; &amp; co“</h1>" in first
+    assert 'name="q" value="&lt;i&gt;zzqx&lt;/i&gt; &amp; co"' in first
+    assert "?q=%3Ci%3Ezzqx%3C/i%3E%20%26%20co" in first
+    assert _result_count(first) == "0 produkte"
+    assert "<h1>Rezultatet për „qqzz &quot;pa&quot; gjë“</h1>" in second
+    assert _header_box(second) == "qqzz &quot;pa&quot; gjë"
+    assert "zzqx" not in second and "\ue001" not in first + second
