@@ -9,7 +9,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
@@ -106,7 +106,7 @@ def _listing_context(
         brands = list(brand_facets(products=unbranded, selected=filters.brands))
         paginator = Paginator(chosen, settings.CATALOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    shown = list(page.object_list)
+    cards = product_cards_of_page(request, page_products=cast(QuerySet[Product], page.object_list))
     return {
         "form": form,
         "filters": filters,
@@ -114,8 +114,8 @@ def _listing_context(
         "brands": brands,
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "products": shown,
-        "product_cards": product_cards(request, products=shown),
+        "products": cards,
+        "product_cards": cards,
     }
 
 
@@ -163,18 +163,29 @@ class BrandFacet:
     product_count: int
 
 
-def _brands(request: HttpRequest) -> list[Brand]:
+class BrandEntry(NamedTuple):
+    """What the filters show of a brand; a tuple, quick to read back from the cache."""
+
+    pk: int
+    slug: str
+    name: str
+
+
+def _brands(request: HttpRequest) -> list[BrandEntry]:
     """Return every brand in name order, read once per catalogue revision and request.
 
-    The filter form and the facet both ask; the cached list is unpickled once.
+    The filter form and the facet both ask.
     """
-    brands: list[Brand] | None = getattr(request, "_catalog_brands", None)
+    brands: list[BrandEntry] | None = getattr(request, "_catalog_brands", None)
     if brands is not None:
         return brands
     key = f"catalog:brands:{catalog_revision_for(request)}"
     brands = cache.get(key)
     if brands is None:
-        brands = list(brand_all().order_by("name"))
+        brands = [
+            BrandEntry(*row)
+            for row in brand_all().order_by("name").values_list("pk", "slug", "name")
+        ]
         cache.set(key, brands, settings.CATALOG_CACHE_SECONDS)
     request._catalog_brands = brands  # type: ignore[attr-defined]
     return brands
@@ -215,6 +226,28 @@ def product_cards(request: HttpRequest, *, products: list[Product]) -> list[Safe
     if made:
         cache.set_many(made, settings.CATALOG_CACHE_SECONDS)
     return cards
+
+
+def product_cards_of_page(
+    request: HttpRequest, *, page_products: QuerySet[Product]
+) -> list[SafeString]:
+    """Return the cards of one page of a listing, in its order.
+
+    The page's query reads only the products' ids; whole products are read, and their
+    cards made, only for those whose card is not kept yet.
+    """
+    ids = list(page_products.values_list("pk", flat=True))
+    prefix = f"catalog:card:{catalog_revision_for(request)}:{get_language()}:"
+    found = cache.get_many([f"{prefix}{pk}" for pk in ids])
+    missing = [pk for pk in ids if f"{prefix}{pk}" not in found]
+    if missing:
+        products = list(product_visible().filter(pk__in=missing))
+        made = product_cards(request, products=products)
+        found.update(
+            (f"{prefix}{product.pk}", card) for product, card in zip(products, made, strict=True)
+        )
+    # A product taken off sale between the two reads simply has no card.
+    return [mark_safe(found[f"{prefix}{pk}"]) for pk in ids if f"{prefix}{pk}" in found]  # noqa: S308
 
 
 def _brand_choices(request: HttpRequest) -> list[tuple[str, str]]:

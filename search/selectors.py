@@ -139,7 +139,7 @@ def search_match_ids(*, parsed: ParsedQuery, limit: int) -> list[int]:
             f"SELECT d.product_id FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "  # noqa: S608
             "WHERE p.is_active AND d.vector @@ to_tsquery(%s, %s) LIMIT %s"
         )
-        params: list[object] = [SEARCH_CONFIG, tsquery_text(parsed), limit]
+        params: list[str | int] = [SEARCH_CONFIG, tsquery_text(parsed), limit]
     else:
         sql = (
             f"SELECT f.rowid FROM search_fts f JOIN {catalogue} p ON p.id = f.rowid "  # noqa: S608
@@ -216,7 +216,7 @@ def _match_probe(*, parsed: ParsedQuery, words: Iterable[str]) -> tuple[int, dic
             "WHERE p.is_active AND d.vector @@ to_tsquery(%s, %s)"
         )
         texts = [tsquery_text(parsed), *(tsquery_text(parse(word)) for word in words)]
-        params: list[object] = [param for text in texts for param in (SEARCH_CONFIG, text)]
+        params: list[str | int] = [param for text in texts for param in (SEARCH_CONFIG, text)]
     else:
         matching = (
             f"FROM search_fts f JOIN {catalogue} p ON p.id = f.rowid "

@@ -136,9 +136,9 @@ def _fresh_nodes_claim(nodelist: NodeList, *, owner: str) -> list[FreshNode]:
     be shared between machines). A fragment inside this one was parsed first and has
     claimed its own blocks.
     """
-    claimed = []
+    claimed: list[FreshNode] = []
     for fresh in nodelist.get_nodes_by_type(FreshNode):
-        if fresh.owner is None:
+        if isinstance(fresh, FreshNode) and fresh.owner is None:
             fresh.owner = owner
             fresh.hole = FRESH_HOLE.format(index=len(claimed))
             claimed.append(fresh)

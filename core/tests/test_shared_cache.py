@@ -91,7 +91,7 @@ def test_a_fragment_needs_a_quoted_name():
 HEADER = Template(
     '{% load shared_cache %}{% sharedcache 60 "header" count %}'
     '<input name="q" value="{% fresh %}{{ query }}{% endfresh %}"><b>{{ count }}</b>'
-    "<a href=\"{% fresh %}/en{{ path }}{% endfresh %}\">English</a>{% endsharedcache %}"
+    '<a href="{% fresh %}/en{{ path }}{% endfresh %}">English</a>{% endsharedcache %}'
 )
 
 
