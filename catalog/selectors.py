@@ -116,10 +116,15 @@ def category_path(*, category: Category, categories: Iterable[Category]) -> list
     return list(reversed(path))
 
 
+def product_on_sale() -> QuerySet[Product]:
+    """Return the products a visitor may see, bare: to match, count and rank them."""
+    return Product.objects.filter(is_active=True)
+
+
 def product_visible() -> QuerySet[Product]:
     """Return the products a visitor may see, with what a product card shows."""
     return (
-        Product.objects.filter(is_active=True)
+        product_on_sale()
         .select_related("brand")
         .annotate(**{FIRST_PHOTO_ATTR: product_photo_first_subquery()})
     )

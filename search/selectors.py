@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, QuerySet, Value, When
 
 from catalog.models import Category, Product
-from catalog.selectors import product_visible
+from catalog.selectors import product_on_sale
 from search.models import SearchDocument, Synonym
 from search.query import (
     ParsedQuery,
@@ -117,7 +117,9 @@ def product_search(
     category, then the categories above, then the SKU.
     """
     parsed = query if isinstance(query, ParsedQuery) else parse(query, synonyms=synonyms)
-    products = product_visible()
+    # Bare rows: a listing reads a page's ids from this, and whole products only for
+    # the cards it has not kept (catalog.views.product_cards_of_page).
+    products = product_on_sale()
     if not parsed:
         return products.none().annotate(rank=Value(0.0))
     if connection.vendor == "postgresql":

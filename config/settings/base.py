@@ -380,7 +380,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fejzo",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        # A card per product and language stays kept for a catalogue of 10,000 products.
+        "OPTIONS": {"MAX_ENTRIES": 25000},
     }
 }
 CATALOG_CACHE_SECONDS = 600
