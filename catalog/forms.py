@@ -86,7 +86,9 @@ class ProductFilterForm(forms.Form):
         super().__init__(data)
         brand_field = self.fields["brand"]
         assert isinstance(brand_field, forms.MultipleChoiceField)
-        brand_field.choices = brand_choices
+        # Called only when a brand is asked for: most requests carry none, and the list
+        # of every brand need not be walked for them.
+        brand_field.choices = lambda: brand_choices
         sort_field = self.fields["sort"]
         assert isinstance(sort_field, forms.ChoiceField)
         sort_field.choices = [(sort.value, sort.label) for sort in self.sorts]
