@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, FloatField, QuerySet, Value, When
 
 from catalog.models import Category, Product
@@ -44,6 +44,7 @@ FEW_RESULTS = 3
 # be for PostgreSQL to consider them (pg_trgm word_similarity; the choice is closest_word's).
 CANDIDATE_DOCUMENTS = 40
 WORD_SIMILARITY_FLOOR = 0.3
+CANDIDATE_TIMEOUT = "50ms"
 # SQLite ranks in Python; a query matching more rows than this keeps its best ones.
 SQLITE_MAX_MATCHES = 2000
 # How much a match counts in each of SearchDocument's texts: names, brand and category,
@@ -155,19 +156,29 @@ def search_match_ids(*, parsed: ParsedQuery, limit: int) -> list[int]:
 
 def _candidate_words_postgres(word: str) -> list[str]:
     documents, catalogue = SearchDocument._meta.db_table, Product._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Local to this transaction: the GIN index answers `<%` at this threshold.
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(WORD_SIMILARITY_FLOOR)],
-        )
-        cursor.execute(
-            f"SELECT d.words FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "  # noqa: S608
-            "WHERE p.is_active AND %s <%% d.words "
-            "ORDER BY word_similarity(%s, d.words) DESC, d.product_id LIMIT %s",
-            [word, word, CANDIDATE_DOCUMENTS],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            (previous_timeout,) = cursor.fetchone()
+            # Local to this transaction: the GIN index answers `<%` at this threshold,
+            # and a lookup that would take long (a fragment of many model codes) gives
+            # no suggestion rather than a slow page.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
+                "set_config('statement_timeout', %s, true)",
+                [str(WORD_SIMILARITY_FLOOR), CANDIDATE_TIMEOUT],
+            )
+            cursor.execute(
+                f"SELECT d.words FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "  # noqa: S608
+                "WHERE p.is_active AND %s <%% d.words "
+                "ORDER BY word_similarity(%s, d.words) DESC, d.product_id LIMIT %s",
+                [word, word, CANDIDATE_DOCUMENTS],
+            )
+            found = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous_timeout])
+    except OperationalError:  # cancelled by the timeout; the savepoint undid the settings
+        return []
+    return found
 
 
 def _candidate_words_sqlite(word: str) -> list[str]:

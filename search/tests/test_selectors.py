@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from catalog.models import Product
 from catalog.selectors import ProductSort, product_sort
@@ -107,3 +108,32 @@ def test_postgres_uses_the_stored_vector(catalogue: Catalogue) -> None:
         pytest.skip("the tsvector is PostgreSQL's")
     sql = str(product_search(query="samsung").query)
     assert "to_tsquery" in sql and "to_tsvector" not in sql
+
+
+def test_a_spelling_lookup_leaves_the_statement_timeout_as_it_was(catalogue: Catalogue) -> None:
+    """The "did you mean" lookup bounds its own time, and only its own."""
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '7s'")
+        assert search_run(query="samsnug").corrected == "samsung"
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "7s"
+
+
+def test_a_spelling_lookup_cut_short_gives_no_suggestion(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    real_execute = CursorWrapper.execute
+
+    def slow(self: CursorWrapper, sql: str, params: Any = None) -> Any:
+        if "word_similarity(" in sql:  # as if the lookup ran past its time
+            sql = "SELECT pg_sleep(1), " + sql.removeprefix("SELECT ")
+        return real_execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", slow)
+    with transaction.atomic():
+        assert search_run(query="samsnug").corrected == ""
+        assert product_search(query="samsung").exists()  # the transaction goes on
