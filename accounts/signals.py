@@ -2,8 +2,8 @@
 
 Apps above accounts learn of a new account through `customer_registered`, of a
 customer's correction through `profile_corrected` and `address_corrected`, and of a new
-sign-in address through `verified_email_leaving` and `email_changed` (P12): accounts
-imports none of them.
+sign-in address through `verified_email_leaving` and `email_changed`, and of an address
+just proven through `email_verified` (P12): accounts imports none of them.
 """
 
 from __future__ import annotations
@@ -50,3 +50,7 @@ verified_email_leaving = Signal()
 # Sent by email_change_confirm, in its transaction, once the account holds its new
 # address, with customer. A receiver moves what follows the account's address to it.
 email_changed = Signal()
+# Sent by email_verify when the account has just proven its address by the link mailed
+# to it, with customer. A receiver gives the account what waits under that address for
+# the person who proves it (a visitor's support case).
+email_verified = Signal()

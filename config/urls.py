@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from core.media import media_serve
+from support.webhooks import InboundMailView
 
 admin.site.site_header = "3VFejzo — zyra"
 admin.site.site_title = "3VFejzo"
@@ -22,11 +23,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("_dev/mail/", include("mail.urls")),
     # robots.txt and sitemap.xml, at the root whatever the language.
     path("", include("catalog.seo_urls")),
+    # The contractors' JSON API (P10): one stable address, whatever the language.
+    path("api/kontraktoret/v1/", include("contractor_api.urls")),
 ]
 
 if settings.FEJZO_SERVE_MEDIA:
     # Product photos from the default storage (core.media); a web server may take over.
     urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_serve))
+
+# Mail to info@ from Mailgun's inbound route, signed (support.webhooks).
+urlpatterns.append(
+    path("ndihma/email/mailgun/", InboundMailView.as_view(), name="support_inbound_mailgun")
+)
 
 if settings.ANYMAIL_ESP:
     # Provider webhooks: bounces and complaints suppress marketing (mail.receivers).
@@ -40,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("", include("consent.urls")),
     path("", include("subscriptions.urls")),
     path("llogaria/ndihma/", include("support.urls")),
+    path("kontakt/", include("support.contact_urls")),
     path("llogaria/", include("accounts.urls")),
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),

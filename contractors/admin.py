@@ -1,4 +1,5 @@
-"""The back office of contractors (P10): the register, the DPO's allow-lists, job assignment."""
+"""The back office of contractors (P10): the register, the DPO's allow-lists, job assignment,
+and the deliveries care must follow up on their landing page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contractors.access import choosable_fields
@@ -18,9 +22,27 @@ from contractors.models import (
     ContractorPerson,
     FunctionFieldAllowance,
     Job,
+    JobStatus,
 )
-from contractors.services import ContractorError, allowance_add, job_assign, job_assign_check
-from staff.admin_base import PersonalDataAdmin, datetime_shown
+from contractors.permissions import ContractorPermission
+from contractors.selectors import FOLLOW_UP_DAYS, follow_ups
+from contractors.services import (
+    DELIVERING_FUNCTIONS,
+    ContractorError,
+    allowance_add,
+    job_assign,
+    job_assign_check,
+)
+from staff.admin_base import (
+    DashboardPanel,
+    Figure,
+    Figures,
+    PersonalDataAdmin,
+    Table,
+    TableRow,
+    dashboard_panel_add,
+    datetime_shown,
+)
 
 
 class AgreementInline(admin.TabularInline):
@@ -107,29 +129,56 @@ class ContractorPersonAdmin(admin.ModelAdmin):
 class JobAssignForm(forms.ModelForm):
     class Meta:
         model = Job
-        fields = ["order", "company", "function", "window_start", "window_end"]
+        fields = ["order", "case", "appliance", "company", "function", "window_start", "window_end"]
+        help_texts = {
+            "case": _("Për një riparim: rasti i klientit, në vend të porosisë."),
+            "appliance": _(
+                "Për një riparim: artikulli i porosisë së rastit që riparohet. Bosh kur "
+                "porosia ka vetëm një."
+            ),
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        order, start, end = (cleaned.get(k) for k in ("order", "window_start", "window_end"))
-        if order is not None and start is not None and end is not None:
+        start, end = cleaned.get("window_start"), cleaned.get("window_end")
+        # Both or neither of an order and a case: the model's constraint says so, once.
+        one = (cleaned.get("order") is None) != (cleaned.get("case") is None)
+        if one and start is not None and end is not None:
             try:
-                job_assign_check(order=order, window_start=start, window_end=end)
+                cleaned["appliance"] = job_assign_check(
+                    order=cleaned.get("order"),
+                    case=cleaned.get("case"),
+                    appliance=cleaned.get("appliance"),
+                    window_start=start,
+                    window_end=end,
+                )
             except ContractorError as error:
                 raise ValidationError(str(error)) from error
         return cleaned
 
 
+def served_text(job: Job) -> str:
+    """Name what a job is for as staff know it: the order's number, or the case's."""
+    if job.order_id is not None and job.order is not None:
+        return job.order.number
+    return gettext("Rasti #%(case)s") % {"case": job.case_id}
+
+
 @admin.register(Job)
 class JobAdmin(PersonalDataAdmin):
-    """Sales and care give an order to a company; what the courier wrote stays out of sight."""
+    """Sales and care give an order (or a repair case) to a company; what the courier wrote
+    stays out of sight."""
 
     form = JobAssignForm
-    list_display = ["__str__", "order", "company", "function", "window_start_shown", "status"]
+    list_display = ["__str__", "served", "company", "function", "window_start_shown", "status"]
     list_filter = ["status", "company", "function"]
     list_select_related = ["order", "company", "function"]
-    raw_id_fields = ["order"]
-    fields = ["order", "company", "function", "window_start", "window_end"]
+    raw_id_fields = ["order", "case", "appliance"]
+    fields = ["order", "case", "appliance", "company", "function", "window_start", "window_end"]
+
+    @admin.display(description=_("Për"))
+    def served(self, job: Job) -> str:
+        return served_text(job)
 
     @admin.display(description=_("Nga"), ordering="window_start")
     def window_start_shown(self, job: Job) -> str:
@@ -144,6 +193,8 @@ class JobAdmin(PersonalDataAdmin):
     def save_model(self, request: HttpRequest, obj: Job, form: Any, change: bool) -> None:
         job = job_assign(
             order=obj.order,
+            case=obj.case,
+            appliance=obj.appliance,
             company=obj.company,
             function=obj.function,
             window_start=obj.window_start,
@@ -152,3 +203,69 @@ class JobAdmin(PersonalDataAdmin):
         )
         obj.pk = job.pk
         obj._state.adding = False
+
+
+# Care's follow-ups on the landing page: deliveries not made, and deliveries the order did
+# not follow. Record numbers, companies and times; never the customer, nor the reason.
+FOLLOW_UPS_LISTED = 5
+
+
+def _follow_up_row(job: Job, what: str) -> TableRow:
+    return TableRow(
+        cells=[
+            served_text(job),
+            f"{job.company.name}, {job.function.name_sq}",
+            what,
+            datetime_shown(job.closed_at),
+        ],
+        url=reverse("admin:contractors_job_change", args=[job.pk]),
+        urgent=job.status == JobStatus.FAILED,
+    )
+
+
+def _follow_up_parts(request: HttpRequest) -> list[Figures | Table]:
+    found = follow_ups(now=timezone.now(), slugs=DELIVERING_FUNCTIONS, limit=FOLLOW_UPS_LISTED)
+    changelist = reverse("admin:contractors_job_changelist")
+    behind = gettext("U dorëzua; porosia: %(status)s")
+    rows = [_follow_up_row(job, str(JobStatus.FAILED.label)) for job in found.failed] + [
+        _follow_up_row(
+            job, behind % {"status": job.order.get_status_display() if job.order else ""}
+        )
+        for job in found.behind
+    ]
+    return [
+        Figures(
+            items=[
+                Figure(
+                    label=_("Nuk u kryen, pa punë të re"),
+                    value=str(found.failed_count),
+                    url=f"{changelist}?status__exact={JobStatus.FAILED.value}",
+                    urgent=bool(found.failed_count),
+                ),
+                Figure(
+                    label=_("Dorëzuar, porosia pa u shënuar"),
+                    value=str(found.behind_count),
+                    urgent=bool(found.behind_count),
+                ),
+            ]
+        ),
+        Table(
+            caption=_("Për t'u ndjekur, %(days)d ditët e fundit") % {"days": FOLLOW_UP_DAYS},
+            headers=[_("Porosia ose rasti"), _("Kontraktori"), _("Çfarë ndodhi"), _("Kur")],
+            rows=rows,
+            empty=_("Asnjë dorëzim për t'u ndjekur."),
+        ),
+    ]
+
+
+dashboard_panel_add(
+    DashboardPanel(
+        key="contractors-follow-ups",
+        title=_("Dorëzimet për t'u ndjekur"),
+        permission=ContractorPermission.ADD_JOB,
+        parts=_follow_up_parts,
+        position=30,
+        more_url=lambda: reverse("admin:contractors_job_changelist"),
+        more_label=_("Të gjitha punët e kontraktorëve"),
+    )
+)

@@ -21,8 +21,11 @@ DELIVERY = [
 INSTALLATION = [*DELIVERY, "orders.OrderLine.sku"]
 REPAIR = INSTALLATION
 
+# The slug by which code knows the delivery function: its job done delivers the order.
+DELIVERY_SLUG = "delivery"
+
 FUNCTIONS = [
-    ("delivery", "dorëzim", "delivery", DELIVERY),
+    (DELIVERY_SLUG, "dorëzim", "delivery", DELIVERY),
     ("installation", "instalim", "installation", INSTALLATION),
     ("repair", "riparim", "repair", REPAIR),
 ]

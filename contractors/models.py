@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.fields import EncryptedCharField, EncryptedModel
+
+if TYPE_CHECKING:
+    from orders.models import Order, OrderLine
 
 # The Albanian tax number (NIPT/NUIS): a letter, eight digits, a letter.
 NIPT_VALIDATOR = RegexValidator(
@@ -177,8 +182,38 @@ class JobQuerySet(models.QuerySet["Job"]):
         return self.filter(Q(status=JobStatus.OPEN) | Q(closed_at__gt=since))
 
 
+ONE_OF_ORDER_OR_CASE = _("Zgjidhni ose një porosi, ose një rast riparimi: njërën.")
+
+# How the access record names a job, and how its pages read the name back: "<order
+# number>#<job id>" for an order's job, "#<case id>#<job id>" for a repair case's.
+CASE_MARK = "#"
+
+
+@dataclass(frozen=True)
+class JobReference:
+    """A job's reference on the access record, read back: its order or its case, and the job."""
+
+    order_number: str
+    case_id: int | None
+    job_id: int | None
+
+    @classmethod
+    def parse(cls, reference: str) -> JobReference:
+        head, _mark, job = reference.rpartition("#")
+        if not head:
+            head, job = job, ""
+        job_id = int(job) if job.isdigit() else None
+        if head.startswith(CASE_MARK) and head[1:].isdigit():
+            return cls(order_number="", case_id=int(head[1:]), job_id=job_id)
+        return cls(order_number=head, case_id=None, job_id=job_id)
+
+
 class Job(EncryptedModel):
-    """An order (a repair case later) given to a company for one function, in a window."""
+    """An order, or a repair case, given to a company for one function, in a window (P10).
+
+    Exactly one of `order` and `case`. A repair case's job names the appliance: one line
+    of the order the case is about, so the technician sees that appliance and no other.
+    """
 
     company = models.ForeignKey(
         ContractorCompany, on_delete=models.PROTECT, related_name="jobs", verbose_name=_("Kompania")
@@ -190,7 +225,37 @@ class Job(EncryptedModel):
         verbose_name=_("Funksioni"),
     )
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.PROTECT, related_name="+", verbose_name=_("Porosia")
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Porosia"),
+    )
+    # A repair case's job goes with the case: without it the job means nothing.
+    case = models.ForeignKey(
+        "support.SupportCase",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Rasti i riparimit"),
+    )
+    appliance = models.ForeignKey(
+        "orders.OrderLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Pajisja"),
+    )
+    # Whom the job serves: the order's or the case's customer, copied when it is given,
+    # so the download and erasure find a person's jobs of both kinds by one path.
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Klienti"),
     )
     window_start = models.DateTimeField(_("Nga"))
     window_end = models.DateTimeField(_("Deri"))
@@ -235,6 +300,12 @@ class Job(EncryptedModel):
                 | (~Q(status=JobStatus.OPEN) & Q(closed_at__isnull=False)),
                 name="job_closed_at_matches_status",
             ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=False, case__isnull=True, appliance__isnull=True)
+                | Q(order__isnull=True, case__isnull=False),
+                name="job_for_an_order_or_a_case",
+                violation_error_message=ONE_OF_ORDER_OR_CASE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,5 +313,26 @@ class Job(EncryptedModel):
 
     @property
     def reference(self) -> str:
-        """Return how the access record names this job: the order's number and the job's id."""
+        """Return how the access record names this job: its order's number (or its case's)
+        and the job's id."""
+        if self.order_id is None:
+            return f"{CASE_MARK}{self.case_id}#{self.pk}"
+        assert self.order is not None
         return f"{self.order.number}#{self.pk}"
+
+    @property
+    def served_order(self) -> Order | None:
+        """Return the order whose delivery details the job reaches: its own, or its case's."""
+        if self.order_id is not None:
+            return self.order
+        return self.case.order if self.case is not None else None
+
+    @property
+    def lines(self) -> list[OrderLine]:
+        """Return the order lines the job reaches: the order's, or the repaired appliance."""
+        if self.case_id is not None:
+            return [self.appliance] if self.appliance is not None else []
+        if self.order is None:
+            return []
+        # .all() and a sort, not order_by(): a page of jobs prefetches the lines.
+        return sorted(self.order.lines.all(), key=lambda line: line.pk)

@@ -37,12 +37,14 @@ declare(
     fields=[],
 )
 
-# A job is about the order's customer: what the courier wrote when it failed is a
-# note about serving them, and may mention them. Its other fields are references.
+# A job is about the customer it serves (of its order, or of its repair case): what the
+# courier wrote when it failed is a note about serving them, and may mention them. Its
+# other fields are references. Erasing the customer deletes their jobs, except those of
+# an order a hold keeps; what each company saw stays on the access record.
 declare(
     Job,
-    download_title=_("Dorëzimet dhe instalimet e porosive tuaja"),
-    subject="order__customer",
+    download_title=_("Dorëzimet, instalimet dhe riparimet tuaja"),
+    subject="customer",
     fields=[
         PersonalField(
             "failure_reason",

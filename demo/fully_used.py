@@ -2,8 +2,9 @@
 
 The first demo customer (Arta Hoxha) gets courier notes, a delivered and a placed order
 with delivery notes, a cookie decision, a subscription with an opt-out taken by phone
-(with staff's note), mail, a support case in her own words, a cart, a pending email
-change and the access entries all of that writes. Her download (P12) then shows every
+(with staff's note), mail, a support case in her own words, a contact-form message and a
+mail with a photo that joined her account, a cart, a pending email change and the
+access entries all of that writes. Her download (P12) then shows every
 field the registry declares; the export tests prove it on her. Each step is done
 through the service a customer or staff member would use, and only when it is missing:
 safe to run again.
@@ -11,11 +12,13 @@ safe to run again.
 
 from __future__ import annotations
 
+import io
 import logging
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import EmailChange, User
 from accounts.services import PasswordIncorrect, address_save, email_change_request
@@ -40,8 +43,15 @@ from orders.services import Delivery, order_change_status, order_place
 from privacy.roles import Role
 from subscriptions.models import Channel, SubscriptionEvent, Topic
 from subscriptions.services import opt_out_record, subscriber_for_user, subscription_change
+from support.inbound import InboundAttachment, InboundMail
 from support.models import CaseChannel, SupportCase
-from support.services import case_customer_reply, case_save
+from support.services import (
+    case_customer_reply,
+    case_open_by_visitor,
+    case_save,
+    cases_join_account,
+    inbound_mail_receive,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +61,9 @@ NEW_EMAIL = "arta.hoxha.puna@example.al"
 OPT_OUT_NOTE = "Tha në telefon se njoftimet për produktet nuk i duhen më"
 CUSTOMER_MESSAGE = "Frigoriferi bën zhurmë natën; e bleva në porosinë e fundit. A vjen tekniku?"
 CASE_REPLY = "E kontrollova sërish: zhurma vjen nga pjesa e pasme, sidomos pas mesnatës."
+CONTACT_MESSAGE = "A mund ta ndërroj orën e dorëzimit për porosinë time? Pasditja më shkon më mirë."
+MAIL_SUBJECT = "Foto e frigoriferit"
+MAIL_TEXT = "Po ju dërgoj një foto të pjesës së pasme, ku dëgjohet zhurma."
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 FAILED_DELIVERY = "Nuk ishte njeri në shtëpi; do provojmë nesër"
 COURIER_EMAIL = "ilir.bregu@korrierishpejt.al"
@@ -161,6 +174,41 @@ def _support_case(user: User, *, care: User | None) -> None:
         case_customer_reply(case=case, body=CASE_REPLY, actor=user)
 
 
+def _demo_photo() -> bytes:
+    picture = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 30, 40)).save(picture, "PNG")
+    return picture.getvalue()
+
+
+def _support_by_mail(user: User) -> None:
+    """Before signing in she wrote through the contact form about her order, and to info@
+    with a photo; both joined her account by her verified address (P9)."""
+    if SupportCase.objects.filter(customer=user, channel=CaseChannel.EMAIL).exists():
+        return
+    order = Order.objects.filter(customer=user, status=OrderStatus.DELIVERED).first()
+    case_open_by_visitor(
+        name=user.get_full_name(),
+        email=user.email,
+        order_number=order.number if order else "",
+        body=CONTACT_MESSAGE,
+        language=user.language,
+        actor=None,
+    )
+    inbound_mail_receive(
+        mail=InboundMail(
+            message_id=f"<demo-{user.pk}@example.al>",
+            sender_address=user.email,
+            sender_name=user.get_full_name(),
+            subject=MAIL_SUBJECT,
+            text=MAIL_TEXT,
+            references=(),
+            attachments=(InboundAttachment("frigoriferi.png", "image/png", _demo_photo()),),
+        ),
+        actor=None,
+    )
+    cases_join_account(user=user, address=user.email)
+
+
 def _failed_delivery(user: User, *, sales: User | None) -> None:
     """A courier of a demo company could not deliver her open order, and said why (P10)."""
     order = Order.objects.filter(customer=user, status=OrderStatus.PLACED).first()
@@ -224,6 +272,7 @@ def seed_fully_used_customer() -> User:
     _consent(user)
     _subscription(user, care=care)
     _support_case(user, care=care)
+    _support_by_mail(user)
     _failed_delivery(user, sales=_staff(Role.SALES))
     # Placing an order empties the cart: filled last.
     _cart(user)

@@ -77,6 +77,7 @@ PAGES = [
     CheckedPage("register", "/llogaria/regjistrohu/", Reader.VISITOR),
     CheckedPage("login", "/llogaria/hyr/", Reader.VISITOR),
     CheckedPage("password-reset", "/llogaria/fjalekalimi/", Reader.VISITOR, in_browser=False),
+    CheckedPage("contact", "/kontakt/", Reader.VISITOR),
     CheckedPage("cart", "/shporta/", Reader.CUSTOMER),
     CheckedPage("checkout", "/porosite/arka/", Reader.CUSTOMER),
     CheckedPage("profile", "/llogaria/", Reader.CUSTOMER),

@@ -1,6 +1,6 @@
 """P10: a courier on a phone signs in with a code, sees today's job with only what
-delivery needs, marks it delivered, and the customer's transparency page names the
-courier's company and the fields it saw."""
+delivery needs, marks it delivered, the order becomes delivered, and the customer's
+transparency page names the courier's company and the fields it saw."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from contractors.services import job_assign
 from contractors.tests.factories import AgreementFactory, CompanyFactory, PersonFactory
 from contractors.tests.factories import totp_device as device_for
 from e2e.test_p12_download_journey import sign_in
+from orders.models import Order, OrderStatus
+from orders.services import order_change_status
 from orders.tests.factories import place_order
 
 if TYPE_CHECKING:
@@ -38,9 +40,11 @@ def delivery_function() -> ContractorFunction:
 
 
 def test_p10_courier_journey(live_server: Any, open_page: PageOpener, catalogue: Catalogue) -> None:
-    # given a customer's order given to Kompania X for delivery today
+    # given a customer's order, out for delivery, given to Kompania X for delivery today
     customer = UserFactory(first_name="Drita", last_name="Kelmendi", phone="+355692345678")
     order = place_order(customer=customer, quantities={catalogue.samsung[0].pk: 1})
+    for status in (OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY):
+        order = order_change_status(order=order, to_status=status, actor=None)
     company = CompanyFactory(name="Kompania X")
     AgreementFactory(company=company)
     delivery = delivery_function()
@@ -84,6 +88,11 @@ def test_p10_courier_journey(live_server: Any, open_page: PageOpener, catalogue:
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
     assert Job.objects.filter(pk=job.pk, closed_by=courier.user).exists()
+    # and the order is delivered, through orders' own service, under the company's name
+    delivered = Order.objects.get(pk=order.pk)
+    assert delivered.status == OrderStatus.DELIVERED
+    last_change = delivered.status_changes.order_by("changed_at", "pk").last()
+    assert last_change is not None and last_change.actor_label == "Kompania X, dorëzim"
 
     # then the customer's transparency page names the company, the order and the fields
     customer_page = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
@@ -92,6 +101,14 @@ def test_p10_courier_journey(live_server: Any, open_page: PageOpener, catalogue:
     log = customer_page.get_by_role("main")
     expect(log).to_contain_text("Kompania X, dorëzim")
     expect(log).to_contain_text(f"Porosia {order.number}")
-    expect(log).to_contain_text("Telefoni")
-    expect(log).to_contain_text("Rruga dhe numri")
+    expect(log).to_contain_text(f"Porosia {order.number}, për Kompania X, dorëzim")
+    # which fields the courier's company saw, by their names, never their values
+    for label in ("Emri", "Telefoni", "Qyteti / bashkia", "Rruga dhe numri", "Emri i produktit"):
+        expect(log).to_contain_text(label)
     expect(log).not_to_contain_text("korrieri@kompaniax.al")
+    expect(log).not_to_contain_text("+355692345678")
+    assert customer_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # and her order's page says it was delivered
+    customer_page.goto(live_server.url + order.get_absolute_url())
+    expect(customer_page.get_by_role("main")).to_contain_text("E dorëzuar")

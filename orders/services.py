@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -83,13 +84,15 @@ def order_url(order: Order) -> str:
         return f"{settings.SITE_URL}{reverse('orders:detail', kwargs={'token': order.public_id})}"
 
 
-def _record_status(*, order: Order, from_status: str, actor: User | None) -> None:
+def _record_status(
+    *, order: Order, from_status: str, actor: User | None, recorded_as: str = ""
+) -> None:
     OrderStatusChange.objects.create(
         order=order,
         from_status=from_status,
         to_status=order.status,
         actor=actor,
-        actor_label=actor_label(actor),
+        actor_label=recorded_as or actor_label(actor),
         changed_at=timezone.now(),
     )
 
@@ -197,11 +200,14 @@ def order_change_status(
     to_status: OrderStatus,
     actor: User | None,
     customer_cancellation: bool = False,
+    recorded_as: str = "",
 ) -> Order:
     """Move an order to a new status, record who did it, restock on cancel, and mail the customer.
 
     With customer_cancellation, only an order not yet confirmed may move; the check is
     made on the locked row, so it cannot race with staff confirming the order.
+    `recorded_as` names the actor on the order's history when their account does not
+    say it (a contractor: "Kompania X, dorëzim"); a role or company, never a person.
     """
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if customer_cancellation and locked.status != OrderStatus.PLACED:
@@ -230,7 +236,7 @@ def order_change_status(
         for product_id, quantity in lines:
             returned[product_id] += quantity
         stock_return(quantities=returned)
-    _record_status(order=locked, from_status=previous, actor=actor)
+    _record_status(order=locked, from_status=previous, actor=actor, recorded_as=recorded_as)
     _mail_customer(order=locked, kind=MailKind.ORDER_STATUS)
     return locked
 
@@ -314,6 +320,37 @@ def _corrected_fields(
     return {name: value for name, value in changes.items() if getattr(order, name) != value}
 
 
+def _corrections_save(
+    orders: QuerySet[Order],
+    *,
+    customer: User,
+    old: Recipient | Place,
+    new: Recipient | Place,
+    actor: User | None,
+    only: frozenset[str] | None = None,
+) -> int:
+    """Give these locked orders the correction (`only` these fields); record each change."""
+    updated = 0
+    for order in orders.order_by("pk"):
+        changes = _corrected_fields(order, old=old, new=new)
+        if only is not None:
+            changes = {name: value for name, value in changes.items() if name in only}
+        if not changes:
+            continue
+        for name, value in changes.items():
+            setattr(order, name, value)
+        order.save(update_fields=[*changes, "updated_at"])
+        personal_change_record(
+            actor=actor,
+            subject_id=customer.pk,
+            model=Order,
+            names=list(changes),
+            reference=order.number,
+        )
+        updated += 1
+    return updated
+
+
 @transaction.atomic
 def orders_apply_correction(
     *, customer: User, old: Recipient | Place, new: Recipient | Place, actor: User | None
@@ -330,23 +367,40 @@ def orders_apply_correction(
     orders = Order.objects.select_for_update().filter(
         customer=customer, status__in=UNSHIPPED_STATUSES
     )
-    updated = 0
-    for order in orders.order_by("pk"):
-        changes = _corrected_fields(order, old=old, new=new)
-        if not changes:
-            continue
-        for name, value in changes.items():
-            setattr(order, name, value)
-        order.save(update_fields=[*changes, "updated_at"])
-        personal_change_record(
-            actor=actor,
-            subject_id=customer.pk,
-            model=Order,
-            names=list(changes),
-            reference=order.number,
-        )
-        updated += 1
-    return updated
+    return _corrections_save(orders, customer=customer, old=old, new=new, actor=actor)
+
+
+# What a courier needs to find and call the customer: all a correction may still change
+# on an order already out for delivery (P10, P12).
+COURIER_FIELDS = frozenset(
+    {"delivery_phone", "delivery_municipality", "delivery_street", "delivery_notes"}
+)
+
+
+@transaction.atomic
+def orders_en_route_correct(
+    *,
+    customer: User,
+    order_ids: Iterable[int],
+    old: Recipient | Place,
+    new: Recipient | Place,
+    actor: User | None,
+) -> int:
+    """Carry a correction to these orders out for delivery, for what the courier needs.
+
+    For the app whose courier reads the order live at the door (a contractor's open
+    job): only the phone, the address and its notes, only where the order still holds
+    the old value, and each change recorded. The name on a shipped order stays as it
+    left. Return how many orders changed.
+    """
+    if old == new:
+        return 0
+    orders = Order.objects.select_for_update().filter(
+        customer=customer, status=OrderStatus.OUT_FOR_DELIVERY, pk__in=list(order_ids)
+    )
+    return _corrections_save(
+        orders, customer=customer, old=old, new=new, actor=actor, only=COURIER_FIELDS
+    )
 
 
 @dataclass(frozen=True)

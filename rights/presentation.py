@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from contractors.models import JobReference
 from orders.models import Order
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind, Job
 from privacy.registry import qualified, registry
@@ -117,13 +118,17 @@ def field_label(name: str) -> str:
     return str(capfirst(verbose))
 
 
-def data_names(names: Iterable[str], *, positions: dict[str, int] | None = None) -> str:
+def data_labels(names: Iterable[str], *, positions: dict[str, int] | None = None) -> list[str]:
     """Return the human names of these fields, each once, in the registry's order."""
     if positions is None:
         positions = registry_positions()
     ordered = sorted(names, key=lambda name: (positions.get(name, len(positions)), name))
-    labels = dict.fromkeys(field_label(name) for name in ordered)
-    return ", ".join(labels)
+    return list(dict.fromkeys(field_label(name) for name in ordered))
+
+
+def data_names(names: Iterable[str], *, positions: dict[str, int] | None = None) -> str:
+    """Return the human names of these fields, each once, in the registry's order, as text."""
+    return ", ".join(data_labels(names, positions=positions))
 
 
 def _who(entry: AccessEntry, customer_id: int) -> tuple[str, bool]:
@@ -173,8 +178,17 @@ def _purpose(
         url = _order_url(orders.get(reference))
         return _("Porosia %(number)s") % {"number": reference}, url, entry.reason
     if entry.basis == AccessBasis.CONTRACTOR_JOB and reference:
-        # "<order number>#<job id>": the customer knows the order, not the job.
-        number = reference.partition("#")[0]
+        # The customer knows the order (or the repair case), not the job.
+        job = JobReference.parse(reference)
+        if job.case_id is not None:
+            purpose = _("Rasti i riparimit #%(case)s") % {"case": job.case_id}
+            if entry.action == AccessAction.SHARED and entry.reason:
+                purpose = _("Rasti i riparimit #%(case)s, për %(contractor)s") % {
+                    "case": job.case_id,
+                    "contractor": entry.reason,
+                }
+            return purpose, "", ""
+        number = job.order_number
         purpose = _("Porosia %(number)s") % {"number": number}
         if entry.action == AccessAction.SHARED and entry.reason:
             purpose = _("Porosia %(number)s, për %(contractor)s") % {
@@ -191,6 +205,44 @@ def _purpose(
             reason = reasons.get(int(reference), "")
         return str(PURPOSES[AccessBasis.BREAK_GLASS]), "", reason
     return str(PURPOSES.get(entry.basis, OTHER)), "", ""
+
+
+def _lower_first(text: str) -> str:
+    """Return a label as it reads inside a sentence: "Rruga" → "rruga", "SKU" stays."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _actor_in_words(entry: AccessEntry) -> str:
+    """Return who acted as the officer reads it: a company and function, roles, or a job."""
+    if entry.actor_kind == ActorKind.CONTRACTOR:
+        return entry.actor_label or str(ActorKind.CONTRACTOR.label)
+    if entry.actor_kind == ActorKind.STAFF:
+        roles = [
+            Role(value).label for value in entry.actor_label.split(",") if value in Role.values
+        ]
+        return ", ".join(str(role) for role in roles) or str(STAFF)
+    if entry.actor_kind == ActorKind.CUSTOMER:
+        return str(ActorKind.CUSTOMER.label)
+    if entry.actor_label in Job.values:
+        return str(Job(entry.actor_label).label)
+    return str(AUTOMATED)
+
+
+def entry_in_words(entry: AccessEntry, *, positions: dict[str, int] | None = None) -> str:
+    """Return an entry in one line for the officer: who, for what, and the data, in words.
+
+    A contractor's read: "Kompania X, dorëzim, porosia 3VF-…, emri, telefoni, rruga dhe
+    numri". Field names are the registry's labels, never codes; values are never shown.
+    """
+    purpose, _url, _reason = _purpose(entry, {}, {})
+    parts = [
+        _actor_in_words(entry),
+        _lower_first(purpose),
+        *(_lower_first(label) for label in data_labels(entry.field_names, positions=positions)),
+    ]
+    return ", ".join(part for part in parts if part)
 
 
 def access_rows(

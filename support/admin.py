@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.text import letter_count
 from privacy.audit import client_address
-from staff.access import Scope
+from privacy.models import AccessBasis
+from privacy.registry import Category, qualified
+from privacy.roles import staff_roles
+from staff.access import ROLE_MATRIX, Scope, training_valid
 from staff.admin_base import (
     CustomerPageInline,
     DashboardPanel,
@@ -32,37 +37,128 @@ from staff.admin_base import (
     object_id_path,
 )
 from support.forms import MessageForm
-from support.models import CaseExpert, CaseHandover, CaseMessage, CaseStatus, SupportCase
+from support.models import (
+    AuthorKind,
+    CaseAttachment,
+    CaseExpert,
+    CaseHandover,
+    CaseMail,
+    CaseMessage,
+    CaseStatus,
+    SupportCase,
+)
 from support.permissions import SupportPermission
-from support.selectors import case_queue_figures, cases_open_oldest, expert_invitations_open
+from support.selectors import (
+    case_photo,
+    case_queue_figures,
+    cases_open_oldest,
+    expert_invitations_open,
+)
 from support.services import (
     EXPERT_REASON_MIN_LETTERS,
     MESSAGE_MIN_LETTERS,
     CaseRefused,
     case_expert_invite,
     case_expert_leave,
+    case_handled_by,
+    case_owner_read,
+    case_photo_read,
     case_reply,
     case_save,
     case_text_read,
 )
+from support.views import photo_response
 
 # The parts of a case's page only its owner gets, while the case is open.
 OWNER_FIELDS = ["reply", "invite_expert", "invite_reason"]
+# Who wrote a visitor's case: shown on its page once it exists, never typed in by staff.
+VISITOR_FIELDS = ["contact_name", "contact_email", "order_number"]
 
 
-class CaseMessageInline(PersonalDataInline):
+def visitor_case_categories(request: HttpRequest, case: SupportCase) -> frozenset[Category]:
+    """Return what the staff member may see of a case no account holds yet (P5, P9).
+
+    staff.access decides about a customer; a visitor's case has none yet. Its owner,
+    trained, sees it as their role sees a customer's case; nobody else, and marketing
+    and sales never. The read is recorded by `case_owner_read`.
+    """
+    if case.customer_id is not None:
+        return frozenset()
+    cache: dict[int, frozenset[Category]] = request.__dict__.setdefault("_visitor_cases", {})
+    if case.pk not in cache:
+        staff = request.user
+        allowed: frozenset[Category] = frozenset()
+        if case_handled_by(case=case, staff=staff) == AuthorKind.STAFF and training_valid(staff):
+            for role in staff_roles(staff):
+                allowed |= ROLE_MATRIX[role].get(AccessBasis.SUPPORT_CASE, frozenset())
+        cache[case.pk] = allowed
+    return cache[case.pk]
+
+
+class VisitorCaseReveal:
+    """Reveal a visitor's case to its owner (`visitor_case_categories`), masked otherwise."""
+
+    def revealed(self, request: HttpRequest, subject_of: Any) -> set[str]:
+        shown: set[str] = super().revealed(request, subject_of)  # type: ignore[misc]
+        if not isinstance(subject_of, SupportCase) or subject_of.customer_id is not None:
+            return shown
+        categories = visitor_case_categories(request, subject_of)
+        return {
+            name
+            for name, entry in self.personal_fields.items()  # type: ignore[attr-defined]
+            if entry.category in categories
+        }
+
+
+class CaseMessageInline(VisitorCaseReveal, PersonalDataInline):
     """The thread: shown in full to who handles the case, the reveal recorded; masked otherwise."""
 
     model = CaseMessage
-    fields = ["created_at", "author_kind", "body"]
+    fields = ["created_at", "author_kind", "body", "photos"]
     verbose_name = _("mesazh")
     verbose_name_plural = _("Biseda me klientin")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseMessage]:
+        return super().get_queryset(request).prefetch_related("attachments")
+
+    @admin.display(description=_("Fotografi"))
+    def photos(self, message: CaseMessage) -> SafeString:
+        """Links to the message's photos: each opens only for who handles the case, recorded."""
+        links = [
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:support_supportcase_photo", args=[message.case_id, photo.pk]),
+                _("Foto %(number)d (%(width)d×%(height)d)")
+                % {"number": number, "width": photo.width, "height": photo.height},
+            )
+            for number, photo in enumerate(message.attachments.all(), start=1)
+        ]
+        return format_html("{}", SafeString(" · ".join(links))) if links else SafeString("—")
 
     def purpose_scope(self, obj: Any) -> Scope:
         return Scope.of(obj)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Part of the case's page: seen by whoever may see the case.
+        return bool(request.user.has_perm(SupportPermission.VIEW_SUPPORT_CASE))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseMailInline(VisitorCaseReveal, PersonalDataInline):
+    """The case's mail: who sent what to info@, and when the shop answered by mail."""
+
+    model = CaseMail
+    fk_name = "case"
+    fields = ["at", "direction", "sender_name", "sender_address", "subject"]
+    verbose_name = _("email")
+    verbose_name_plural = _("Email-et e rastit")
+
+    def purpose_scope(self, obj: Any) -> Scope:
+        return Scope.of(obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm(SupportPermission.VIEW_SUPPORT_CASE))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -186,10 +282,11 @@ class CustomerCasesInline(CustomerPageInline):
 
 
 @admin.register(SupportCase)
-class SupportCaseAdmin(PersonalDataAdmin):
+class SupportCaseAdmin(VisitorCaseReveal, PersonalDataAdmin):
     list_display = [
         "__str__",
         "customer",
+        "contact_email",
         "channel",
         "summary",
         "status",
@@ -202,6 +299,7 @@ class SupportCaseAdmin(PersonalDataAdmin):
     raw_id_fields = ["customer", "order"]
     fields = [
         "customer",
+        *VISITOR_FIELDS,
         "order",
         "channel",
         "summary",
@@ -215,7 +313,8 @@ class SupportCaseAdmin(PersonalDataAdmin):
     ]
     readonly_fields = ["opened_by", "assigned_by", "opened_at", "closed_at"]
     form = SupportCaseForm
-    inlines = [CaseMessageInline, CaseExpertInline, CaseHandoverInline]
+    inlines = [CaseMessageInline, CaseMailInline, CaseExpertInline, CaseHandoverInline]
+    change_form_template = "support/admin/case_change_form.html"
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
         # A case being opened has no thread yet: staff log what was said in its fields.
@@ -232,7 +331,51 @@ class SupportCaseAdmin(PersonalDataAdmin):
         fields = list(super().get_fields(request, obj))
         # The form's own fields are not the model's: only the open case's owner gets them.
         fields = [name for name in fields if name not in OWNER_FIELDS]
+        if obj is None:
+            fields = [name for name in fields if name not in VISITOR_FIELDS]
         return [*fields, *OWNER_FIELDS] if self._owns_open(request, obj) else fields
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        """Find cases by the customer's address, or by the address a visitor wrote from."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if "@" not in term:
+            return found, duplicates
+        index_field = SupportCase._meta.get_field("contact_email_index")
+        index = index_field.index_for(term)  # type: ignore[union-attr]
+        return found | queryset.filter(contact_email_index=index), duplicates
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if isinstance(obj, SupportCase) and obj.customer_id is None:
+            context.update(self._visitor_read_record(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _visitor_read_record(self, request: HttpRequest, case: SupportCase) -> dict[str, Any]:
+        """Record what the owner of a visitor's case sees on its page; say whom it is about."""
+        on_page = {name for name in flatten_fieldsets(self.get_fieldsets(request, case)) if name}
+        shown = [qualified(SupportCase, name) for name in self.revealed(request, case) & on_page]
+        for inline in self.get_inline_instances(request, case):
+            if isinstance(inline, PersonalDataInline):
+                inline_fields = set(inline.get_fields(request, case))
+                shown += [
+                    qualified(inline.model, name)
+                    for name in inline.revealed(request, case) & inline_fields
+                ]
+        if shown:
+            case_owner_read(
+                case=case, reader=request.user, fields=shown, ip_address=client_address(request)
+            )
+        return {"visitor_case": True, "visitor_case_shown": bool(shown)}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
@@ -278,6 +421,11 @@ class SupportCaseAdmin(PersonalDataAdmin):
                 object_id_path(self.model, "eksperti/"),
                 self.admin_site.admin_view(self.expert_view),
                 name="support_supportcase_expert",
+            ),
+            path(
+                object_id_path(self.model, "foto/<int:photo_id>/"),
+                self.admin_site.admin_view(self.photo_view),
+                name="support_supportcase_photo",
             ),
             *super().get_urls(),
         ]
@@ -326,6 +474,22 @@ class SupportCaseAdmin(PersonalDataAdmin):
             "form": form,
         }
         return TemplateResponse(request, "support/admin/expert_case.html", context)
+
+    def photo_view(self, request: HttpRequest, object_id: int, photo_id: int) -> FileResponse:
+        """One photo of the case, to its owner or an invited expert, the read recorded (P9)."""
+        case = SupportCase.objects.filter(pk=object_id).first()
+        photo: CaseAttachment | None = (
+            case_photo(case=case, photo_id=photo_id) if case is not None else None
+        )
+        if case is None or photo is None:
+            raise Http404
+        try:
+            case_photo_read(
+                case=case, photo=photo, reader=request.user, ip_address=client_address(request)
+            )
+        except CaseRefused as refused:
+            raise PermissionDenied from refused
+        return photo_response(photo)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

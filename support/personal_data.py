@@ -9,9 +9,21 @@ from privacy.pages import private_section
 from privacy.purposes import PurposeSource, purpose_sources
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, retention_schedule
-from support.models import CaseMessage, CaseStatus, SupportCase
+from support.models import CaseAttachment, CaseMail, CaseMessage, CaseStatus, SupportCase
 
 CASE = (Purpose.INFORMATION, Purpose.PRODUCTS_AND_SERVICES)
+# Who wrote, so the shop can answer them: by mail, to the address they gave.
+WRITER = (Purpose.INFORMATION, Purpose.COMMUNICATION)
+
+
+def _case_field(
+    name: str, category: Category, mask: Mask, *, purposes: tuple[Purpose, ...] = CASE
+) -> PersonalField:
+    """A field kept while its case is, and deleted with it (erasure and retention)."""
+    return PersonalField(
+        name, category, purposes, mask, Retention.CASE_LIFETIME, Erasure.DELETE, encrypted=True
+    )
+
 
 declare(
     SupportCase,
@@ -36,6 +48,20 @@ declare(
             Erasure.DELETE,
             encrypted=True,
         ),
+        # A visitor's case (the contact form, a mail): who wrote and what they typed; the
+        # address's keyed hash finds the case for the account that proves the address.
+        _case_field("contact_name", Category.IDENTITY, Mask.NAME, purposes=WRITER),
+        _case_field("contact_email", Category.CONTACT, Mask.EMAIL, purposes=WRITER),
+        PersonalField(
+            "contact_email_index",
+            Category.CONTACT,
+            WRITER,
+            Mask.HIDDEN,
+            Retention.CASE_LIFETIME,
+            Erasure.DELETE,
+            index_of="contact_email",
+        ),
+        _case_field("order_number", Category.SUPPORT, Mask.TEXT),
     ],
 )
 
@@ -56,6 +82,45 @@ declare(
             encrypted=True,
         ),
     ],
+)
+
+# The photos sent with the thread: the stored picture (EXIF removed at the door) is the
+# personal datum; deleting the row deletes the file once the deletion commits.
+declare(
+    CaseAttachment,
+    download_title=_("Fotografitë që na keni dërguar"),
+    subject="case__customer",
+    fields=[
+        PersonalField(
+            "photo",
+            Category.SUPPORT,
+            CASE,
+            Mask.HIDDEN,
+            Retention.CASE_LIFETIME,
+            Erasure.DELETE,
+        ),
+    ],
+    not_personal={"message": "The thread's message the photo came with: a reference."},
+)
+
+# A conversation by mail: who sent each mail to info@ and its subject. The shop's own
+# mails keep no personal field here (the outbox holds them).
+declare(
+    CaseMail,
+    download_title=_("Email-et tuaja për kërkesat për ndihmë"),
+    subject="case__customer",
+    fields=[
+        _case_field("sender_name", Category.IDENTITY, Mask.NAME, purposes=WRITER),
+        _case_field("sender_address", Category.CONTACT, Mask.EMAIL, purposes=WRITER),
+        _case_field("subject", Category.SUPPORT, Mask.TEXT),
+    ],
+    not_personal={
+        "message": "The thread's message the mail carried: a reference, its text is there.",
+        "message_id_index": (
+            "A keyed hash of a mail's Message-ID header: it matches only a header already "
+            "known (a second delivery, a reply naming the shop's mail), and says nothing."
+        ),
+    },
 )
 
 # An open case gives its holder a purpose, and customer care any case waiting in the
@@ -113,3 +178,7 @@ open_work_hold(
 private_section(
     "support", title="Llogaria", root="accounts:profile", unlisted=(("support:case_list", {}),)
 )
+
+# The contact form asks a visitor's name and address and may show them again with a
+# message: no shared cache keeps it. Crawlers may find the page itself.
+private_section("contact", title="Kontakt", root="contact:form")

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from support.models import CaseExpert, CaseMessage, CaseStatus, SupportCase
+from support.models import CaseAttachment, CaseExpert, CaseMessage, CaseStatus, SupportCase
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,19 @@ def case_of_customer(*, customer: Any, case_id: int) -> SupportCase | None:
 
 
 def case_thread(*, case: SupportCase) -> QuerySet[CaseMessage]:
-    return CaseMessage.objects.filter(case=case).order_by("created_at", "pk")
+    """Return the case's messages in order, each with its photos (two queries in all)."""
+    return (
+        CaseMessage.objects.filter(case=case)
+        .prefetch_related(
+            Prefetch("attachments", queryset=CaseAttachment.objects.order_by("created_at", "pk"))
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def case_photo(*, case: SupportCase, photo_id: int) -> CaseAttachment | None:
+    """Return one photo of this case, or None (another case's photo included)."""
+    return CaseAttachment.objects.filter(case=case, pk=photo_id).first()
 
 
 def expert_invitations_open(*, staff: Any) -> QuerySet[CaseExpert]:

@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from accounts.signals import customer_registered
+from accounts.signals import customer_registered, email_verified
 from accounts.throttles import mail_request_allowed
 from accounts.tokens import check_email_verification_token, make_email_verification_token
 from core.email import normalise_email
@@ -135,9 +135,11 @@ def email_verify(*, user: User, token: str) -> bool:
     """
     if user.email_verified or not check_email_verification_token(user, token):
         return False
-    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+    verified = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
         email_verified_at=timezone.now()
     )
+    if verified:
+        email_verified.send(sender=User, customer=user)
     return True
 
 

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "campaigns",
     "support",
     "contractors",
+    # The contractors' JSON API (django-ninja): above contractors, beside staff.
+    "contractor_api",
     "staff",
     # seed_demo; no models, so staff's role sync after migrate still sees every permission.
     "demo",
@@ -439,6 +441,9 @@ ACCOUNT_INACTIVE_WARNING_DAYS = 30
 CANCELLED_ORDER_RETENTION_MONTHS = env_int_default("CANCELLED_ORDER_RETENTION_MONTHS", 12)
 OUTBOX_RETENTION_DAYS = env_int_default("OUTBOX_RETENTION_DAYS", 90)
 SUPPORT_CASE_RETENTION_YEARS = env_int_default("SUPPORT_CASE_RETENTION_YEARS", 2)
+# Mail to info@ reaches support cases through Mailgun's inbound route (docs/adr/0006):
+# the key its posts are signed with. Unset, the webhook answers 404.
+SUPPORT_INBOUND_SIGNING_KEY = env_str("SUPPORT_INBOUND_SIGNING_KEY", "")
 SECURITY_LOG_RETENTION_DAYS = env_int_default("SECURITY_LOG_RETENTION_DAYS", 90)
 CONSENT_PROOF_RETENTION_YEARS = env_int_default("CONSENT_PROOF_RETENTION_YEARS", 3)
 SUPPRESSION_RETENTION_YEARS = env_int_default("SUPPRESSION_RETENTION_YEARS", 10)

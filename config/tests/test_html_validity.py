@@ -253,7 +253,13 @@ def _mail_contexts(shop: Shop) -> dict[MailKind, list[dict[str, Any]]]:
                 "first_name": first_name,
                 "case_number": "#42",
                 "case_url": f"{url}/llogaria/ndihma/42/",
-            }
+            },
+            {
+                "first_name": first_name,
+                "case_number": "#43",
+                "case_url": "",
+                "answer": "Tekniku vjen të enjten.\nMbani garancinë gati & <faturën>.",
+            },
         ],
     }
 

@@ -18,8 +18,15 @@ from contractors.tests.factories import (
     function,
     totp_device,
 )
-from orders.models import Order
+from orders.models import Order, OrderLine, OrderStatus
+from orders.services import order_change_status
 from orders.tests.factories import place_order
+from support.models import AuthorKind, CaseChannel, CaseMessage, SupportCase
+
+# What the customer told the shop about the broken fridge: never on a technician's page.
+CASE_SUMMARY = "Frigoriferi bën zhurmë dhe nuk ftoh"
+CASE_WORDS = "Më ka ardhur keq, fqinji im e di që jam vetëm në shtëpi pas orës pesë"
+THREAD_WORDS = "Jam në pushim mjekësor, mund të vini kur të doni"
 
 
 @pytest.fixture
@@ -37,6 +44,13 @@ def company(db: None) -> Any:
     company = CompanyFactory(name="Kompania X")
     AgreementFactory(company=company)
     return company
+
+
+def order_moved(order: Order, *statuses: OrderStatus) -> Order:
+    """Move the order through these statuses, as staff do in the back office."""
+    for status in statuses:
+        order = order_change_status(order=order, to_status=status, actor=None)
+    return order
 
 
 def assign(order: Order, company: Any, slug: str) -> Job:
@@ -75,3 +89,62 @@ def courier(company: Any) -> ContractorPerson:
 @pytest.fixture
 def delivery_job(order: Order, company: Any) -> Job:
     return assign(order, company, "delivery")
+
+
+@pytest.fixture
+def television(db: None) -> Any:
+    return ProductFactory(sku="OLED55C3", name_sq="Televizor LG OLED 55", price=149_000)
+
+
+@pytest.fixture
+def delivered_order(customer: Any, appliance: Any, television: Any) -> Order:
+    """An order of a fridge and a television, delivered weeks ago."""
+    order = place_order(customer=customer, quantities={appliance.pk: 1, television.pk: 1})
+    return order_moved(
+        order, OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED
+    )
+
+
+@pytest.fixture
+def fridge_line(delivered_order: Order, appliance: Any) -> OrderLine:
+    return delivered_order.lines.get(product=appliance)
+
+
+@pytest.fixture
+def repair_case(customer: Any, delivered_order: Order) -> SupportCase:
+    """The customer's case about the fridge of that order, with a thread."""
+    case = SupportCase.objects.create(
+        customer=customer,
+        order=delivered_order,
+        channel=CaseChannel.PHONE,
+        summary=CASE_SUMMARY,
+        customer_message=CASE_WORDS,
+        opened_at=timezone.now(),
+    )
+    CaseMessage.objects.create(
+        case=case, author_kind=AuthorKind.CUSTOMER, author=customer, body=THREAD_WORDS
+    )
+    return case
+
+
+def assign_repair(case: SupportCase, company: Any, appliance: OrderLine | None = None) -> Job:
+    now = timezone.now()
+    return job_assign(
+        case=case,
+        appliance=appliance,
+        company=company,
+        function=function("repair"),
+        window_start=now - timedelta(hours=1),
+        window_end=now + timedelta(hours=2),
+        actor=None,
+    )
+
+
+@pytest.fixture
+def technician(company: Any) -> ContractorPerson:
+    return person_of(company, "repair")
+
+
+@pytest.fixture
+def repair_job(repair_case: SupportCase, company: Any, fridge_line: OrderLine) -> Job:
+    return assign_repair(repair_case, company, fridge_line)

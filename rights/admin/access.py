@@ -1,25 +1,30 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from privacy.audit import CANONICAL_COLUMNS
 from privacy.models import AccessEntry
+from rights.presentation import entry_in_words
 from staff.admin_base import ReadOnlyAdmin
 
 
 @admin.register(AccessEntry)
 class AccessEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """The access record, for the data-protection officer: read-only, like the table."""
+    """The access record, for the data-protection officer: read-only, like the table.
+
+    Each entry also reads in words: who (a role, or a contractor's company and function),
+    for which order or case, and the data by the registry's names (P5, P10).
+    """
 
     list_display = [
         "seq",
         "at",
+        "in_words",
         "actor_kind",
-        "actor_label",
         "actor_id",
         "subject_id",
         "action",
-        "basis",
         "reference",
     ]
     list_filter = ["action", "basis", "actor_kind"]
@@ -27,4 +32,8 @@ class AccessEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
     date_hierarchy = "at"
     show_full_result_count = False
     # What the hash covers, then the hashes: the page shows exactly what audit_verify checks.
-    fields = readonly_fields = (*CANONICAL_COLUMNS, "prev_hash", "entry_hash")
+    fields = readonly_fields = ("in_words", *CANONICAL_COLUMNS, "prev_hash", "entry_hash")
+
+    @admin.display(description=_("Në fjalë"))
+    def in_words(self, entry: AccessEntry) -> str:
+        return entry_in_words(entry)

@@ -134,7 +134,8 @@ def _access_record_section(user: Any) -> Section:
     names: dict[str, str] = {}
 
     def actor_label(raw: str) -> str:
-        return ", ".join(actors(part) for part in raw.split(","))
+        # Roles ("sales,dpo") by their names; a contractor's "Kompania X, dorëzim" as it is.
+        return ", ".join(actors(part.strip()) for part in raw.split(","))
 
     def field_names(raw: str) -> str:
         if raw not in names:

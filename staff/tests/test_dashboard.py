@@ -42,11 +42,16 @@ from support.models import CaseChannel, SupportCase
 pytestmark = pytest.mark.django_db
 
 INDEX = "/zyra/"
-SALES_PANELS = {"orders-today", "orders-per-day", "catalog-low-stock"}
+SALES_PANELS = {"orders-today", "orders-per-day", "catalog-low-stock", "contractors-follow-ups"}
 # What each role's permissions show (the apps grant them in their permissions.py).
 PANELS_BY_ROLE = {
     Role.SALES: SALES_PANELS,
-    Role.CUSTOMER_CARE: {"orders-today", "orders-per-day", "support-open-cases"},
+    Role.CUSTOMER_CARE: {
+        "orders-today",
+        "orders-per-day",
+        "support-open-cases",
+        "contractors-follow-ups",
+    },
     Role.MARKETING: {"catalog-low-stock", "campaigns-audience", "campaigns-recent"},
     Role.DATA_PROTECTION_OFFICER: {
         "support-open-cases",

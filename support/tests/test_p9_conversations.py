@@ -54,22 +54,6 @@ BODY_FIELD = "support.CaseMessage.body"
 
 
 @pytest.fixture
-def lead():  # type: ignore[no-untyped-def]
-    return StaffFactory(role=Role.CUSTOMER_CARE)
-
-
-@pytest.fixture
-def owner():  # type: ignore[no-untyped-def]
-    return StaffFactory(role=Role.CUSTOMER_CARE)
-
-
-@pytest.fixture
-def expert():  # type: ignore[no-untyped-def]
-    """A colleague who knows washing machines."""
-    return StaffFactory(role=Role.CUSTOMER_CARE)
-
-
-@pytest.fixture
 def case(customer, owner, lead):  # type: ignore[no-untyped-def]
     """A case the customer opened from their account, given to `owner` by `lead`."""
     opened = case_open_by_customer(

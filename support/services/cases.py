@@ -1,23 +1,25 @@
+"""A case's life: opened, answered, handed over; experts asked in and out; reads recorded (P9)."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.text import letter_count, visible_text
-from mail.models import MailKind
-from mail.services import mail_enqueue
+from core.uploads import CleanImage
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis
 from privacy.registry import qualified, registry
 from privacy.roles import Role, roles_label, staff_roles
 from support.models import (
     AuthorKind,
+    CaseAttachment,
     CaseChannel,
     CaseExpert,
     CaseHandover,
@@ -25,12 +27,14 @@ from support.models import (
     CaseStatus,
     SupportCase,
 )
+from support.services.messages import case_reference, message_add, message_clean, photos_check
+from support.services.outgoing import case_reply_mail
+from support.services.photos import photos_store
 
-# A message must say something: at least this many letters.
-MESSAGE_MIN_LETTERS = 2
 EXPERT_REASON_MIN_LETTERS = 10
 # Roles that never reach what a customer told support, invited or not (P9).
 NEVER_CASE_TEXT = frozenset({Role.MARKETING, Role.SALES})
+# What an invited expert reads: what was said, never who said it or their address.
 CASE_TEXT = (
     qualified(SupportCase, "summary"),
     qualified(SupportCase, "customer_message"),
@@ -119,27 +123,19 @@ def _handover_record(*, case: SupportCase, owners: tuple[Any, Any], actor: Any, 
     )
 
 
-def _message_clean(body: str) -> str:
-    text = body.strip()
-    if letter_count(text) < MESSAGE_MIN_LETTERS:
-        raise ValidationError(_("Shkruani mesazhin."), code="empty")
-    if len(text) > CaseMessage._meta.get_field("body").max_length:  # type: ignore[operator]
-        raise ValidationError(_("Mesazhi është shumë i gjatë."), code="too_long")
-    return text
-
-
-def case_url(case: SupportCase, *, language: str) -> str:
-    """Return the address of the case on the customer's account, in their language."""
-    with translation.override(language):
-        return f"{settings.SITE_URL}{reverse('support:case_detail', args=[case.pk])}"
-
-
 @transaction.atomic
 def case_open_by_customer(
-    *, customer: Any, summary: str, body: str, order: Any | None, actor: Any
+    *,
+    customer: Any,
+    summary: str,
+    body: str,
+    order: Any | None,
+    actor: Any,
+    photos: Sequence[CleanImage] = (),
 ) -> SupportCase:
     """Open a case from the customer's account, optionally about one of their orders."""
-    text = _message_clean(body)
+    text = message_clean(body)
+    photos_check(photos)
     if order is not None and order.customer_id != customer.pk:
         raise CaseRefused
     case = SupportCase(
@@ -149,22 +145,32 @@ def case_open_by_customer(
         summary=visible_text(summary)[:200],
     )
     case_save(case=case, changed=["summary"], actor=actor)
-    _message_add(case=case, body=text, kind=AuthorKind.CUSTOMER, actor=actor)
+    message = message_add(
+        case=case, body=text, kind=AuthorKind.CUSTOMER, actor=actor, with_photos=bool(photos)
+    )
+    photos_store(case=case, message=message, photos=photos)
     return case
 
 
 @transaction.atomic
-def case_customer_reply(*, case: SupportCase, body: str, actor: Any) -> CaseMessage:
-    """Add the customer's answer to their open case."""
-    text = _message_clean(body)
+def case_customer_reply(
+    *, case: SupportCase, body: str, actor: Any, photos: Sequence[CleanImage] = ()
+) -> CaseMessage:
+    """Add the customer's answer, and the photos they attached, to their open case."""
+    text = message_clean(body)
+    photos_check(photos)
     locked = SupportCase.objects.select_for_update().get(pk=case.pk)
-    if locked.customer_id != getattr(actor, "pk", None):
+    if locked.customer_id is None or locked.customer_id != getattr(actor, "pk", None):
         raise CaseRefused
     if locked.status != CaseStatus.OPEN:
         raise CaseClosed(
             _("Ky rast është mbyllur. Nëse keni nevojë, hapni një rast të ri."), code="closed"
         )
-    return _message_add(case=locked, body=text, kind=AuthorKind.CUSTOMER, actor=actor)
+    message = message_add(
+        case=locked, body=text, kind=AuthorKind.CUSTOMER, actor=actor, with_photos=bool(photos)
+    )
+    photos_store(case=locked, message=message, photos=photos)
+    return message
 
 
 def case_expert_active(*, case: SupportCase, staff: Any) -> bool:
@@ -173,52 +179,38 @@ def case_expert_active(*, case: SupportCase, staff: Any) -> bool:
 
 
 def _check_handles(*, case: SupportCase, staff: Any) -> AuthorKind:
-    """Return how `staff` handles this case: its owner, or an invited expert; refuse others."""
+    """Return how `staff` handles this case: its owner, or an invited expert; refuse others.
+
+    Marketing and sales are refused even should the case have been handed to them.
+    """
     if not getattr(staff, "is_staff", False) or case.status != CaseStatus.OPEN:
+        raise CaseRefused
+    if staff_roles(staff) & NEVER_CASE_TEXT:
         raise CaseRefused
     if case.assigned_to_id == staff.pk:
         return AuthorKind.STAFF
-    if case_expert_active(case=case, staff=staff) and not staff_roles(staff) & NEVER_CASE_TEXT:
+    if case_expert_active(case=case, staff=staff):
         return AuthorKind.EXPERT
     raise CaseRefused
 
 
 @transaction.atomic
 def case_reply(*, case: SupportCase, body: str, actor: Any) -> CaseMessage:
-    """The shop answers: the owner or an invited expert writes, and the customer is mailed."""
-    text = _message_clean(body)
-    locked = SupportCase.objects.select_for_update().select_related("customer").get(pk=case.pk)
+    """The shop answers: the owner or an invited expert writes, and the customer is mailed.
+
+    A conversation begun by mail or by a visitor gets the answer itself by mail
+    (support.services.outgoing); a customer who wrote from their account is told there
+    is one, and reads it there.
+    """
+    text = message_clean(body)
+    locked = (
+        SupportCase.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=case.pk)
+    )
     kind = _check_handles(case=locked, staff=actor)
-    message = _message_add(case=locked, body=text, kind=kind, actor=actor)
-    customer = locked.customer
-    language = getattr(customer, "language", "") or settings.LANGUAGE_CODE
-    mail_enqueue(
-        kind=MailKind.SUPPORT_REPLY,
-        to_address=customer.email,
-        language=language,
-        recipient=customer,
-        # The answer stays in the account: the mail says only that there is one.
-        context={
-            "first_name": customer.first_name,
-            "case_number": str(locked),
-            "case_url": case_url(locked, language=language),
-        },
-    )
-    return message
-
-
-def _message_add(*, case: SupportCase, body: str, kind: AuthorKind, actor: Any) -> CaseMessage:
-    message = CaseMessage.objects.create(
-        case=case, author_kind=kind, author=actor if getattr(actor, "pk", None) else None, body=body
-    )
-    access_record(
-        actor=actor,
-        subject_id=case.customer_id,
-        action=AccessAction.CHANGE,
-        fields=[qualified(CaseMessage, "body")],
-        basis=AccessBasis.SELF_SERVICE if kind == AuthorKind.CUSTOMER else AccessBasis.SUPPORT_CASE,
-        reference=f"#{case.pk}",
-    )
+    message = message_add(case=locked, body=text, kind=kind, actor=actor)
+    case_reply_mail(case=locked, message=message)
     return message
 
 
@@ -280,8 +272,65 @@ def case_text_read(*, case: SupportCase, reader: Any, ip_address: str | None) ->
         action=AccessAction.REVEAL,
         fields=CASE_TEXT,
         basis=AccessBasis.SUPPORT_CASE,
-        reference=f"#{case.pk}",
+        reference=case_reference(case),
         reason=_expert_reason(),
         ip_address=ip_address,
     )
-    return list(case.messages.all())
+    return list(case.messages.prefetch_related("attachments"))
+
+
+def case_photo_read(
+    *, case: SupportCase, photo: CaseAttachment, reader: Any, ip_address: str | None
+) -> CaseAttachment:
+    """Let the case's owner or an invited expert see one of its photos, recorded; refuse others.
+
+    Marketing and sales are refused however they came to the case (P9).
+    """
+    kind = _check_handles(case=case, staff=reader)
+    if photo.case_id != case.pk:
+        raise CaseRefused
+    access_record(
+        actor=reader,
+        actor_label=roles_label(staff_roles(reader)),
+        subject_id=case.customer_id,
+        action=AccessAction.REVEAL,
+        fields=[qualified(CaseAttachment, "photo")],
+        basis=AccessBasis.SUPPORT_CASE,
+        reference=case_reference(case),
+        reason=_expert_reason() if kind == AuthorKind.EXPERT else "",
+        ip_address=ip_address,
+    )
+    return photo
+
+
+def case_handled_by(*, case: SupportCase, staff: Any) -> AuthorKind | None:
+    """Return how `staff` handles the case (owner or invited expert), or None."""
+    try:
+        return _check_handles(case=case, staff=staff)
+    except CaseRefused:
+        return None
+
+
+def case_owner_read(
+    *, case: SupportCase, reader: Any, fields: Sequence[str], ip_address: str | None
+) -> None:
+    """Record that the owner read these fields of a case no account holds yet.
+
+    An account's case is revealed and recorded through staff.access like any customer's
+    data; a visitor's has no customer for that decision to be about, so its page asks
+    here: only the owner of the open case, and marketing and sales never (P9).
+    """
+    if _check_handles(case=case, staff=reader) != AuthorKind.STAFF or case.customer_id:
+        raise CaseRefused
+    if not fields:
+        return
+    access_record(
+        actor=reader,
+        actor_label=roles_label(staff_roles(reader)),
+        subject_id=None,
+        action=AccessAction.REVEAL,
+        fields=fields,
+        basis=AccessBasis.SUPPORT_CASE,
+        reference=case_reference(case),
+        ip_address=ip_address,
+    )

@@ -1,0 +1,12 @@
+"""The visitors' contact form, at /kontakt/ (config.urls): its own namespace, declared a
+private section (support.personal_data) so no shared cache keeps it."""
+
+from django.urls import path
+
+from support import views
+
+app_name = "contact"
+
+urlpatterns = [
+    path("", views.contact, name="form"),
+]
