@@ -18,27 +18,17 @@ from contractor_api.tests.conftest import BASE, api_client, assign, issue, perso
 from contractors.access import allowed_fields
 from contractors.models import Agreement, ContractorPerson, Job, JobStatus
 from contractors.services import job_assign
-from contractors.tests.conftest import portal_client
+from contractors.tests.conftest import (
+    FUNCTIONS,
+    NAMES,
+    OUTSIDE_EVERY_LIST,
+    portal_client,
+    refusals,
+    secrets_of,
+)
 from contractors.tests.factories import AgreementFactory, CompanyFactory, function
 from orders.tests.factories import place_order
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind
-
-FUNCTIONS = ["delivery", "installation", "repair"]
-NAMES = {"delivery": "dorëzim", "installation": "instalim", "repair": "riparim"}
-
-
-def secrets_of(customer: Any, order: Any) -> list[str]:
-    """Every personal value of the customer a refusal must not show."""
-    return [
-        customer.first_name,
-        customer.last_name,
-        customer.email,
-        customer.phone,
-        order.delivery_phone,
-        order.delivery_street,
-        "Frigorifer Samsung RB34",
-        "RB34C600",
-    ]
 
 
 def text_of(response: Any) -> str:
@@ -51,14 +41,6 @@ def assert_leaks_nothing(response: Any, customer: Any, order: Any) -> None:
     body = text_of(response)
     for value in secrets_of(customer, order):
         assert value not in body, value
-
-
-def refusals(reason: str) -> list[AccessEntry]:
-    return list(
-        AccessEntry.objects.filter(
-            action=AccessAction.REFUSED, reason=reason, actor_kind=ActorKind.CONTRACTOR
-        ).order_by("seq")
-    )
 
 
 def reads() -> list[AccessEntry]:
@@ -310,16 +292,6 @@ def test_p10_api_a_key_never_sees_more_than_its_company_holds(
     assert response.status_code == 403
     assert response.json()["code"] == "function_not_held"
     assert_leaks_nothing(response, customer, order)
-
-
-OUTSIDE_EVERY_LIST = [
-    "accounts.User.email",
-    "accounts.User.last_name",
-    "accounts.User.phone",
-    "orders.Order.delivery_name",
-    "mail.OutboxMessage.body_text",
-    "nothing.At.all",
-]
 
 
 @pytest.mark.parametrize("slug", FUNCTIONS)

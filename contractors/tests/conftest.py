@@ -21,7 +21,46 @@ from contractors.tests.factories import (
 from orders.models import Order, OrderLine, OrderStatus
 from orders.services import order_change_status
 from orders.tests.factories import place_order
+from privacy.models import AccessAction, AccessEntry, ActorKind
 from support.models import AuthorKind, CaseChannel, CaseMessage, SupportCase
+
+# The functions the portal and the API are tested for, and their Albanian names.
+FUNCTIONS = ["delivery", "installation", "repair"]
+NAMES = {"delivery": "dorëzim", "installation": "instalim", "repair": "riparim"}
+
+# Fields no function's list holds (and one that is no field at all).
+OUTSIDE_EVERY_LIST = [
+    "accounts.User.email",
+    "accounts.User.last_name",
+    "accounts.User.phone",
+    "orders.Order.delivery_name",
+    "mail.OutboxMessage.body_text",
+    "nothing.At.all",
+]
+
+
+def secrets_of(customer: Any, order: Any) -> list[str]:
+    """Every personal value of the customer a refusal must not show."""
+    return [
+        customer.first_name,
+        customer.last_name,
+        customer.email,
+        customer.phone,
+        order.delivery_phone,
+        order.delivery_street,
+        "Frigorifer Samsung RB34",
+        "RB34C600",
+    ]
+
+
+def refusals(reason: str) -> list[AccessEntry]:
+    """The contractors' refusals on the access record for ``reason``, oldest first."""
+    return list(
+        AccessEntry.objects.filter(
+            action=AccessAction.REFUSED, reason=reason, actor_kind=ActorKind.CONTRACTOR
+        ).order_by("seq")
+    )
+
 
 # What the customer told the shop about the broken fridge: never on a technician's page.
 CASE_SUMMARY = "Frigoriferi bën zhurmë dhe nuk ftoh"

@@ -12,40 +12,24 @@ from django.utils import timezone
 
 from contractors.access import allowed_fields
 from contractors.models import Agreement, Job, JobStatus
-from contractors.tests.conftest import assign, person_of, portal_client
+from contractors.tests.conftest import (
+    FUNCTIONS,
+    NAMES,
+    OUTSIDE_EVERY_LIST,
+    assign,
+    person_of,
+    portal_client,
+    refusals,
+    secrets_of,
+)
 from contractors.tests.factories import AgreementFactory, CompanyFactory, function
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind
-
-FUNCTIONS = ["delivery", "installation", "repair"]
-NAMES = {"delivery": "dorëzim", "installation": "instalim", "repair": "riparim"}
-
-
-def secrets_of(customer: Any, order: Any) -> list[str]:
-    """Every personal value of the customer a refused page must not show."""
-    return [
-        customer.first_name,
-        customer.last_name,
-        customer.email,
-        customer.phone,
-        order.delivery_phone,
-        order.delivery_street,
-        "Frigorifer Samsung RB34",
-        "RB34C600",
-    ]
 
 
 def assert_leaks_nothing(response: Any, customer: Any, order: Any) -> None:
     body = response.content.decode()
     for value in secrets_of(customer, order):
         assert value not in body, value
-
-
-def refusals(reason: str) -> list[AccessEntry]:
-    return list(
-        AccessEntry.objects.filter(
-            action=AccessAction.REFUSED, reason=reason, actor_kind=ActorKind.CONTRACTOR
-        )
-    )
 
 
 @pytest.mark.parametrize("slug", FUNCTIONS)
@@ -182,16 +166,6 @@ def test_p10_a_function_not_held_is_refused_and_leaks_nothing(
     assert_leaks_nothing(response, customer, order)
     assert len(refusals("function_not_held")) == 1
     assert order.number not in client.get("/kontraktoret/").content.decode()
-
-
-OUTSIDE_EVERY_LIST = [
-    "accounts.User.email",
-    "accounts.User.last_name",
-    "accounts.User.phone",
-    "orders.Order.delivery_name",
-    "mail.OutboxMessage.body_text",
-    "nothing.At.all",
-]
 
 
 @pytest.mark.parametrize("slug", FUNCTIONS)
