@@ -128,29 +128,31 @@ def product_search(
     return _sqlite_match(products, parsed)
 
 
-def search_match_ids(*, parsed: ParsedQuery, limit: int) -> list[int]:
-    """Return the ids of up to ``limit`` visible products matching ``parsed``, unranked.
+def _matching(parsed: ParsedQuery) -> tuple[str, str, list[str | int]]:
+    """Return the id column, the FROM and WHERE of the visible products matching
+    ``parsed`` on the stored index, and its parameters: unranked, one indexed lookup."""
+    catalogue = Product._meta.db_table
+    if connection.vendor == "postgresql":
+        documents = SearchDocument._meta.db_table
+        clause = (
+            f"FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "
+            "WHERE p.is_active AND d.vector @@ to_tsquery(%s, %s)"
+        )
+        return "d.product_id", clause, [SEARCH_CONFIG, tsquery_text(parsed)]
+    clause = (
+        f"FROM search_fts f JOIN {catalogue} p ON p.id = f.rowid "
+        "WHERE search_fts MATCH %s AND p.is_active"
+    )
+    return "f.rowid", clause, [fts5_text(parsed)]
 
-    One indexed lookup in plain SQL: whether a query finds anything, and whether a
-    word is known, are asked for every search nobody made before.
-    """
+
+def search_match_ids(*, parsed: ParsedQuery, limit: int) -> list[int]:
+    """Return the ids of up to ``limit`` visible products matching ``parsed``, unranked."""
     if not parsed:
         return []
-    documents, catalogue = SearchDocument._meta.db_table, Product._meta.db_table
-    if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT d.product_id FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "  # noqa: S608
-            "WHERE p.is_active AND d.vector @@ to_tsquery(%s, %s) LIMIT %s"
-        )
-        params: list[str | int] = [SEARCH_CONFIG, tsquery_text(parsed), limit]
-    else:
-        sql = (
-            f"SELECT f.rowid FROM search_fts f JOIN {catalogue} p ON p.id = f.rowid "  # noqa: S608
-            "WHERE search_fts MATCH %s AND p.is_active LIMIT %s"
-        )
-        params = [fts5_text(parsed), limit]
+    column, clause, params = _matching(parsed)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"SELECT {column} {clause} LIMIT %s", [*params, limit])  # noqa: S608
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -221,23 +223,14 @@ def _match_probe(*, parsed: ParsedQuery, words: Iterable[str]) -> tuple[int, dic
     new too, costs one round trip to the database.
     """
     # A word that parses to nothing (a stopword) finds nothing on its own.
-    words = [word for word in words if parse(word)]
-    documents, catalogue = SearchDocument._meta.db_table, Product._meta.db_table
-    if connection.vendor == "postgresql":
-        matching = (
-            f"FROM {documents} d JOIN {catalogue} p ON p.id = d.product_id "
-            "WHERE p.is_active AND d.vector @@ to_tsquery(%s, %s)"
-        )
-        texts = [tsquery_text(parsed), *(tsquery_text(parse(word)) for word in words)]
-        params: list[str | int] = [param for text in texts for param in (SEARCH_CONFIG, text)]
-    else:
-        matching = (
-            f"FROM search_fts f JOIN {catalogue} p ON p.id = f.rowid "
-            "WHERE search_fts MATCH %s AND p.is_active"
-        )
-        params = [fts5_text(parsed), *(fts5_text(parse(word)) for word in words)]
-    columns = [f"(SELECT count(*) FROM (SELECT 1 {matching} LIMIT {FEW_RESULTS}) found)"]  # noqa: S608
-    columns += [f"EXISTS (SELECT 1 {matching})"] * len(words)
+    alone = {word: parse(word) for word in words}
+    words = [word for word, parsed_word in alone.items() if parsed_word]
+    _, clause, params = _matching(parsed)
+    columns = [f"(SELECT count(*) FROM (SELECT 1 {clause} LIMIT {FEW_RESULTS}) found)"]  # noqa: S608
+    for word in words:
+        _, clause, word_params = _matching(alone[word])
+        columns.append(f"EXISTS (SELECT 1 {clause})")
+        params += word_params
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}", params)  # noqa: S608
         found, *known = cursor.fetchone()
