@@ -207,13 +207,18 @@ def _brand_facets_from_rows(
     return facets, sum(facet.product_count for facet in facets if facet.slug in selected)
 
 
+def _card_key_prefix(request: HttpRequest) -> str:
+    """Cards are kept per catalogue revision and language; the product's id ends the key."""
+    return f"catalog:card:{catalog_revision_for(request)}:{get_language()}:"
+
+
 def product_cards(request: HttpRequest, *, products: list[Product]) -> list[SafeString]:
     """Return each product's card, reusing the HTML made for it at this catalogue revision.
 
     A card shows the product alone (name, brand, price, stock, photo), nothing about the
     visitor; stock and price changes move the revision. One cache read for all cards.
     """
-    prefix = f"catalog:card:{catalog_revision_for(request)}:{get_language()}:"
+    prefix = _card_key_prefix(request)
     keys = [f"{prefix}{product.pk}" for product in products]
     found = cache.get_many(keys)
     made: dict[str, str] = {}
@@ -237,7 +242,7 @@ def product_cards_of_page(
     cards made, only for those whose card is not kept yet.
     """
     ids = list(page_products.values_list("pk", flat=True))
-    prefix = f"catalog:card:{catalog_revision_for(request)}:{get_language()}:"
+    prefix = _card_key_prefix(request)
     found = cache.get_many([f"{prefix}{pk}" for pk in ids])
     missing = [pk for pk in ids if f"{prefix}{pk}" not in found]
     if missing:
