@@ -6,12 +6,12 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from contractor_api.keys import key_parse, secret_matches
 from contractor_api.models import ApiToken
-from contractors.access import ContractorActor, JobView, jobs_fields_read, jobs_visible_to
+from contractors.access import ContractorActor, JobView, jobs_fields_read
 from contractors.models import ContractorCompany, ContractorFunction, JobStatus
 
 PAGE_SIZE = 50
@@ -74,26 +74,18 @@ def jobs_page_read(
 ) -> JobPage:
     """Return one page of the jobs the actor sees whose window starts on `day`, read.
 
-    The rule's own list (`jobs_visible_to`) narrowed by day and status; the page's jobs
-    are read and recorded together (`jobs_fields_read`), one entry per job.
+    The rule's own jobs narrowed by day and status; the page's jobs are read and
+    recorded together (`jobs_fields_read`), one entry per job.
     """
-    now = now or timezone.now()
     start, end = day_bounds(day)
-    listed = (
-        jobs_visible_to(actor, now=now)
-        .filter(window_start__gte=start, window_start__lt=end, status=status)
-        .order_by("window_start", "pk")
+    count, views = jobs_fields_read(
+        actor=actor,
+        narrowed=Q(window_start__gte=start, window_start__lt=end, status=status),
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        ip_address=ip_address,
+        now=now,
     )
-    offset = (page - 1) * PAGE_SIZE
-    # The page's ids and how many match, in one query; a page past the end counts apart.
-    rows = list(
-        listed.annotate(matching=Window(Count("pk"))).values_list("pk", "matching")[
-            offset : offset + PAGE_SIZE
-        ]
-    )
-    ids = [pk for pk, _matching in rows]
-    count = rows[0][1] if rows else listed.count() if page > 1 else 0
-    views = jobs_fields_read(actor=actor, job_ids=ids, ip_address=ip_address, now=now)
     return JobPage(
         count=count,
         page=page,

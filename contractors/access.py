@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,14 +83,26 @@ class JobNotOpen(ContractorAccessRefused):
     code = RefusalCode.JOB_NOT_OPEN
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How a job reaches one model's rows: the relations loaded with it, and the rows."""
+
+    relations: tuple[str, ...]
+    rows: Callable[[Job], list[models.Model]]
+
+
 # The rows a job reaches, by model label, and how: its order (a repair case's: the order
 # the case is about), the order's lines (a repair's: the appliance alone), the customer,
 # and a repair's case. Nothing else (no other orders, no history) can be put on a list.
-JOB_REACHES: dict[str, Callable[[Job], list[models.Model]]] = {
-    "orders.Order": lambda job: [order] if (order := job.served_order) is not None else [],
-    "orders.OrderLine": lambda job: list(job.lines),
-    "accounts.User": lambda job: [job.customer],
-    "support.SupportCase": lambda job: [job.case] if job.case is not None else [],
+JOB_REACHES: dict[str, Reach] = {
+    "orders.Order": Reach(
+        ("order", "case__order"),
+        lambda job: [order] if (order := job.served_order) is not None else [],
+    ),
+    # An order's lines are many rows: prefetched apart (_for_reading).
+    "orders.OrderLine": Reach(("appliance",), lambda job: list(job.lines)),
+    "accounts.User": Reach(("customer",), lambda job: [job.customer]),
+    "support.SupportCase": Reach(("case",), lambda job: [job.case] if job.case is not None else []),
 }
 
 
@@ -277,10 +290,17 @@ class JobView:
 
 def _display(row: models.Model, name: str) -> str:
     field = row._meta.get_field(name)
-    if getattr(field, "choices", None):
-        return str(getattr(row, f"get_{name}_display")())
+    assert isinstance(field, models.Field)  # the registry declares concrete fields only
     value = getattr(row, name)  # encrypted fields open here, through the field itself
+    if field.choices:
+        return str(_choice_labels(field).get(value, value))
     return "" if value is None else str(value)
+
+
+@cache
+def _choice_labels(field: models.Field[Any, Any]) -> dict[Any, Any]:
+    # Model.get_FOO_display() rebuilds this dict on every call: a municipality's is 61 long.
+    return dict(field.flatchoices)
 
 
 def actor_label_of(*, person: Who, function: ContractorFunction) -> str:
@@ -327,7 +347,7 @@ def job_fields_read(
     `fields` narrows the read to named fields (app.Model.field): asking for one outside
     the function's list refuses the whole read. A refusal shows nothing.
     """
-    job = _for_reading(Job.objects.filter(pk=job_id)).first()
+    job = _for_reading(Job.objects.filter(pk=job_id), fields=None).first()
     try:
         person = contractor_actor_of(user)
     except NotAContractor as refused:
@@ -373,11 +393,68 @@ def job_fields_read(
     return view
 
 
-def _for_reading(jobs: QuerySet[Job]) -> QuerySet[Job]:
-    """Load with the jobs every row JOB_REACHES names: a fixed number of queries for a page."""
-    return jobs.select_related(
-        "function", "order", "company", "case__order", "appliance", "customer"
-    ).prefetch_related("order__lines")
+# What a job's header shows, whatever its function's list: its reference (the order's
+# number), function, window and status.
+JOB_HEADER = (
+    "company_id",
+    "function_id",
+    "order_id",
+    "case_id",
+    "appliance_id",
+    "customer_id",
+    "window_start",
+    "window_end",
+    "status",
+    "closed_at",
+    "function__slug",
+    "function__name_sq",
+    "function__name_en",
+    "order__id",
+    "order__number",
+)
+
+
+def _for_reading(jobs: QuerySet[Job], *, fields: Iterable[str] | None) -> QuerySet[Job]:
+    """Load with the jobs the rows JOB_REACHES names: a fixed number of queries for a page.
+
+    With `fields` (app.Model.field), only those columns of the rows they name are read
+    (and the seal ids that open them), so a page of jobs opens no other ciphertext. The
+    rows of one per job (its order, its customer) are joined; a repair's case, the
+    case's order and the lines are fetched apart, and cost no query when no job of the
+    page has them: a join of every path costs PostgreSQL more to plan than to run.
+    """
+    if fields is None:
+        everything = {path for reach in JOB_REACHES.values() for path in reach.relations}
+        return jobs.select_related("function", "order", *everything).prefetch_related(
+            "order__lines"
+        )
+    columns: dict[str, set[str]] = {"": set(JOB_HEADER)}
+    models_of = {"order__lines": "orders.OrderLine", "case": "support.SupportCase"}
+    for name in fields:
+        label, _dot, field_name = name.rpartition(".")
+        model = apps.get_model(label)
+        wanted = {"id", field_name, *(["seal_id"] if _is_sealed(model) else [])}
+        if label == "orders.OrderLine":
+            columns.setdefault("order__lines", {"order_id"}).update(wanted)
+        for relation in JOB_REACHES[label].relations:
+            columns.setdefault(relation, set()).update(wanted)
+            models_of[relation] = label
+    joined = [relation for relation in ("order", "customer") if relation in columns]
+    jobs = jobs.select_related("function", *joined).only(
+        *columns[""], *(f"{relation}__{name}" for relation in joined for name in columns[relation])
+    )
+    if "case__order" in columns:
+        columns.setdefault("case", set()).update(("id", "order_id"))
+    for relation in ("case", "case__order", "appliance", "order__lines"):
+        if relation in columns:
+            model = apps.get_model(models_of[relation])
+            rows = model._default_manager.only(*columns[relation])
+            jobs = jobs.prefetch_related(Prefetch(relation, queryset=rows))
+    return jobs
+
+
+def _is_sealed(model: type[models.Model]) -> bool:
+    return any(field.name == "seal_id" for field in model._meta.concrete_fields)
 
 
 def _labels(names: Iterable[str]) -> dict[str, str]:
@@ -389,10 +466,13 @@ def _labels(names: Iterable[str]) -> dict[str, str]:
 
 
 def _job_view(job: Job, wanted: Sequence[str], labels: dict[str, str]) -> JobView:
+    rows: dict[str, list[models.Model]] = {}
     shown = []
     for name in wanted:
         label, _dot, field_name = name.rpartition(".")
-        values = tuple(_display(row, field_name) for row in JOB_REACHES[label](job))
+        if label not in rows:
+            rows[label] = JOB_REACHES[label].rows(job)
+        values = tuple(_display(row, field_name) for row in rows[label])
         shown.append(ShownField(name, labels[name], values))
     return JobView(job=job, fields=tuple(shown))
 
@@ -400,16 +480,19 @@ def _job_view(job: Job, wanted: Sequence[str], labels: dict[str, str]) -> JobVie
 def jobs_fields_read(
     *,
     actor: ContractorActor,
-    job_ids: Sequence[int],
+    narrowed: Q,
+    offset: int,
+    limit: int,
     ip_address: str | None = None,
     now: datetime | None = None,
-) -> list[JobView]:
-    """Return what this actor may see of each of these jobs, in their order; each read recorded.
+) -> tuple[int, list[JobView]]:
+    """Return how many of the jobs this actor may see match `narrowed`, and what it may see
+    of `limit` of them from `offset`, in window order; each read recorded.
 
-    The API's list: only the jobs the rule lets the actor see are read (others are left
-    out), each with its function's whole list. A fixed number of queries however many
-    jobs, and one entry per job (each is about its own customer), appended together.
-    Without an agreement in force the read is refused, and recorded, as for one job.
+    The API's list: only the jobs the rule lets the actor see are read, each with its
+    function's whole list. A fixed number of queries however many jobs, and one entry
+    per job (each is about its own customer), appended together. Without an agreement
+    in force the read is refused, and recorded, as for one job.
     """
     now = now or timezone.now()
     try:
@@ -422,11 +505,12 @@ def jobs_fields_read(
             person=actor, user=None, job=None, fields=(), refusal=refused, ip_address=ip_address
         )
         raise
-    if not job_ids:
-        return []
-    found = {job.pk: job for job in _for_reading(_readable_jobs(actor, now).filter(pk__in=job_ids))}
-    jobs = [found[pk] for pk in job_ids if pk in found]
-    lists = _allowed_by_function({job.function_id for job in jobs})
+    lists = _allowed_by_function(actor.function_ids)
+    listed = _readable_jobs(actor, now).filter(narrowed).order_by("window_start", "pk")
+    page = _for_reading(listed, fields={name for names in lists.values() for name in names})
+    # The page and how many match, in one query; a page past the end counts apart.
+    jobs = list(page.annotate(matching=Window(Count("pk")))[offset : offset + limit])
+    count = jobs[0].matching if jobs else listed.count() if offset else 0  # type: ignore[attr-defined]
     labels = _labels(name for names in lists.values() for name in names)
     views = [_job_view(job, lists[job.function_id], labels) for job in jobs]
     access_record_many(
@@ -443,4 +527,4 @@ def jobs_fields_read(
         )
         for job in jobs
     )
-    return views
+    return count, views

@@ -162,14 +162,9 @@ def access_record_many(accesses: Iterable[Access]) -> list[AccessEntry]:
             entries.append(entry)
             head.last_seq, head.last_hash = entry.seq, entry.entry_hash
         AccessEntry.objects.bulk_create(entries)
-        # The head moves one entry at a time (PostgreSQL's guard refuses a jump), so
-        # step it through every entry in one round trip.
-        table = connection.ops.quote_name(AccessChainHead._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET last_seq = %s, last_hash = %s WHERE id = %s",  # noqa: S608
-                [(entry.seq, entry.entry_hash, head.pk) for entry in entries],
-            )
+        # One move of the head past the whole batch: PostgreSQL's guard lets it land only
+        # on the batch's last entry, with every entry before it in place.
+        head.save(update_fields=["last_seq", "last_hash"])
     return entries
 
 

@@ -18,13 +18,18 @@ from contractor_api.tests.conftest import BASE, api_client, assign, issue, perso
 from contractors.access import allowed_fields
 from contractors.models import Agreement, ContractorPerson, Job, JobStatus
 from contractors.services import job_assign
-from contractors.tests.conftest import (
+from contractors.tests.conftest import (  # noqa: F401 - fixtures of the repair case
     FUNCTIONS,
     NAMES,
     OUTSIDE_EVERY_LIST,
+    delivered_order,
+    fridge_line,
     portal_client,
     refusals,
+    repair_case,
+    repair_job,
     secrets_of,
+    television,
 )
 from contractors.tests.factories import AgreementFactory, CompanyFactory, function
 from orders.tests.factories import place_order
@@ -167,6 +172,27 @@ def test_p10_api_the_list_pages_by_fifty_in_a_fixed_number_of_queries(
     second = client.get(f"{BASE}/jobs", {"page": 2}).json()
     assert [item["id"] for item in second["items"]] == [jobs[-1].pk]
     assert client.get(f"{BASE}/jobs", {"page": 3}).json()["items"] == []
+
+
+def test_p10_api_the_list_shows_each_job_what_reading_it_alone_shows(
+    customer: Any,
+    order: Any,
+    company: Any,
+    repair_job: Job,  # noqa: F811 - the fixture imported above
+) -> None:
+    # A page reads only the columns of its functions' lists, and a repair's case, the
+    # case's order and the appliance apart: what each job shows must not change for it.
+    key = issue(company, "delivery", "installation", "repair")
+    jobs = [assign(order, company, "delivery"), assign(order, company, "installation"), repair_job]
+    client = api_client(key.presented)
+    listed = {item["id"]: item for item in client.get(f"{BASE}/jobs").json()["items"]}
+    assert set(listed) == {job.pk for job in jobs}
+    for job in jobs:
+        alone = client.get(f"{BASE}/jobs/{job.pk}").json()
+        assert listed[job.pk] == alone
+    repair = listed[repair_job.pk]["fields"]
+    assert repair["orders.OrderLine.product_name"] == [repair_job.appliance.product_name]
+    assert repair["orders.Order.delivery_street"] == [repair_job.case.order.delivery_street]
 
 
 # Refusals: each refused, recorded naming the company and the key, and leaking nothing.

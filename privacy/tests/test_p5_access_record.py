@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from accounts.tests.factories import UserFactory
-from privacy.audit import access_record, audit_verify
-from privacy.models import AccessAction, AccessBasis, AccessEntry
+from privacy.audit import Access, access_record, access_record_many, audit_verify
+from privacy.models import AccessAction, AccessBasis, AccessChainHead, AccessEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,71 @@ def test_p5_the_record_cannot_be_emptied_nor_its_head_moved_back_on_postgresql()
             cursor.execute(sql)
     assert AccessEntry.objects.count() == 2
     assert audit_verify().intact
+
+
+def _accesses(count: int) -> list[Access]:
+    staff = UserFactory(is_staff=True)
+    customer = UserFactory()
+    return [
+        Access(
+            actor=staff,
+            subject_id=customer.pk,
+            action=AccessAction.REVEAL,
+            fields=["orders.Order.delivery_phone"],
+            basis=AccessBasis.ORDER,
+            reference=f"3VF-261127-{n:05d}",
+        )
+        for n in range(count)
+    ]
+
+
+def test_p5_a_batch_moves_the_head_once_onto_its_last_entry(django_assert_max_num_queries):
+    _entries(1)
+    accesses = _accesses(50)
+    # Savepoint, lock, the INSERT (SQLite splits it in two), the head, release.
+    with django_assert_max_num_queries(6):
+        batch = access_record_many(accesses)
+    head = AccessChainHead.objects.get()
+    assert (head.last_seq, head.last_hash) == (batch[-1].seq, batch[-1].entry_hash)
+    assert [entry.seq for entry in batch] == list(range(2, 52))
+    report = audit_verify()
+    assert report.intact and report.checked == 51
+
+
+@pytest.mark.postgres
+def test_p5_the_head_cannot_jump_onto_nothing_nor_past_a_missing_entry_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("database triggers are PostgreSQL's")
+    entries = _entries(3)
+    for sql, params in (
+        # Onto an entry that does not exist.
+        (
+            "UPDATE privacy_accesschainhead SET last_seq = 9, last_hash = %s",
+            [entries[-1].entry_hash],
+        ),
+        # Onto an entry, with another hash than its own.
+        ("UPDATE privacy_accesschainhead SET last_seq = 3, last_hash = %s", ["0" * 64]),
+        # Sideways.
+        ("UPDATE privacy_accesschainhead SET last_hash = %s", [entries[0].entry_hash]),
+    ):
+        with (
+            pytest.raises(DatabaseError, match="only moves forward"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SET LOCAL fejzo.maintenance = 'off'")
+            cursor.execute(sql, params)
+    # Past a missing entry: one written at #5 by hand, where #4 never was.
+    stray = entries[-1]
+    stray.pk, stray.seq = None, 5
+    stray.save()
+    with (
+        pytest.raises(DatabaseError, match="only moves forward"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL fejzo.maintenance = 'off'")
+        cursor.execute(
+            "UPDATE privacy_accesschainhead SET last_seq = 5, last_hash = %s", [stray.entry_hash]
+        )
+    assert AccessChainHead.objects.get().last_seq == 3
