@@ -76,7 +76,12 @@ INSTALLED_APPS = [
     "contractors",
     # The contractors' JSON API (django-ninja): above contractors, beside staff.
     "contractor_api",
+    # The officer's registers: requests from authorities (P11) and breaches (P14).
+    "legal",
+    "breaches",
     "staff",
+    # Records of processing and the compliance report: they read every app's declarations.
+    "compliance",
     # seed_demo; no models, so staff's role sync after migrate still sees every permission.
     "demo",
 ]
