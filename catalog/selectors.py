@@ -130,6 +130,16 @@ def product_visible() -> QuerySet[Product]:
     )
 
 
+# What a product card shows (catalog/_product_card.html), and nothing more: a page of
+# cards then reads neither the descriptions nor the specifications (JSON, decoded per row).
+_CARD_FIELDS = ("id", "slug", "brand", "name_sq", "name_en", "price", "stock", "image")
+
+
+def product_for_cards() -> QuerySet[Product]:
+    """Return the products a visitor may see, with only what a product card shows."""
+    return product_visible().only(*_CARD_FIELDS)
+
+
 def product_best_sellers(*, limit: int) -> QuerySet[Product]:
     """Return the most popular products on sale."""
     return product_visible().order_by("-popularity", "id")[:limit]

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -42,6 +42,7 @@ from catalog.selectors import (
     product_best_sellers,
     product_detail,
     product_filter,
+    product_for_cards,
     product_in_categories,
     product_related,
     product_sort,
@@ -89,8 +90,11 @@ def _listing_context(
     """Validate the filters, then filter, sort and paginate ``products``.
 
     With ``facets_from_rows`` (a search: a few hundred matches through an index), the
-    brand of every match is read once and the count and the brand facet are made from
-    it in Python, instead of a count and a grouped query that each match again.
+    matches are read once, ranked, as ids and brands, and the count, the brand facet and
+    the page are made from them in Python, instead of a count, a grouped query and a
+    page that each match again. With a brand chosen, the facet (counted by the
+    database) and the page are read apart, since the facet also counts the brands not
+    chosen.
     """
     form.is_valid()
     filters = form.filters()
@@ -99,14 +103,23 @@ def _listing_context(
     unbranded = product_filter(products, filters=filters, brands=False)
     chosen = product_sort(product_filter(products, filters=filters), sort=filters.sort)
     brands: list[BrandFacet] | list[Brand]
-    if facets_from_rows:
-        brands, count = _brand_facets_from_rows(request, products=unbranded, filters=filters)
-        paginator: Paginator = _CountedPaginator(chosen, settings.CATALOG_PAGE_SIZE, count=count)
+    paginator: Paginator
+    if facets_from_rows and not filters.brands:
+        rows = list(chosen.values_list("pk", "brand_id"))
+        brands = _brand_facet(request, per_brand=Counter(brand for _, brand in rows), selected=())
+        paginator = Paginator([pk for pk, _ in rows], settings.CATALOG_PAGE_SIZE)
+    elif facets_from_rows:
+        brands, count = _brand_facets_counted(request, products=unbranded, filters=filters)
+        paginator = _CountedPaginator(chosen, settings.CATALOG_PAGE_SIZE, count=count)
     else:
         brands = list(brand_facets(products=unbranded, selected=filters.brands))
         paginator = Paginator(chosen, settings.CATALOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    cards = product_cards_of_page(request, page_products=cast(QuerySet[Product], page.object_list))
+    # A search's page holds ids already read and ranked; a listing's is still a query.
+    if isinstance(page.object_list, QuerySet):
+        cards = product_cards_of_page(request, page_products=page.object_list)
+    else:
+        cards = product_cards_of_ids(request, ids=list(page.object_list))
     return {
         "form": form,
         "filters": filters,
@@ -191,20 +204,29 @@ def _brands(request: HttpRequest) -> list[BrandEntry]:
     return brands
 
 
-def _brand_facets_from_rows(
+def _brand_facet(
+    request: HttpRequest, *, per_brand: Mapping[int, int], selected: Iterable[str]
+) -> list[BrandFacet]:
+    """Return the brands with matches (``per_brand``: how many, by brand id), and the
+    ``selected`` ones even without, in name order."""
+    chosen = set(selected)
+    return [
+        BrandFacet(slug=brand.slug, name=brand.name, product_count=per_brand.get(brand.pk, 0))
+        for brand in _brands(request)
+        if per_brand.get(brand.pk) or brand.slug in chosen
+    ]
+
+
+def _brand_facets_counted(
     request: HttpRequest, *, products: QuerySet[Product], filters: Any
 ) -> tuple[list[BrandFacet], int]:
     """Return the brand facet of ``products`` and how many of them the brand filter keeps."""
-    per_brand = Counter(products.order_by().values_list("brand_id", flat=True))
-    selected = set(filters.brands)
-    facets = [
-        BrandFacet(slug=brand.slug, name=brand.name, product_count=per_brand.get(brand.pk, 0))
-        for brand in _brands(request)
-        if per_brand.get(brand.pk) or brand.slug in selected
-    ]
-    if not selected:
-        return facets, sum(per_brand.values())
-    return facets, sum(facet.product_count for facet in facets if facet.slug in selected)
+    # Counted by the database: a broad word matches thousands, the facet holds a few dozen.
+    per_brand: dict[int, int] = dict(
+        products.order_by().values_list("brand_id").annotate(matches=Count("pk"))
+    )
+    facets = _brand_facet(request, per_brand=per_brand, selected=filters.brands)
+    return facets, sum(facet.product_count for facet in facets if facet.slug in filters.brands)
 
 
 def _card_key_prefix(request: HttpRequest) -> str:
@@ -241,12 +263,16 @@ def product_cards_of_page(
     The page's query reads only the products' ids; whole products are read, and their
     cards made, only for those whose card is not kept yet.
     """
-    ids = list(page_products.values_list("pk", flat=True))
+    return product_cards_of_ids(request, ids=list(page_products.values_list("pk", flat=True)))
+
+
+def product_cards_of_ids(request: HttpRequest, *, ids: list[int]) -> list[SafeString]:
+    """Return the cards of the products ``ids``, in that order, made only where not kept."""
     prefix = _card_key_prefix(request)
     found = cache.get_many([f"{prefix}{pk}" for pk in ids])
     missing = [pk for pk in ids if f"{prefix}{pk}" not in found]
     if missing:
-        products = list(product_visible().filter(pk__in=missing))
+        products = list(product_for_cards().filter(pk__in=missing))
         made = product_cards(request, products=products)
         found.update(
             (f"{prefix}{product.pk}", card) for product, card in zip(products, made, strict=True)

@@ -11,7 +11,7 @@ by the same Python on both (search.query.closest_word).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -47,6 +47,8 @@ WORD_SIMILARITY_FLOOR = 0.3
 CANDIDATE_TIMEOUT = "50ms"
 # SQLite ranks in Python; a query matching more rows than this keeps its best ones.
 SQLITE_MAX_MATCHES = 2000
+# Stems whose matches are read in one statement (SQLite joins at most 500 SELECTs).
+TERMS_PER_STATEMENT = 100
 # How much a match counts in each of SearchDocument's texts: names, brand and category,
 # the categories above, codes. A word found only in a category above ("kompjuter" in a
 # monitor's "Laptopë & kompjuterë") finds the product but ranks it last. PostgreSQL
@@ -217,24 +219,83 @@ def _word_key(word: str, revision: int | None) -> str:
     return f"search:word:{revision}:{hashlib.sha256(word.encode()).hexdigest()}"
 
 
-def _match_probe(*, parsed: ParsedQuery, words: Iterable[str]) -> tuple[int, dict[str, bool]]:
+def _term_key(term: str, revision: int) -> str:
+    return f"search:term:{revision}:{hashlib.sha256(term.encode()).hexdigest()}"
+
+
+def _terms_of(*queries: ParsedQuery) -> set[str]:
+    return {term for query in queries for group in query.groups for alt in group for term in alt}
+
+
+def _term_ids_read(terms: Collection[str]) -> dict[str, frozenset[int]]:
+    """Return the ids of the visible products each stem finds on its own, as the start of a
+    word: one statement (per TERMS_PER_STATEMENT stems) on the stored index."""
+    found: dict[str, set[int]] = {term: set() for term in terms}
+    ordered = sorted(terms)
+    for start in range(0, len(ordered), TERMS_PER_STATEMENT):
+        selects: list[str] = []
+        params: list[str | int] = []
+        for index, term in enumerate(ordered[start : start + TERMS_PER_STATEMENT], start=start):
+            column, clause, term_params = _matching(ParsedQuery(groups=(((term,),),), words=()))
+            selects.append(f"SELECT {index}, {column} {clause}")  # noqa: S608
+            params += term_params
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            for index, product_id in cursor.fetchall():
+                found[ordered[index]].add(product_id)
+    return {term: frozenset(ids) for term, ids in found.items()}
+
+
+def _term_ids(terms: Collection[str], *, revision: int | None) -> dict[str, frozenset[int]]:
+    """Return each stem's matches, kept per catalogue ``revision`` (a stem, not a query)."""
+    if revision is None:
+        return _term_ids_read(terms)
+    keys = {_term_key(term, revision): term for term in terms}
+    known: dict[str, frozenset[int]] = {
+        keys[key]: ids for key, ids in cache.get_many(list(keys)).items()
+    }
+    missing = set(terms) - known.keys()
+    if missing:
+        read = _term_ids_read(missing)
+        cache.set_many(
+            {_term_key(term, revision): ids for term, ids in read.items()},
+            SYNONYMS_CACHE_SECONDS,
+        )
+        known.update(read)
+    return known
+
+
+def _matched_ids(parsed: ParsedQuery, term_ids: dict[str, frozenset[int]]) -> set[int]:
+    """Return the ids ``parsed`` finds, from its stems' own matches, as the index would:
+    every group, by any of its alternatives, each with all of its stems."""
+    matched: set[int] | None = None
+    for group in parsed.groups:
+        in_group: set[int] = set()
+        for alternative in group:
+            in_group |= frozenset.intersection(*(term_ids[term] for term in alternative))
+        matched = in_group if matched is None else matched & in_group
+        if not matched:
+            return set()
+    return matched or set()
+
+
+def _match_probe(
+    *, parsed: ParsedQuery, words: Iterable[str], revision: int | None
+) -> tuple[int, dict[str, bool]]:
     """Return how many products ``parsed`` finds (up to FEW_RESULTS), and which ``words``
-    find anything on their own: one statement, so a search nobody made before, its words
-    new too, costs one round trip to the database.
+    find anything on their own.
+
+    Answered from each stem's matches, kept per catalogue revision: a search nobody made
+    before, of stems searched before, asks the database nothing here; new stems cost one
+    statement together. Most such searches find nothing, and their page is then made
+    without another query.
     """
     # A word that parses to nothing (a stopword) finds nothing on its own.
     alone = {word: parse(word) for word in words}
-    words = [word for word, parsed_word in alone.items() if parsed_word]
-    _, clause, params = _matching(parsed)
-    columns = [f"(SELECT count(*) FROM (SELECT 1 {clause} LIMIT {FEW_RESULTS}) found)"]  # noqa: S608
-    for word in words:
-        _, clause, word_params = _matching(alone[word])
-        columns.append(f"EXISTS (SELECT 1 {clause})")
-        params += word_params
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)  # noqa: S608
-        found, *known = cursor.fetchone()
-    return found, {word: bool(flag) for word, flag in zip(words, known, strict=True)}
+    alone = {word: parsed_word for word, parsed_word in alone.items() if parsed_word}
+    term_ids = _term_ids(_terms_of(parsed, *alone.values()), revision=revision)
+    found = min(len(_matched_ids(parsed, term_ids)), FEW_RESULTS)
+    return found, {word: bool(_matched_ids(query, term_ids)) for word, query in alone.items()}
 
 
 def search_correction(
@@ -294,7 +355,7 @@ def search_run(
     if revision is not None and correctable:
         keys = {_word_key(word, revision): word for word in correctable}
         correctable -= {keys[key] for key in cache.get_many(list(keys))}
-    found, known = _match_probe(parsed=parsed, words=sorted(correctable))
+    found, known = _match_probe(parsed=parsed, words=sorted(correctable), revision=revision)
     if revision is not None and any(known.values()):
         cache.set_many(
             {_word_key(word, revision): "" for word, is_known in known.items() if is_known},
