@@ -36,8 +36,11 @@ worker: install
 # In parallel (pytest-xdist): the browser tests and the Nu checker mostly wait, so even
 # two cores gain; TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 4
+# The results, kept for `manage.py compliance_report` (one file per database in CI).
+JUNIT_XML ?= var/junit/sqlite.xml
 test: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS) \
+	  --junitxml=$(JUNIT_XML) $(PYTEST_ARGS)
 
 # Style, and the import contracts between apps (pyproject.toml [tool.importlinter]).
 lint: install

@@ -10,6 +10,9 @@ task still owns it, the subscriber still wants the topic and the address is not
 suppressed; it commits just before the message's final byte (see transport.py). An
 unsubscribe that commits first therefore stops the message; a worker that dies leaves
 its rows `claimed`, and they are claimed again when the lease runs out.
+
+A service notice (a material change of the policy, P2) goes the same way to customers'
+accounts instead of subscribers: marketing opt-outs do not stop it, a hard bounce does.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from campaigns.links import PersonalLinkMisplaced, campaign_links_check, message_links_check
-from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
+from campaigns.models import Campaign, CampaignKind, CampaignStatus, Delivery, DeliveryState
 from campaigns.rendering import (
     MessageParts,
     ascii_address,
@@ -47,6 +51,7 @@ from campaigns.transport import (
     open_transport,
 )
 from mail.delivery import retry_delay
+from mail.services import ERASED_MAIL_DOMAIN
 from privacy.audit import job_record
 from privacy.models import Job
 from privacy.registry import qualified
@@ -58,7 +63,12 @@ from subscriptions.models import (
     SuppressionReason,
     Topic,
 )
-from subscriptions.services import preferences_url, suppression_add, unsubscribe_url
+from subscriptions.services import (
+    address_index,
+    preferences_url,
+    suppression_add,
+    unsubscribe_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +76,9 @@ logger = logging.getLogger(__name__)
 REFUSALS_BEFORE_PAUSE = 5
 # A claimed batch's lease is renewed after this many messages.
 LEASE_RENEWAL_EVERY = 25
+# What stops a service notice: an address proven not to exist. An unsubscribe or a
+# marketing opt-out does not; the notice is about the service the person uses (P2).
+SERVICE_NOTICE_SUPPRESSIONS = (SuppressionReason.HARD_BOUNCE,)
 
 
 @dataclass
@@ -154,6 +167,26 @@ def _commit_sent_sql() -> str:
     )
 
 
+def _commit_service_sql() -> str:
+    """A service notice's row turns sent while the account is active, its address is not
+    hard-bounced and the notice is still sending; the marketing choices are not asked."""
+    delivery = _table(Delivery)
+    user = _table(User)
+    suppression = _table(Suppression)
+    campaign = _table(Campaign)
+    reasons = ", ".join(["%s"] * len(SERVICE_NOTICE_SUPPRESSIONS))
+    return (
+        # Table names come from the models; every value is a parameter.
+        f"UPDATE {delivery} SET state = %s, sent_at = %s, lease_until = NULL "  # noqa: S608
+        f"WHERE id = %s AND owner = %s AND state = %s "
+        f"AND EXISTS (SELECT 1 FROM {user} u WHERE u.id = {delivery}.user_id AND u.is_active) "
+        f"AND NOT EXISTS (SELECT 1 FROM {suppression} x WHERE x.address_index = %s "
+        f"AND x.reason IN ({reasons})) "
+        f"AND EXISTS (SELECT 1 FROM {campaign} c WHERE c.id = {delivery}.campaign_id "
+        f"AND c.status = %s)"
+    )
+
+
 def _share_lock_sql() -> str:
     subscription = _table(Subscription)
     subscriber = _table(Subscriber)
@@ -175,8 +208,11 @@ class _Sender:
         self.owner = owner
         self.transport = transport
         self.parts: dict[str, MessageParts] = {}
-        self.commit_sql = _commit_sent_sql()
-        self.lock_sql = _share_lock_sql() if connection.vendor == "postgresql" else ""
+        self.service = campaign.kind == CampaignKind.SERVICE_NOTICE
+        self.commit_sql = _commit_service_sql() if self.service else _commit_sent_sql()
+        self.pipelined = connection.vendor == "postgresql"
+        # A service notice reads no subscription, so there is none to hold still.
+        self.lock_sql = _share_lock_sql() if self.pipelined and not self.service else ""
         self.rate = settings.CAMPAIGN_RATE_PER_WORKER
         self.next_slot = time.monotonic()
         self.refusals_in_a_row = 0
@@ -200,7 +236,7 @@ class _Sender:
             self._parts(code)
 
     def _commit(self, row: Delivery) -> bool:
-        if self.lock_sql and not connection.in_atomic_block:
+        if self.pipelined and not connection.in_atomic_block:
             return self._commit_pipelined(row)
         with transaction.atomic(), connection.cursor() as cursor:
             if self.lock_sql:
@@ -212,6 +248,18 @@ class _Sender:
             return False
 
     def _commit_params(self, row: Delivery) -> list[Any]:
+        if self.service:
+            assert row.user is not None
+            return [
+                DeliveryState.SENT,
+                timezone.now(),
+                row.pk,
+                self.owner,
+                DeliveryState.CLAIMED,
+                address_index(row.user.email),
+                *SERVICE_NOTICE_SUPPRESSIONS,
+                CampaignStatus.SENDING,
+            ]
         return [
             DeliveryState.SENT,
             timezone.now(),
@@ -239,7 +287,8 @@ class _Sender:
         with connection.cursor() as cursor:
             cursor.execute("BEGIN")
             try:
-                cursor.execute(self.lock_sql, [self.campaign.topic, row.subscriber_id])
+                if self.lock_sql:
+                    cursor.execute(self.lock_sql, [self.campaign.topic, row.subscriber_id])
                 cursor.execute(self.commit_sql, self._commit_params(row))
                 decided = cursor.rowcount == 1
                 if not decided:
@@ -285,11 +334,14 @@ class _Sender:
             time.sleep(self.next_slot - now)
         self.next_slot = max(now, self.next_slot) + 1 / self.rate
 
-    def send_batch(self, ids: list[int], result: DrainResult) -> None:
-        rows = list(
-            Delivery.objects.filter(pk__in=ids, owner=self.owner, state=DeliveryState.CLAIMED)
-            .select_related("subscriber")
-            .only(
+    def _rows(self, ids: list[int]) -> list[Delivery]:
+        claimed = Delivery.objects.filter(pk__in=ids, owner=self.owner, state=DeliveryState.CLAIMED)
+        if self.service:
+            claimed = claimed.select_related("user").only(
+                "id", "attempts", "user__email", "user__seal_id", "user__language"
+            )
+        else:
+            claimed = claimed.select_related("subscriber").only(
                 "id",
                 "attempts",
                 "subscriber__public_id",
@@ -299,11 +351,18 @@ class _Sender:
                 "subscriber__seal_id",
                 "subscriber__language",
             )
-            .order_by("id")
-        )
-        orphaned = [row.pk for row in rows if row.subscriber is None]
+        return list(claimed.order_by("id"))
+
+    def send_batch(self, ids: list[int], result: DrainResult) -> None:
+        rows = self._rows(ids)
+        orphaned = [
+            row.pk
+            for row in rows
+            if (row.user if self.service else row.subscriber) is None
+            or (self.service and row.user.email.endswith(f"@{ERASED_MAIL_DOMAIN}"))  # type: ignore[union-attr]
+        ]
         if orphaned:
-            # The subscriber was erased after the audience was taken.
+            # The subscriber (or the account) was erased after the audience was taken.
             Delivery.objects.filter(pk__in=orphaned).update(
                 state=DeliveryState.SKIPPED, lease_until=None
             )
@@ -311,12 +370,12 @@ class _Sender:
         job_record(
             job=Job.SEND_CAMPAIGN,
             subject_id=None,
-            fields=[qualified(Subscriber, "email")],
+            fields=[qualified(User if self.service else Subscriber, "email")],
             reference=f"campaign {self.campaign.pk}: {len(rows)} recipients",
         )
         for position, row in enumerate(rows):
-            subscriber = row.subscriber
-            if subscriber is None:
+            subscriber = row.user if self.service else row.subscriber
+            if subscriber is None or row.pk in orphaned:
                 continue
             self._pace()
             if position and position % LEASE_RENEWAL_EVERY == 0:
@@ -338,8 +397,20 @@ class _Sender:
             else:
                 result.released += 1
 
-    def _envelope(self, row: Delivery, subscriber: Subscriber) -> Envelope:
+    def _envelope(self, row: Delivery, subscriber: Subscriber | User) -> Envelope:
         parts = self._parts(subscriber.language)
+        if isinstance(subscriber, User):
+            # A service notice: no list to leave, so no unsubscribe or preferences link.
+            data = message_bytes(
+                parts,
+                to_address=subscriber.email,
+                message_id=campaign_message_id(row.pk),
+                unsubscribe_url=None,
+                preferences_url="",
+            )
+            return Envelope(
+                sender=parts.envelope_from, recipient=ascii_address(subscriber.email), data=data
+            )
         data = message_bytes(
             parts,
             to_address=subscriber.email,
@@ -356,7 +427,7 @@ class _Sender:
             sender=parts.envelope_from, recipient=ascii_address(subscriber.email), data=data
         )
 
-    def _send_one(self, row: Delivery, subscriber: Subscriber) -> Outcome | str | None:
+    def _send_one(self, row: Delivery, subscriber: Subscriber | User) -> Outcome | str | None:
         """Send one message: an Outcome, None when it failed for good, "deferred" when the
         server asked to try this address later."""
         committed = False

@@ -19,9 +19,22 @@ class CampaignStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Anuluar")
 
 
-class Campaign(models.Model):
-    """A marketing mail to one topic's subscribers, written in Albanian (English optional)."""
+class CampaignKind(models.TextChoices):
+    MARKETING = "marketing", _("Marketing")
+    # Mail every customer must get whatever their marketing choices: a material change
+    # of the policy or the terms (P2). Only a hard bounce stops it.
+    SERVICE_NOTICE = "service_notice", _("Njoftim shërbimi")
 
+
+class Campaign(models.Model):
+    """A marketing mail to one topic's subscribers, written in Albanian (English optional).
+
+    A service notice goes instead to every customer's account, opted out or not.
+    """
+
+    kind = models.CharField(
+        _("Lloji"), max_length=16, choices=CampaignKind.choices, default=CampaignKind.MARKETING
+    )
     topic = models.CharField(_("Tema"), max_length=16, choices=Topic.choices)
     name = models.CharField(_("Emri i brendshëm"), max_length=120)
     subject_sq = models.CharField(_("Subjekti (shqip)"), max_length=150)
@@ -75,6 +88,8 @@ class DeliveryState(models.TextChoices):
 class Delivery(models.Model):
     """One (campaign, recipient): the row whose state keeps each message to one delivery.
 
+    The recipient is a subscriber for marketing, an account for a service notice.
+
     `claimed` rows belong to `owner` until `lease_until`; a row becomes `sent` in the
     transaction that commits just before the message's last byte goes to the SMTP
     server, and only while the subscriber still wants the topic and is not suppressed.
@@ -94,6 +109,14 @@ class Delivery(models.Model):
         related_name="+",
         verbose_name=_("Abonenti"),
     )
+    # A service notice's recipient: the customer's account, not a marketing subscriber.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Llogaria"),
+    )
     state = models.CharField(
         _("Gjendja"), max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED
     )
@@ -112,7 +135,8 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "subscriber"], name="one_delivery_per_recipient"
-            )
+            ),
+            models.UniqueConstraint(fields=["campaign", "user"], name="one_delivery_per_account"),
         ]
         indexes = [models.Index(fields=["campaign", "state"], name="delivery_campaign_state")]
 

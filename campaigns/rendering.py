@@ -26,7 +26,7 @@ from campaigns.markdown import (
     UNSUBSCRIBE_SLOT,
     markdown_to_html,
 )
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignKind
 from subscriptions.models import Topic
 
 CRLF = "\r\n"
@@ -68,10 +68,12 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedCampaign:
         "SITE_URL": settings.SITE_URL,
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
     }
+    # A service notice says why every customer gets it, and offers no unsubscribe.
+    body = "service_notice/body" if campaign.kind == CampaignKind.SERVICE_NOTICE else "body"
     with translation.override(language):
         context["topic_label"] = str(Topic(campaign.topic).label)
-        html = render_to_string("campaigns/mail/body.html", context)
-        text = render_to_string("campaigns/mail/body.txt", context)
+        html = render_to_string(f"campaigns/mail/{body}.html", context)
+        text = render_to_string(f"campaigns/mail/{body}.txt", context)
     inlined = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False).inline(
         html
     )
@@ -110,13 +112,15 @@ def message_parts(rendered: RenderedCampaign, campaign: Campaign) -> MessagePart
     with translation.override(rendered.language):
         topic_label = str(Topic(campaign.topic).label)
     list_id = f"{Header(topic_label, 'utf-8').encode(linesep=CRLF)} <{campaign.topic}.3vfejzo.al>"
+    # A service notice is no mailing list: nothing to unsubscribe from (P2).
+    marketing = campaign.kind != CampaignKind.SERVICE_NOTICE
     headers = "\r\n".join(
         [
             f"From: {formataddr((Header(name, 'utf-8').encode(linesep=CRLF), address))}",
             f"Subject: {subject}",
             f"Reply-To: {settings.CONTACT_EMAIL}",
-            f"List-Id: {list_id}",
-            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            *([f"List-Id: {list_id}"] if marketing else []),
+            *(["List-Unsubscribe-Post: List-Unsubscribe=One-Click"] if marketing else []),
             f"Content-Language: {rendered.language}",
             "Precedence: bulk",
             "MIME-Version: 1.0",
@@ -154,18 +158,26 @@ def message_bytes(
     *,
     to_address: str,
     message_id: str,
-    unsubscribe_url: str,
+    unsubscribe_url: str | None,
     preferences_url: str,
 ) -> bytes:
-    """Assemble one recipient's multipart/alternative message (text and HTML, base64)."""
+    """Assemble one recipient's multipart/alternative message (text and HTML, base64).
+
+    Without `unsubscribe_url` (a service notice) there is no List-Unsubscribe header.
+    """
     boundary = f"=_fejzo_{message_id.strip('<>').split('@')[0]}"
-    text = fill_links(parts.text, unsubscribe_url=unsubscribe_url, preferences_url=preferences_url)
-    html = fill_links(parts.html, unsubscribe_url=unsubscribe_url, preferences_url=preferences_url)
+    text = fill_links(
+        parts.text, unsubscribe_url=unsubscribe_url or "", preferences_url=preferences_url
+    )
+    html = fill_links(
+        parts.html, unsubscribe_url=unsubscribe_url or "", preferences_url=preferences_url
+    )
+    unsubscribe = f"List-Unsubscribe: <{unsubscribe_url}>\r\n" if unsubscribe_url else ""
     head = (
         f"To: {ascii_address(to_address)}\r\n"
         f"Date: {format_datetime(timezone.now())}\r\n"
         f"Message-ID: {message_id}\r\n"
-        f"List-Unsubscribe: <{unsubscribe_url}>\r\n"
+        f"{unsubscribe}"
         f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'
     ).encode()
     part_head = (

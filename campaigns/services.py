@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from campaigns.engine import _table
 from campaigns.links import campaign_links_check
-from campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryState
+from campaigns.models import Campaign, CampaignKind, CampaignStatus, Delivery, DeliveryState
 from campaigns.rendering import (
     RenderedCampaign,
     fill_links,
@@ -57,7 +57,18 @@ def audience(topic: Topic | str) -> Any:
     )
 
 
+def service_notice_audience() -> Any:
+    """Customers a service notice reaches: every active account whose address is proven.
+
+    Marketing choices do not count; a hard-bounced address is left out when each message
+    is decided (campaigns.engine), an erased one has no address left.
+    """
+    return User.objects.filter(is_active=True, is_staff=False, email_verified_at__isnull=False)
+
+
 def campaign_audience_count(campaign: Campaign) -> int:
+    if campaign.kind == CampaignKind.SERVICE_NOTICE:
+        return int(service_notice_audience().count())
     return int(audience(campaign.topic).count())
 
 
@@ -140,11 +151,15 @@ def campaign_start(*, campaign: Campaign, actor: User | None) -> int:
     """
     with transaction.atomic():
         locked = campaign_lock_sendable(campaign)
-        query, params = audience(locked.topic).values("pk").query.sql_with_params()
+        if locked.kind == CampaignKind.SERVICE_NOTICE:
+            recipients_query, column = service_notice_audience(), "user_id"
+        else:
+            recipients_query, column = audience(locked.topic), "subscriber_id"
+        query, params = recipients_query.values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {_table(Delivery)} "  # noqa: S608 - the audience query is Django's
-                "(campaign_id, subscriber_id, state, owner, attempts, error) "
+                f"(campaign_id, {column}, state, owner, attempts, error) "
                 f"SELECT %s, audience.pk, %s, '', 0, '' FROM ({query}) audience",
                 [locked.pk, DeliveryState.QUEUED, *params],
             )

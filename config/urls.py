@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
     path("", include("search.urls")),
     path("", include("rights.urls")),
+    path("", include("legal.urls")),
     path("", include("consent.urls")),
     path("", include("subscriptions.urls")),
     path("llogaria/ndihma/", include("support.urls")),

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from consent.cookies import CONSENT_COOKIE, CookieCategory
+from core.clauses import enforces
 from policy.models import DocumentKind
 from policy.selectors import policy_current_version
 
@@ -82,6 +83,7 @@ def consent_from_request(request: HttpRequest) -> ConsentState | None:
     return request._consent_state  # type: ignore[attr-defined,no-any-return]
 
 
+@enforces("P7", "analytics and personalisation run only for the categories consented to")
 def allows(request: HttpRequest, category: CookieCategory) -> bool:
     """Return whether this visitor agreed to this category; necessary ones always.
 

@@ -31,6 +31,7 @@ from contractors.models import (
     FunctionFieldAllowance,
     Job,
 )
+from core.clauses import enforces
 from privacy.audit import Access, access_record, access_record_many
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind
 from privacy.registry import Mask, qualified, registry
@@ -254,6 +255,7 @@ def jobs_visible_to(person: Who, *, now: datetime | None = None) -> QuerySet[Job
     return _readable_jobs(actor, now).select_related("function", "order", "case")
 
 
+@enforces("P10", "a contractor sees only its assigned, open jobs under a valid agreement")
 def check_job_access(*, person: Who, job: Job | None, now: datetime | None = None) -> None:
     """Raise the refusal that applies to this person (or key) and job; in the rule's order."""
     now = now or timezone.now()

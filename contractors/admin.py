@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -25,7 +26,7 @@ from contractors.models import (
     JobStatus,
 )
 from contractors.permissions import ContractorPermission
-from contractors.selectors import FOLLOW_UP_DAYS, follow_ups
+from contractors.selectors import FOLLOW_UP_DAYS, agreements_due, follow_ups
 from contractors.services import (
     DELIVERING_FUNCTIONS,
     ContractorError,
@@ -42,6 +43,7 @@ from staff.admin_base import (
     TableRow,
     dashboard_panel_add,
     datetime_shown,
+    days_from_today_text,
 )
 
 
@@ -267,5 +269,83 @@ dashboard_panel_add(
         position=30,
         more_url=lambda: reverse("admin:contractors_job_changelist"),
         more_label=_("Të gjitha punët e kontraktorëve"),
+    )
+)
+
+
+# The DPO's agreements on the landing page: those ending with nothing signed to follow,
+# and the companies still working with none in force. Companies and dates; no people.
+AGREEMENTS_LISTED = 5
+
+
+def _agreements_due_parts(request: HttpRequest) -> list[Figures | Table]:
+    today = timezone.localdate()
+    days = settings.CONTRACTOR_AGREEMENT_REMINDER_DAYS
+    due = agreements_due(today=today, days=days, limit=AGREEMENTS_LISTED)
+    companies = reverse("admin:contractors_contractorcompany_changelist")
+    return [
+        Figures(
+            items=[
+                Figure(
+                    label=_("Mbarojnë brenda %(days)d ditëve") % {"days": days},
+                    value=str(due.ending_count),
+                    url=reverse("admin:contractors_agreement_changelist"),
+                ),
+                Figure(
+                    label=_("Punë të hapura pa marrëveshje në fuqi"),
+                    value=str(due.lapsed_count),
+                    url=companies,
+                    urgent=bool(due.lapsed_count),
+                ),
+            ]
+        ),
+        Table(
+            caption=_("Punojnë pa marrëveshje në fuqi"),
+            headers=[_("Kompania"), _("Marrëveshja mbaroi"), _("Punë të hapura")],
+            rows=[
+                TableRow(
+                    cells=[
+                        company.name,
+                        days_from_today_text(company.ended_on, today=today)
+                        if company.ended_on
+                        else gettext("Nuk ka pasur kurrë"),
+                        str(company.open_jobs),
+                    ],
+                    url=reverse(
+                        "admin:contractors_contractorcompany_change", args=[company.company_id]
+                    ),
+                    urgent=True,
+                )
+                for company in due.lapsed
+            ],
+        ),
+        Table(
+            caption=_("Marrëveshjet që mbarojnë"),
+            headers=[_("Kompania"), _("Mbaron më"), _("Kur")],
+            rows=[
+                TableRow(
+                    cells=[
+                        agreement.company.name,
+                        agreement.ends_on.strftime("%d.%m.%Y"),
+                        days_from_today_text(agreement.ends_on, today=today),
+                    ],
+                    url=reverse("admin:contractors_agreement_change", args=[agreement.pk]),
+                )
+                for agreement in due.ending
+            ],
+            empty=_("Asnjë marrëveshje nuk mbaron së shpejti."),
+        ),
+    ]
+
+
+dashboard_panel_add(
+    DashboardPanel(
+        key="contractors-agreements-due",
+        title=_("Marrëveshjet e kontraktorëve"),
+        permission=ContractorPermission.VIEW_AGREEMENT,
+        parts=_agreements_due_parts,
+        position=34,
+        more_url=lambda: reverse("admin:contractors_agreement_changelist"),
+        more_label=_("Të gjitha marrëveshjet"),
     )
 )

@@ -44,6 +44,12 @@ class MailKind(models.TextChoices):
         _("Kujtesë: marrëveshja me një kontraktor po mbaron"),
     )
     SUPPORT_REPLY = "support_reply", _("Përgjigje në një kërkesë për ndihmë")
+    LEGAL_DISCLOSURE_NOTICE = (
+        "legal_disclosure_notice",
+        _("Njoftim se të dhënat iu dhanë një autoriteti"),
+    )
+    BREACH_NOTICE = "breach_notice", _("Njoftim për një cenim të të dhënave")
+    BREACH_CLOCK = "breach_clock", _("Kujtesë: afati 72-orësh i njoftimit të IDP-së")
 
 
 class OutboxStatus(models.TextChoices):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mail.models import OutboxMessage, OutboxStatus
 from privacy.pages import private_section
+from privacy.processors import Processor, processor_declare
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, retention_schedule
 
@@ -66,3 +67,17 @@ retention_schedule(
 
 # The development mail viewer: its pages are titled with a mail's subject.
 private_section("mail", title="Mail", root="mail:viewer")
+
+# Whoever delivers the outbox's mail: an SMTP relay or a provider's API (EMAIL_URL,
+# ANYMAIL_ESP). A message holds whatever was written to the person.
+processor_declare(
+    Processor(
+        "mail_provider",
+        _("Ofruesi i dërgimit të email-eve"),
+        _("Dorëzon email-et e shërbimit dhe të marketingut nga radha e dërgimit."),
+        frozenset({Category.IDENTITY, Category.CONTACT, Category.ADDRESS, Category.ORDER}),
+        (Purpose.COMMUNICATION, Purpose.PRODUCTS_AND_SERVICES, Purpose.OFFERS),
+        _("Lidhje e enkriptuar (TLS); në radhë mesazhet ruhen të enkriptuara."),
+        setting="EMAIL_URL",
+    )
+)

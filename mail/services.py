@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.clauses import enforces
 from mail.models import MailKind, OutboxMessage
 from mail.tasks import delivery_schedule
 from privacy.fields import BlindIndexField
@@ -55,6 +56,7 @@ def _render(kind: MailKind, context: dict[str, Any], language: str) -> tuple[str
     return subject, text, html
 
 
+@enforces("P8", "service mail (welcome, orders) always goes out through the outbox")
 def mail_enqueue(
     *,
     kind: MailKind,

@@ -22,6 +22,7 @@ from accounts.signals import Place, Recipient
 from cart.services import cart_clear
 from catalog.models import Product
 from catalog.services import ProductNotForSale, StockShort, stock_return, stock_take
+from core.clauses import enforces
 from core.phone import is_albanian_phone, validate_delivery_phone
 from mail.models import MailKind
 from mail.services import mail_enqueue
@@ -411,6 +412,7 @@ class NewAddress:
 
 
 @transaction.atomic
+@enforces("P3", "an order is placed only by a customer with an account")
 def checkout_complete(
     *,
     customer: User,

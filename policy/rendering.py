@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 ALBANIAN_MONTHS = [
@@ -59,3 +60,24 @@ def format_document_date(value: datetime.date, *, language: str) -> str:
     if language.startswith("en"):
         return f"{value.day} {value:%B} {value.year}"
     return f"{value.day} {ALBANIAN_MONTHS[value.month - 1]} {value.year}"
+
+
+DATE_HEADING = "DATA E PËRDITËSIMIT"
+_STATED_DATE = re.compile(
+    rf"({re.escape(DATE_HEADING)}\s*\n\s*\n?)\d{{1,2}} [^\W\d_]+ \d{{4}}(\s*)$"
+)
+
+
+def stamp_document_date(body: str, value: datetime.date) -> str:
+    """Return the text with the date under its closing "DATA E PËRDITËSIMIT" made `value`.
+
+    A new version drafted from the one in force still states the old date; the text
+    a customer reads must state the date it took effect (P16). Text without that
+    closing heading is returned unchanged.
+    """
+    return _STATED_DATE.sub(
+        lambda match: (
+            f"{match.group(1)}{format_document_date(value, language='sq')}{match.group(2)}"
+        ),
+        body,
+    )

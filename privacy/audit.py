@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.clauses import enforces
 from core.http import client_ip_address
 from privacy.models import (
     GENESIS_HASH,
@@ -168,6 +169,7 @@ def access_record_many(accesses: Iterable[Access]) -> list[AccessEntry]:
     return entries
 
 
+@enforces("P5", "every access to personal data is written to the hash-chained access record")
 def access_record(
     *,
     actor: Any | None,

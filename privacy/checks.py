@@ -13,6 +13,7 @@ from django.db import DatabaseError, models
 from django.db.models import CharField, F
 from django.db.models.functions import Substr
 
+from core.clauses import enforces
 from privacy.crypto import KEY_ID_CHARS, PREFIX, DecryptionError, keyring
 from privacy.fields import BlindIndexField, EncryptedCharField, Sealed
 from privacy.registry import registry
@@ -53,6 +54,7 @@ def _first_party(model: type[models.Model]) -> bool:
 
 
 @register()
+@enforces("P3", "no model field that looks personal goes undeclared in the registry")
 def check_registry_matches_models(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors = []
     for declaration in registry:

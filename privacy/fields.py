@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query_utils import DeferredAttribute
 
+from core.clauses import enforces
 from privacy.crypto import blind_index, keyring, sealing_key_id
 
 ALLOWED_LOOKUPS = frozenset({"exact", "isnull", "in"})
@@ -72,6 +73,7 @@ class SealedAttribute(DeferredAttribute):
         return value
 
 
+@enforces("P6", "personal fields are encrypted at rest with keys kept outside the database")
 class EncryptedCharField(models.TextField):
     """A short text field stored as AES-GCM ciphertext; `max_length` limits the plaintext."""
 

@@ -1,6 +1,9 @@
-"""Personal data in the access record itself."""
+"""Personal data in the access record itself, and the servers that hold all of it."""
+
+from django.utils.translation import gettext_lazy as _
 
 from privacy.models import AccessEntry
+from privacy.processors import Processor, processor_declare
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 
 declare(
@@ -22,4 +25,17 @@ declare(
         "actor_label": "A role or job name, never a person's name.",
         "reason": "Written by staff to justify a break-glass reveal; no values of the customer.",
     },
+)
+
+# The cloud servers the policy names (P6): they hold every category.
+processor_declare(
+    Processor(
+        "hosting",
+        _("Serverat në cloud"),
+        _("Mbajnë bazën e të dhënave, skedarët dhe kopjet rezervë."),
+        frozenset(Category),
+        tuple(Purpose),
+        _("Fushat personale të enkriptuara, me çelësat jashtë bazës së të dhënave; HTTPS."),
+        setting="DATABASE_URL",
+    )
 )

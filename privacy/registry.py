@@ -68,6 +68,7 @@ class Retention(models.TextChoices):
     CONFIRMATION_LINK = "confirmation_link", _("Sa vlen lidhja e konfirmimit")
     REQUEST_RECORD = "request_record", _("Prova se kërkesa u trajtua")
     CONTRACTOR_JOB = "contractor_job", _("Sa të jetë e hapur puna e kontraktorit, pastaj afati")
+    LEGAL_REQUEST = "legal_request", _("Prova e një kërkese ligjore dhe e vendimit për të")
 
 
 @dataclass(frozen=True)

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from privacy.models import AccessAction, AccessEntry
+from privacy.withheld import withheld_on
 
 
-def access_entries_for(customer: Any, *, with_actors: bool = False) -> QuerySet[AccessEntry]:
-    """Return the entries about this customer's data, newest first.
+def access_entries_for(
+    customer: Any, *, with_actors: bool = False, now: datetime | None = None
+) -> QuerySet[AccessEntry]:
+    """Return the entries about this customer's data that they may see now, newest first.
 
+    Entries an app withholds from their subject until a date (privacy.withheld: a
+    disclosure an authority forbade telling them of) are left out until that day.
     `with_actors` joins the acting account in the same query, for pages that name the
     staff member; an actor whose account is gone comes back as None (no constraint).
     """
     entries = AccessEntry.objects.filter(subject_id=customer.pk).order_by("-seq")
+    hidden = withheld_on(timezone.localdate(now or timezone.now()))
+    if hidden is not None:
+        entries = entries.exclude(hidden)
     if with_actors:
         entries = entries.select_related("actor")
     return entries

@@ -241,6 +241,15 @@ class LegalHold(models.Model):
         related_name="legal_holds",
         verbose_name=_("Rasti"),
     )
+    # The authority's request the hold keeps the data for (P11), when it is one.
+    legal_request = models.ForeignKey(
+        "legal.LegalRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holds",
+        verbose_name=_("Kërkesa ligjore"),
+    )
     scope = models.CharField(
         _("Çfarë mban"), max_length=12, choices=HoldScope.choices, default=HoldScope.PERSON
     )

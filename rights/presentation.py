@@ -41,6 +41,7 @@ WHAT_HAPPENED: dict[str, StrPromise] = {
     AccessAction.EXPORT: pgettext_lazy("access log", "Eksport"),
     AccessAction.REFUSED: pgettext_lazy("access log", "Kërkoi, iu refuzua: nuk pa asgjë"),
     AccessAction.SHARED: pgettext_lazy("access log", "I dha qasje një kontraktori"),
+    AccessAction.DISCLOSE: pgettext_lazy("access log", "Ua dha një autoriteti"),
 }
 
 # Set apart on the page: the data opened on a reason typed by the one who opened it,
@@ -58,6 +59,7 @@ PURPOSES: dict[str, StrPromise] = {
     AccessBasis.MAINTENANCE: gettext_lazy("Mirëmbajtja e sigurisë"),
     AccessBasis.DATA_REQUEST: gettext_lazy("Kërkesa juaj për të dhënat tuaja"),
     AccessBasis.ACCOUNT_ADMINISTRATION: gettext_lazy("Administrimi i llogarisë suaj"),
+    AccessBasis.LEGAL_REQUEST: gettext_lazy("Një kërkesë ligjore që zyrtari ynë miratoi"),
 }
 
 AUTOMATED = pgettext_lazy("access log", "Proces automatik")

@@ -21,6 +21,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.clauses import enforces
 from core.text import letter_count, visible_text
 from privacy.audit import access_record, actor_label
 from privacy.models import AccessAction, AccessBasis, AccessEntry
@@ -129,6 +130,7 @@ class AccessDecision:
         return any(AccessBasis.BREAK_GLASS in ROLE_MATRIX[role] for role in self.roles)
 
 
+@enforces("P14", "staff without valid privacy training see everything masked")
 def training_valid(staff: Any, *, on: date | None = None) -> bool:
     day = on or timezone.localdate()
     return TrainingRecord.objects.filter(
@@ -219,6 +221,7 @@ def _break_glass_grant(session: Any, subject_id: int) -> str | None:
     return str(grant["entry"])
 
 
+@enforces("P5", "a field is shown only for a live purpose its role may see, or break-glass")
 def access_decision(
     staff: Any, subject_id: int, *, session: Any = None, scope: Scope = WHOLE_CUSTOMER
 ) -> AccessDecision:

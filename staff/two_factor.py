@@ -26,6 +26,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from core.clauses import enforces
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
+@enforces("P14", "the back office admits only a session verified by a second factor")
 def staff_session_verified(request: HttpRequest) -> bool:
     """Return whether this session passed the second factor (False without OTPMiddleware)."""
     is_verified = getattr(request.user, "is_verified", None)

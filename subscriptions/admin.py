@@ -17,10 +17,24 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from staff.admin_base import PersonalDataAdmin, PersonalDataInline, ReadOnlyAdmin
+from staff.admin_base import (
+    CHART_WEEKS,
+    DashboardPanel,
+    Figure,
+    Figures,
+    PersonalDataAdmin,
+    PersonalDataInline,
+    ReadOnlyAdmin,
+    Series,
+    SeriesChart,
+    dashboard_panel_add,
+    week_label,
+    week_long_label,
+)
 from subscriptions.forms import OptOutRecordForm
 from subscriptions.models import Subscriber, SubscriptionEvent, Suppression
 from subscriptions.permissions import SubscriptionPermission
@@ -28,6 +42,7 @@ from subscriptions.selectors import (
     is_suppressed_index,
     subscriber_of_user,
     subscribers_with_address,
+    subscription_changes_by_week,
     suppressions_with_address,
     topic_states,
 )
@@ -188,3 +203,67 @@ class SuppressionAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
 def _receives(user: User) -> list[str]:
     states = topic_states(subscriber_of_user(user))
     return [str(topic.label) for topic, on in states.items() if on]
+
+
+def _opt_outs_parts(request: HttpRequest) -> list[Figures | SeriesChart]:
+    """The officer's view of P8 and P13 over time: topics turned on and off, per week."""
+    weeks = subscription_changes_by_week(today=timezone.localdate(), weeks=CHART_WEEKS)
+    return [
+        Figures(
+            items=[
+                Figure(
+                    label=_("Abonime në %(weeks)d javë") % {"weeks": CHART_WEEKS},
+                    value=str(sum(week.opt_ins for week in weeks)),
+                ),
+                Figure(
+                    label=_("Çregjistrime në %(weeks)d javë") % {"weeks": CHART_WEEKS},
+                    value=str(sum(week.opt_outs for week in weeks)),
+                ),
+                Figure(
+                    label=_("Prej tyre të thëna stafit"),
+                    value=str(sum(week.opt_outs_told_staff for week in weeks)),
+                ),
+            ]
+        ),
+        SeriesChart(
+            key="subscriptions-opt-outs",
+            caption=_("Abonime dhe çregjistrime, java pas jave"),
+            summary=_(
+                "Sa tema marketingu u aktivizuan dhe sa u çaktivizuan çdo javë, një për çdo temë."
+            ),
+            labels=[week_label(week.week) for week in weeks],
+            long_labels=[week_long_label(week.week) for week in weeks],
+            series=[
+                Series(name=_("Abonime"), values=[week.opt_ins for week in weeks]),
+                Series(name=_("Çregjistrime"), values=[week.opt_outs for week in weeks]),
+            ],
+            table_headers=[
+                _("Java"),
+                _("Abonime"),
+                _("Çregjistrime"),
+                _("Prej tyre të thëna stafit"),
+            ],
+            table_rows=[
+                [
+                    week_long_label(week.week),
+                    str(week.opt_ins),
+                    str(week.opt_outs),
+                    str(week.opt_outs_told_staff),
+                ]
+                for week in weeks
+            ],
+        ),
+    ]
+
+
+dashboard_panel_add(
+    DashboardPanel(
+        key="subscriptions-opt-outs",
+        title=_("Abonimet në marketing"),
+        permission=SubscriptionPermission.VIEW_SUBSCRIPTION_EVENT,
+        parts=_opt_outs_parts,
+        position=81,
+        more_url=lambda: reverse("admin:subscriptions_subscriber_changelist"),
+        more_label=_("Abonentët"),
+    )
+)

@@ -6,13 +6,20 @@ the keyed hash of an address.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, DateField, Q, QuerySet
+from django.db.models.functions import TruncWeek
 
 from accounts.models import User
+from core.clauses import enforces
 from core.email import normalise_email
+from core.weeks import day_start, week_starts
 from privacy.crypto import blind_index
 from subscriptions.models import (
     ADDRESS_INDEX_PURPOSE,
+    STAFF_CHANNELS,
     Subscriber,
     Subscription,
     SubscriptionAction,
@@ -108,6 +115,7 @@ def is_suppressed(email: str) -> bool:
     return is_suppressed_index(address_index(email))
 
 
+@enforces("P8", "marketing reaches only confirmed subscribers of the topic")
 def audience_filter(topic: Topic) -> Q:
     """Return the subscribers a campaign on `topic` may reach, as a Q over Subscriber rows."""
     return (
@@ -139,3 +147,38 @@ def subscriber_counts_by_topic() -> dict[Topic, int]:
         .values_list("topic", "count")
     )
     return {topic: counts.get(topic.value, 0) for topic in Topic}
+
+
+@dataclass(frozen=True)
+class SubscriptionWeek:
+    """One week's marketing choices, a topic at a time: turned on, turned off (P8, P13)."""
+
+    week: date
+    opt_ins: int = 0
+    opt_outs: int = 0
+    # Of the opt-outs, those a person told staff by phone, in person or by email.
+    opt_outs_told_staff: int = 0
+
+
+def subscription_changes_by_week(*, today: date, weeks: int) -> list[SubscriptionWeek]:
+    """Return the opt-ins and opt-outs of the last `weeks` weeks, oldest first, in one query.
+
+    Counted from the history, which outlives the subscribers it names, so an erased or
+    purged subscriber's choices still count. A week without changes is there with zeros.
+    """
+    starts = week_starts(today=today, weeks=weeks)
+    opt_out = Q(action=SubscriptionAction.UNSUBSCRIBED)
+    rows = (
+        SubscriptionEvent.objects.filter(at__gte=day_start(starts[0]))
+        .filter(action__in=(SubscriptionAction.SUBSCRIBED, SubscriptionAction.UNSUBSCRIBED))
+        .annotate(week=TruncWeek("at", output_field=DateField()))
+        .order_by()
+        .values("week")
+        .annotate(
+            opt_ins=Count("pk", filter=Q(action=SubscriptionAction.SUBSCRIBED)),
+            opt_outs=Count("pk", filter=opt_out),
+            opt_outs_told_staff=Count("pk", filter=opt_out & Q(channel__in=STAFF_CHANNELS)),
+        )
+    )
+    counted = {row.pop("week"): row for row in rows}
+    return [SubscriptionWeek(week=start, **counted.get(start, {})) for start in starts]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy.erasure_steps import OpenWork, open_work_hold
 from privacy.models import AccessBasis
 from privacy.pages import private_section
+from privacy.processors import Processor, processor_declare
 from privacy.purposes import PurposeSource, purpose_sources
 from privacy.registry import Category, Erasure, Mask, PersonalField, Purpose, Retention, declare
 from privacy.retention import Schedule, retention_schedule
@@ -182,3 +183,16 @@ private_section(
 # The contact form asks a visitor's name and address and may show them again with a
 # message: no shared cache keeps it. Crawlers may find the page itself.
 private_section("contact", title="Kontakt", root="contact:form")
+
+# Mail to info@ arrives through the provider's inbound route (docs/adr/0006).
+processor_declare(
+    Processor(
+        "inbound_mail",
+        _("Ofruesi i email-eve hyrëse (info@)"),
+        _("Sjell email-et që vijnë te info@3vfejzo.al si raste mbështetjeje."),
+        frozenset({Category.IDENTITY, Category.CONTACT, Category.SUPPORT}),
+        (Purpose.INFORMATION, Purpose.COMMUNICATION),
+        _("Çdo dërgesë e nënshkruar (HMAC) verifikohet; vetëm HTTPS."),
+        setting="SUPPORT_INBOUND_SIGNING_KEY",
+    )
+)

@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.signals import customer_registered, email_verified
 from accounts.throttles import mail_request_allowed
 from accounts.tokens import check_email_verification_token, make_email_verification_token
+from core.clauses import enforces
 from core.email import normalise_email
 from mail.models import MailKind
 from mail.services import mail_enqueue
@@ -68,6 +69,7 @@ def email_verification_send(*, user: User) -> None:
 
 
 @transaction.atomic
+@enforces("P1", "registration records the exact policy and terms versions the person agreed to")
 def customer_register(
     *,
     first_name: str,

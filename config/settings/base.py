@@ -79,9 +79,10 @@ INSTALLED_APPS = [
     # The officer's registers: requests from authorities (P11) and breaches (P14).
     "legal",
     "breaches",
-    "staff",
     # Records of processing and the compliance report: they read every app's declarations.
+    # Before "staff": their view permissions exist when it syncs the roles.
     "compliance",
+    "staff",
     # seed_demo; no models, so staff's role sync after migrate still sees every permission.
     "demo",
 ]
@@ -106,6 +107,8 @@ MIDDLEWARE = [
     "accounts.middleware.StaffSessionMiddleware",
     # Remembers a browser after a successful sign-in (accounts.devices).
     "accounts.middleware.KnownDeviceMiddleware",
+    # After auth and sessions: a new policy version's notice, and acceptance by next use (P2).
+    "policy.middleware.PolicyNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a lockout flagged during the view into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -414,6 +417,8 @@ CONSENT_MAX_AGE_DAYS = env_int_default("CONSENT_MAX_AGE_DAYS", 365)
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID", "")
 # Break-glass notices go here when no other data-protection officer has an account.
 FEJZO_DPO_FALLBACK_EMAIL = env_str("FEJZO_DPO_FALLBACK_EMAIL", CONTACT_EMAIL)
+# A breach drill's notices go here, never to the people it names (P14, breaches.notices).
+FEJZO_BREACH_DRILL_EMAIL = env_str("FEJZO_BREACH_DRILL_EMAIL", FEJZO_DPO_FALLBACK_EMAIL)
 
 # Marketing mail (P8, P13). Visitor sign-ups not confirmed within this many days are
 # deleted, and their confirmation link stops working.
@@ -454,6 +459,8 @@ CONSENT_PROOF_RETENTION_YEARS = env_int_default("CONSENT_PROOF_RETENTION_YEARS",
 SUPPRESSION_RETENTION_YEARS = env_int_default("SUPPRESSION_RETENTION_YEARS", 10)
 CART_RETENTION_DAYS = env_int_default("CART_RETENTION_DAYS", 90)
 REQUEST_RECORD_RETENTION_YEARS = env_int_default("REQUEST_RECORD_RETENTION_YEARS", 5)
+# Legal requests (P11): kept this long after the decision, with their documents.
+LEGAL_REQUEST_RETENTION_YEARS = env_int_default("LEGAL_REQUEST_RETENTION_YEARS", 5)
 # Contractors (P10): a closed job stays readable on the portal this long, then its
 # personal data disappears; closed jobs are deleted after the retention period.
 CONTRACTOR_GRACE_HOURS = env_int_default("CONTRACTOR_GRACE_HOURS", 24)

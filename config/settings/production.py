@@ -27,6 +27,7 @@ if not SITE_URL.startswith("https://"):
 
     raise ImproperlyConfigured("SITE_URL must be an https:// address in production (P6).")
 
+# enforces P6: HTTPS only, with HSTS and secure cookies, in production
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # The proxy's word that a request came over HTTPS is trusted only when a proxy is
 # declared; behind one, set FEJZO_TRUSTED_PROXY_COUNT (README, Configuration).

@@ -261,6 +261,39 @@ def _mail_contexts(shop: Shop) -> dict[MailKind, list[dict[str, Any]]]:
                 "answer": "Tekniku vjen të enjten.\nMbani garancinë gati & <faturën>.",
             },
         ],
+        MailKind.BREACH_NOTICE: [
+            {
+                "number": 3,
+                "drill": False,
+                "text": "Një punonjës pa numrin tuaj të telefonit pa arsye.\nE mbyllëm qasjen.",
+                "categories": ["Kontakti"],
+                "discovered_at": now,
+            },
+            {"number": 4, "drill": True, "account": 17, "text": "Ushtrim.", "categories": []},
+        ],
+        MailKind.LEGAL_DISCLOSURE_NOTICE: [
+            {
+                "first_name": first_name,
+                "disclosed_on": now.date(),
+                "authority_kind": "Policia",
+                "categories": "Kontakti, Porositë",
+                "period_start": now.date() - timedelta(days=30),
+                "period_end": now.date(),
+                "withheld": withheld,
+            }
+            for withheld in (False, True)
+        ],
+        MailKind.BREACH_CLOCK: [
+            {
+                "number": 3,
+                "drill": False,
+                "stage": "kaluan 48 orë",
+                "overdue": False,
+                "discovered_at": now,
+                "deadline": now + timedelta(hours=72),
+                "url": f"{url}/admin/breaches/breach/3/change/",
+            }
+        ],
     }
 
 

@@ -27,6 +27,8 @@ class Job(models.TextChoices):
     BUILD_EXPORT = "privacy.build_export", _("Përgatitja e të dhënave për shkarkim")
     ERASE = "privacy.erase", _("Fshirja e të dhënave")
     RETENTION = "privacy.apply_retention", _("Afatet e ruajtjes")
+    # Reads the address of each person a breach touched, to write their notice (P14).
+    BREACH_NOTICE = "breaches.notices_send", _("Njoftimi i personave të prekur nga një cenim")
 
 
 class AccessAction(models.TextChoices):
@@ -43,6 +45,8 @@ class AccessAction(models.TextChoices):
     REFUSED = "refused", _("Iu refuzua qasja")
     # Staff gave a contractor's job these fields to see (P10); the reason names the company.
     SHARED = "shared", _("Iu dha qasje një kontraktori")
+    # Given to an authority on a legal request the officer approved (P11).
+    DISCLOSE = "disclose", _("Iu dha një autoriteti")
 
 
 class AccessBasis(models.TextChoices):
@@ -60,6 +64,9 @@ class AccessBasis(models.TextChoices):
     ACCOUNT_ADMINISTRATION = "account_admin", _("Administrimi i llogarive")
     # A job given to a contractor company (P10); the reference is "<order number>#<job id>".
     CONTRACTOR_JOB = "contractor_job", _("Punë e një kontraktori")
+    # A request from the police, a prosecutor, a court, the IDP or another authority, or
+    # the shop's own fraud investigation (P11); the reference is the request's "KL-<id>".
+    LEGAL_REQUEST = "legal_request", _("Kërkesë ligjore")
 
 
 class AccessEntry(models.Model):

@@ -432,6 +432,7 @@ class ErasureRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type
                     actor=_staff(request),
                     order=form.order,
                     support_case=form.support_case,
+                    legal_request=form.cleaned_data["legal_request"],
                 )
             except ErasureRequestError as error:
                 messages.error(request, error_text(error))

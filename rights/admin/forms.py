@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.text import ReasonField
+from legal.models import LegalRequest
 from orders.models import Order, OrderStatus
 from rights.admin.display import day_text
 from rights.models import HoldKind, RequestChannel
@@ -136,9 +137,24 @@ class LegalHoldForm(forms.Form):
         },
     )
 
+    legal_request = forms.ModelChoiceField(
+        label=_("Kërkesa ligjore"),
+        queryset=LegalRequest.objects.none(),
+        required=False,
+        help_text=_(
+            "Nëse bllokimi është për një kërkesë autoriteti: ajo që e përmend këtë klient."
+        ),
+        error_messages={
+            "invalid_choice": _("Zgjidhni një kërkesë ligjore që e përmend këtë klient.")
+        },
+    )
+
     def __init__(self, *args: Any, subject: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
+        legal_request = self.fields["legal_request"]
+        assert isinstance(legal_request, forms.ModelChoiceField)
+        legal_request.queryset = LegalRequest.objects.filter(people__person=subject).order_by("-pk")
         self.order: Order | None = None
         self.support_case: SupportCase | None = None
         target = self.fields["target"]

@@ -65,6 +65,7 @@ class LegalHoldAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
         "kind",
         "order_number",
         "case_number",
+        "legal_request",
         "reason",
         "review_date",
         "automatic_text",

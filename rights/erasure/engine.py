@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.clauses import enforces
 from privacy.audit import Access, access_record_many
 from privacy.erasure_steps import ERASURE_STEPS, OPEN_WORK, People
 from privacy.models import AccessAction, AccessBasis, ActorKind, Job
@@ -216,6 +217,7 @@ class ErasureResult:
         return any(row["outcome"] == Outcome.HELD for row in self.reports.get(subject_id, []))
 
 
+@enforces("P12", "erasure deletes or anonymises each field, keeping only what the law needs")
 def erase_people(
     user_ids: Iterable[int],
     *,

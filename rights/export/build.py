@@ -25,6 +25,7 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from core.clauses import enforces
 from mail.models import MailKind
 from mail.services import mail_enqueue
 from privacy.audit import job_record
@@ -59,6 +60,7 @@ def build_retry_delay(attempt: int) -> timedelta:
     return RETRY_BASE * RETRY_FACTOR ** max(attempt - 1, 0)
 
 
+@enforces("P12", "the person's download holds every declared field about them")
 def data_export_build(
     *, export_id: int, attempt: int = 1, now: datetime | None = None
 ) -> DataExport | None:

@@ -11,7 +11,6 @@ under their address). Nothing here queries until rows are asked for.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any
@@ -21,7 +20,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy.download import CHUNK_ROWS, DOWNLOAD_SECTIONS, Column, Section, labels
+from privacy.download import (
+    CHUNK_ROWS,
+    DOWNLOAD_SECTIONS,
+    Column,
+    Section,
+    labels,
+    links_removed,
+)
 from privacy.models import AccessEntry, Job
 from privacy.registry import (
     ModelDeclaration,
@@ -88,17 +94,11 @@ def _column(model_field: models.Field[Any, Any], entry: PersonalField | None) ->
     return Column(model_field.name, label, read, personal=entry, label_of=label_of)
 
 
-LINK = re.compile(r"https?://[^\s\"'<>]+")
-
-
 def _without_links(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def links_removed(row: Any) -> Any:
-        value = read(row)
-        if not isinstance(value, str):
-            return value
-        return LINK.sub(str(_("[lidhja u hoq]")), value)
+    def without_links(row: Any) -> Any:
+        return links_removed(read(row))
 
-    return links_removed
+    return without_links
 
 
 def _declaration_section(declaration: ModelDeclaration, user: Any) -> Section:

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.clauses import enforces
 from core.text import letter_count, visible_text
+from legal.models import LegalRequest
 from orders.models import Order
 from privacy.erasure_steps import OPEN_WORK
 from rights.erasure.engine import ERASED_MAIL_DOMAIN, ErasureCause, erase_people
@@ -33,6 +35,7 @@ from rights.requests.services import (
 from support.models import SupportCase
 
 
+@enforces("P11", "an authority's request holds the person's data from erasure")
 def legal_hold_place(
     *,
     subject: User,
@@ -42,8 +45,12 @@ def legal_hold_place(
     actor: User,
     order: Order | None = None,
     support_case: SupportCase | None = None,
+    legal_request: LegalRequest | None = None,
 ) -> LegalHold:
-    """Keep some or all of a person's data from erasure, with a reason and a review date."""
+    """Keep some or all of a person's data from erasure, with a reason and a review date.
+
+    A hold for an authority's request may point at it in the legal register (P11).
+    """
     reason = visible_text(reason)
     if letter_count(reason) < 10:
         raise ErasureRequestError(_("Shkruani arsyen e bllokimit, të paktën 10 shkronja."))
@@ -54,6 +61,8 @@ def legal_hold_place(
     for target in (order, support_case):
         if target is not None and target.customer_id != subject.pk:
             raise ErasureRequestError(_("Porosia ose rasti nuk i përket këtij klienti."))
+    if legal_request is not None and not legal_request.people.filter(person=subject).exists():
+        raise ErasureRequestError(_("Kërkesa ligjore nuk përmend këtë klient."))
     with transaction.atomic():
         scope, reference = HoldScope.PERSON, ""
         if order is not None:
@@ -67,6 +76,7 @@ def legal_hold_place(
             review_on=review_on,
             order=order,
             support_case=support_case,
+            legal_request=legal_request,
             scope=scope,
             reference=reference,
             placed_by=actor,

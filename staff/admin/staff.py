@@ -10,14 +10,27 @@ from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from staff.admin_base import ReadOnlyAdmin
+from staff.admin_base import (
+    DashboardPanel,
+    Figure,
+    Figures,
+    ReadOnlyAdmin,
+    Table,
+    TableRow,
+    dashboard_panel_add,
+    days_from_today_text,
+)
 from staff.models import TrainingRecord
+from staff.permissions import StaffPermission
+from staff.selectors import training_due
 
 
 class TrainingRecordForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -127,3 +140,67 @@ class RoleGroupAdmin(ReadOnlyAdmin, GroupAdmin):
 
 admin.site.unregister(Group)
 admin.site.register(Group, RoleGroupAdmin)
+
+
+# The DPO's training on the landing page (P14): who lost access to personal data for want
+# of training, and whose runs out soon. Account numbers and roles; never a name.
+TRAINING_LISTED = 6
+
+
+def _training_due_parts(request: HttpRequest) -> list[Figures | Table]:
+    today = timezone.localdate()
+    days = settings.FEJZO_TRAINING_WARNING_DAYS
+    due = training_due(today=today, days=days, limit=TRAINING_LISTED)
+    changelist = reverse("admin:staff_trainingrecord_changelist")
+    return [
+        Figures(
+            items=[
+                Figure(
+                    label=_("Pa trajnim të vlefshëm"),
+                    value=str(due.lapsed),
+                    url=f"{changelist}?gjendja=expired",
+                    urgent=bool(due.lapsed),
+                ),
+                Figure(
+                    label=_("Skadon brenda %(days)d ditëve") % {"days": days},
+                    value=str(due.expiring),
+                    url=f"{changelist}?gjendja=expiring",
+                ),
+            ]
+        ),
+        Table(
+            caption=_("Trajnimi për privatësinë dhe sigurinë"),
+            headers=[_("Punonjësi"), _("Roli"), _("I vlefshëm deri më"), _("Kur")],
+            rows=[
+                TableRow(
+                    cells=[
+                        gettext("Llogaria #%(id)s") % {"id": trained.staff_id},
+                        ", ".join(str(role.label) for role in trained.roles) or "—",
+                        trained.trained_until.strftime("%d.%m.%Y")
+                        if trained.trained_until
+                        else "—",
+                        days_from_today_text(trained.trained_until, today=today)
+                        if trained.trained_until
+                        else gettext("Nuk e ka bërë kurrë"),
+                    ],
+                    url=f"{changelist}?staff__id__exact={trained.staff_id}",
+                    urgent=trained.trained_until is None or trained.trained_until < today,
+                )
+                for trained in due.staff
+            ],
+            empty=_("Trajnimi i të gjithëve vlen edhe %(days)d ditë e më shumë.") % {"days": days},
+        ),
+    ]
+
+
+dashboard_panel_add(
+    DashboardPanel(
+        key="staff-training-due",
+        title=_("Trajnimet e stafit"),
+        permission=StaffPermission.VIEW_TRAINING_RECORD,
+        parts=_training_due_parts,
+        position=35,
+        more_url=lambda: reverse("admin:staff_trainingrecord_changelist"),
+        more_label=_("Të gjitha trajnimet"),
+    )
+)

@@ -13,6 +13,16 @@ Split by concern: `masking` (masked columns, per-request decisions, inlines),
 `display` (what every page shares). Import from here: `from staff.admin_base import X`.
 """
 
+from staff.admin_base.charts import (
+    CHART_WEEKS,
+    Series,
+    SeriesChart,
+    days_from_today_text,
+    percent,
+    share_text,
+    week_label,
+    week_long_label,
+)
 from staff.admin_base.customer_page import (
     CustomerPageInline,
     customer_page_inline_add,
@@ -48,6 +58,8 @@ __all__ = [
     "SITE_DATETIME_FORMAT",
     "Bar",
     "BarChart",
+    "Series",
+    "SeriesChart",
     "DashboardPanel",
     "Figure",
     "Figures",
@@ -68,4 +80,10 @@ __all__ = [
     "customer_page_inlines",
     "datetime_shown",
     "object_id_path",
+    "days_from_today_text",
+    "percent",
+    "share_text",
+    "week_label",
+    "week_long_label",
+    "CHART_WEEKS",
 ]

@@ -7,8 +7,9 @@ through its app's selectors with a constant number of queries, and shows counts,
 money, dates and record numbers: never a customer's personal data.
 
 What a panel shows is built from a few parts the landing page knows how to draw:
-figures, a table and a bar chart (an inline SVG drawn on the server, with its data as
-a table for screen readers and for anyone without images).
+figures, a table, a bar chart and a chart of several series (`charts`): inline SVG
+drawn on the server, with its data as a table for screen readers and for anyone
+without images.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+
+from staff.admin_base.charts import SeriesChart
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -146,7 +149,7 @@ class BarChart:
         return sum(bar.value for bar in self.bars)
 
 
-PanelPart = Figures | Table | BarChart
+PanelPart = Figures | Table | BarChart | SeriesChart
 
 
 @dataclass(frozen=True)

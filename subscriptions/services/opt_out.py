@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from accounts.models import User
+from core.clauses import enforces
 from subscriptions.models import STAFF_CHANNELS, Channel, Subscriber, SuppressionReason, Topic
 from subscriptions.selectors import address_index
 from subscriptions.services.preferences import subscription_change
@@ -19,6 +20,7 @@ class OptOutChannelInvalid(ValueError):
     """A staff-recorded opt-out must say how the person told us (P13)."""
 
 
+@enforces("P13", "staff record an opt-out received by phone or in person")
 def opt_out_record(
     *,
     person: User | Subscriber | str,

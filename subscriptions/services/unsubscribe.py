@@ -10,12 +10,14 @@ from typing import Any
 
 from django.db import transaction
 
+from core.clauses import enforces
 from subscriptions.models import Channel, Subscriber, SuppressionReason, Topic
 from subscriptions.services.preferences import subscription_change
 from subscriptions.services.suppression import address_lock, suppression_add_index
 from subscriptions.tokens import unsubscribe_token_read
 
 
+@enforces("P13", "one click unsubscribes without signing in, at once")
 def unsubscribe_one_click(*, token: str) -> None:
     """Act on an RFC 8058 POST: stop the list the message came from, at once.
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.clauses import enforces
 from core.text import letter_count, visible_text
 from core.uploads import CleanImage
 from privacy.audit import access_record
@@ -178,6 +179,7 @@ def case_expert_active(*, case: SupportCase, staff: Any) -> bool:
     return CaseExpert.objects.active().filter(case=case, expert_id=staff.pk).exists()
 
 
+@enforces("P9", "a case is seen only by its owner or an expert invited to it")
 def _check_handles(*, case: SupportCase, staff: Any) -> AuthorKind:
     """Return how `staff` handles this case: its owner, or an invited expert; refuse others.
 
