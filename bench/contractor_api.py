@@ -223,6 +223,12 @@ def inspect(presented: str, *, repeat: int) -> dict[str, Any]:
         elapsed = time.perf_counter() - started
     finally:
         access.access_record_many = record  # type: ignore[assignment]
+    bare = Client(HTTP_HOST=HOST)
+    bare.get(BARE_PATH)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        bare.get(BARE_PATH)
+    bare_ms = 1000 * (time.perf_counter() - started) / repeat
     connection.close()
     request_ms = 1000 * elapsed / repeat
     recording_ms = 1000 * statistics.mean(recording)
@@ -237,6 +243,9 @@ def inspect(presented: str, *, repeat: int) -> dict[str, Any]:
         "in_process_ms": request_ms,
         "recording_ms": recording_ms,
         "recording_share_percent": 100 * recording_ms / request_ms,
+        "bare_in_process_ms": bare_ms,
+        # The best share a list could reach if everything but its recording cost nothing.
+        "ceiling_percent": 100 * bare_ms / (bare_ms + recording_ms),
     }
 
 
@@ -385,7 +394,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"recording: {inspected['entries_per_request']} entries a request; in process "
         f"{inspected['in_process_ms']:.1f} ms a request, of which appending the entries "
-        f"{inspected['recording_ms']:.1f} ms ({inspected['recording_share_percent']:.0f} %)"
+        f"{inspected['recording_ms']:.1f} ms ({inspected['recording_share_percent']:.0f} %); "
+        f"the bare view {inspected['bare_in_process_ms']:.2f} ms"
+    )
+    print(
+        f"ceiling: a list whose only cost was its recording would reach "
+        f"{inspected['ceiling_percent']:.0f} % of the bare view in process"
     )
     print(
         f"every read recorded: {entries_after - entries_before:,} entries during the api run "
