@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from typing import Any
@@ -9,12 +10,16 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -28,6 +33,7 @@ from catalog.views import (
     _catalogue_key,
     _listing_context,
 )
+from core.templatetags.shared_cache import CSRF_HOLE
 from search.query import fold, parse
 from search.selectors import (
     SearchOutcome,
@@ -40,7 +46,23 @@ from search.selectors import (
 # Where the words searched for go in the kept copy of "nothing found": private-use
 # characters, which nobody types and HTML escaping leaves alone.
 QUERY_HOLE = "\ue001query\ue001"
-_HOLES = re.compile("|".join(re.escape(hole) for hole in (QUERY_HOLE, quote(QUERY_HOLE, safe="/"))))
+# Where the address's query string goes in the kept whole page of "nothing found": the
+# other language's link and the cookie banner's "next" write the address as
+# request.get_full_path() gives it, which percent-encodes these characters.
+ADDRESS_HOLE = "\ue001address\ue001"
+# The words as the template writes them in text and attributes, as its ``urlencode``
+# filter writes them, and the query string as the address gives it.
+_QUERY_AS_TEXT = QUERY_HOLE
+_QUERY_AS_ADDRESS = quote(QUERY_HOLE, safe="/")
+_ADDRESS_AS_WRITTEN = iri_to_uri(ADDRESS_HOLE)
+_HOLES = re.compile(
+    "|".join(re.escape(hole) for hole in (_QUERY_AS_TEXT, _QUERY_AS_ADDRESS, _ADDRESS_AS_WRITTEN))
+)
+# What begins the placeholders of core.templatetags.shared_cache.
+SHARED_HOLE_MARK = CSRF_HOLE[0]
+# Keeps the whole pages of "nothing found" (templates/base.html's "page" fragment) apart
+# from every page kept for an address: no request can name this variant.
+FOUND_NOTHING_VARIANT = "search:found-nothing"
 
 SUGGESTED_PRODUCTS = 6
 SUGGESTED_CATEGORIES = 3
@@ -79,38 +101,65 @@ def _found_nothing_plainly(request: HttpRequest, outcome: SearchOutcome) -> bool
     )
 
 
-def _found_nothing_content(
-    request: HttpRequest, *, form: ProductSearchForm, query: str, outcome: SearchOutcome
-) -> str:
-    """Return the results of a search that found nothing, from a copy kept per language.
+def _found_nothing_copy(request: HttpRequest, *, outcome: SearchOutcome) -> str:
+    """Return the results of a search that found nothing, kept per language with holes.
 
     Such a page differs from another only by the words searched for, so the copy holds
-    a placeholder where they go (escaped as the template would escape them, or as
-    its ``urlencode`` filter writes them), filled for each search nobody made before.
+    a placeholder where they go, filled for each search by ``_holes_fill``.
     """
     key = f"search:nothing:{catalog_revision_for(request)}:{get_language()}:{request.path}"
-    copy: str | None = cache.get(key)
-    if copy is None:
+    kept: str | None = cache.get(key)
+    if kept is None:
+        form = ProductSearchForm(request.GET, brand_choices=_brand_choices(request))
         context = _results_context(request, form=form, query=QUERY_HOLE, outcome=outcome)
-        copy = render_to_string(LISTING_CONTENT_TEMPLATE, context)
-        cache.set(key, copy, settings.CATALOG_CACHE_SECONDS)
-    as_text = conditional_escape(query)
-    as_address = conditional_escape(quote(query, safe="/"))
-    filled = _HOLES.sub(lambda hole: as_text if hole[0] == QUERY_HOLE else as_address, copy)
+        kept = render_to_string(LISTING_CONTENT_TEMPLATE, context)
+        cache.set(key, kept, settings.CATALOG_CACHE_SECONDS)
+    return kept
+
+
+def _holes_fill(html: str, *, query: str, query_string: str = "") -> SafeString:
+    """Put the words (and the address's query string) into the holes of a kept copy.
+
+    Each in the escaping the template gives it where the hole is: the words as HTML
+    text, or as its ``urlencode`` filter writes them; the query string as
+    request.get_full_path() writes it, then as HTML. One pass, so nothing filled in is
+    read again as a hole.
+    """
+    values = {
+        _QUERY_AS_TEXT: conditional_escape(query),
+        _QUERY_AS_ADDRESS: conditional_escape(quote(query, safe="/")),
+        _ADDRESS_AS_WRITTEN: conditional_escape(iri_to_uri(query_string)),
+    }
+    filled = _HOLES.sub(lambda hole: values[hole[0]], html)
     return mark_safe(filled)  # noqa: S308 - the template's HTML, and the words escaped
 
 
+def _plain_query(request: HttpRequest) -> str:
+    """Return the words of a search that asks for nothing else (one box, no filter), or "".
+
+    Validated by the search form's own field, without building the whole form.
+    """
+    if set(request.GET) != {"q"} or len(request.GET.getlist("q")) != 1:
+        return ""
+    try:
+        return str(ProductSearchForm.base_fields["q"].clean(request.GET["q"]))
+    except ValidationError:
+        return ""
+
+
 def _results_page(request: HttpRequest) -> dict[str, Any]:
+    revision = catalog_revision_for(request)
+    synonyms = search_synonyms(revision=revision)
+    plain = _plain_query(request)
+    outcome = search_run(query=plain, synonyms=synonyms, revision=revision) if plain else None
+    if outcome is not None and _found_nothing_plainly(request, outcome):
+        # The whole page is made from the copy with holes (``_found_nothing_page``).
+        return {"found_nothing": plain, "copy": _found_nothing_copy(request, outcome=outcome)}
     form = ProductSearchForm(request.GET, brand_choices=_brand_choices(request))
     form.is_valid()
     query = form.query()
-    revision = catalog_revision_for(request)
-    synonyms = search_synonyms(revision=revision)
-    outcome = search_run(query=query, synonyms=synonyms, revision=revision)
-    if query and _found_nothing_plainly(request, outcome):
-        title = _("Rezultatet për „%(query)s“") % {"query": query}
-        content = _found_nothing_content(request, form=form, query=query, outcome=outcome)
-        return {"title": title, "content": content, "page_number": 1, "noindex": True}
+    if outcome is None or query != plain:
+        outcome = search_run(query=query, synonyms=synonyms, revision=revision)
     context = _results_context(request, form=form, query=query, outcome=outcome)
     return {
         "title": str(context["title"]),
@@ -126,23 +175,78 @@ def results(request: HttpRequest) -> HttpResponse:
     """The results of the header's search box, with the listing's filters and sorting.
 
     The HTML is cached per address and catalogue revision (as catalogue listings are);
-    the box in the header shows the query again whether cached or not.
+    the box in the header shows the query again whether cached or not. A search that
+    found nothing is not kept per address: its page is made from copies kept per
+    language and kind of visitor, and most such addresses never come again.
     """
+    typed = request.GET.get("q", "")
+    search_query = typed.strip()[:SEARCH_MAX_LENGTH] if isinstance(typed, str) else ""
     key = _catalogue_key(request, "search", request.get_full_path())
     page = cache.get(key)
     if page is None:
         page = _results_page(request)
+        if "found_nothing" in page:
+            return _found_nothing_page(
+                request, query=page["found_nothing"], kept=page["copy"], search_query=search_query
+            )
         cache.set(key, page, settings.CATALOG_CACHE_SECONDS)
-    typed = request.GET.get("q", "")
     return render(
-        request,
+        request, LISTING_TEMPLATE, {**page, "search_query": search_query, "page_cacheable": True}
+    )
+
+
+def _found_nothing_page(
+    request: HttpRequest, *, query: str, kept: str, search_query: str
+) -> HttpResponse:
+    """Return the page of a search that found nothing, from a whole page kept with holes.
+
+    A search nobody made before would render the page's shell afresh, since the whole
+    page is kept per address (templates/base.html). This page differs from another
+    only where the words or the address appear, so it is rendered as for a request
+    whose words and query string are holes: the "page" fragment keeps it once per
+    language, kind of visitor, catalogue revision and template, as every page is kept,
+    under a variant no address reaches; each request fills the holes in one pass. The
+    visitor's own CSRF token goes in as on any kept page, and the session, messages and
+    cookies read are the request's own, so the answer is the one a fresh render gives.
+    """
+    query_string = request.META.get("QUERY_STRING", "")
+    # The box shows the words as typed (the form's are the same once valid); the
+    # language link splits a "#" off the address; and words holding the shared cache's
+    # own placeholder character would be read as its holes. Such pages are rendered.
+    if search_query != query or "#" in query_string or SHARED_HOLE_MARK in query:
+        return render(
+            request,
+            LISTING_TEMPLATE,
+            {
+                "title": _("Rezultatet për „%(query)s“") % {"query": query},
+                "content": _holes_fill(kept, query=query),
+                "page_number": 1,
+                "noindex": True,
+                "search_query": search_query,
+                "page_cacheable": True,
+            },
+        )
+    holed = copy.copy(request)
+    holed.META = {**request.META, "QUERY_STRING": ADDRESS_HOLE}
+    # Nothing of the shell should read the words from the address, but what did would
+    # read a hole, never the words of the visitor for whom the page is kept.
+    holed.GET = QueryDict(urlencode({"q": QUERY_HOLE}))
+    html = render_to_string(
         LISTING_TEMPLATE,
         {
-            **page,
-            "search_query": typed.strip()[:SEARCH_MAX_LENGTH] if isinstance(typed, str) else "",
+            "title": _("Rezultatet për „%(query)s“") % {"query": QUERY_HOLE},
+            "content": mark_safe(kept),  # noqa: S308 - rendered (and escaped) by the template
+            "page_number": 1,
+            "noindex": True,
+            "search_query": QUERY_HOLE,
             "page_cacheable": True,
+            "page_variant": FOUND_NOTHING_VARIANT,
+            # The token of this request, which also sets its cookie when it has none.
+            "csrf_token": SimpleLazyObject(lambda: get_token(request)),
         },
+        request=holed,
     )
+    return HttpResponse(_holes_fill(html, query=query, query_string=query_string))
 
 
 def _suggestions(request: HttpRequest, query: str) -> dict[str, Any]:

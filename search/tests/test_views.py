@@ -221,9 +221,8 @@ def test_a_search_that_found_nothing_reads_as_if_rendered_afresh(
         form = ProductSearchForm(request.GET, brand_choices=[])
         form.is_valid()
         if fill:
-            return search_views._found_nothing_content(
-                request, form=form, query=query, outcome=outcome
-            )
+            kept = search_views._found_nothing_copy(request, outcome=outcome)
+            return search_views._holes_fill(kept, query=query)
         context = search_views._results_context(request, form=form, query=query, outcome=outcome)
         return render_to_string(LISTING_CONTENT_TEMPLATE, context)
 
