@@ -17,6 +17,7 @@ from django.apps.registry import Apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 
 def free_port() -> int:
@@ -120,3 +121,9 @@ def migrate_to(targets: list[tuple[str, str | None]]) -> Apps:
     return executor.loader.project_state(
         [(app, name) for app, name in targets if name is not None]
     ).apps
+
+
+def migrate_to_latest() -> None:
+    """Apply every migration again. A migration test ends with this: the next test on its
+    worker expects the newest schema, whatever migrations came after the test's own."""
+    migrate_to(list(MigrationLoader(connection).graph.leaf_nodes()))

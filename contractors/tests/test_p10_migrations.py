@@ -7,13 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from contractors.models import Job
 from contractors.tests.factories import CompanyFactory
-from core.testing import migrate_to
+from core.testing import migrate_to, migrate_to_latest
 from orders.models import Order
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,5 +42,4 @@ def test_p10_the_jobs_made_before_repairs_get_their_orders_customer(order: Order
         assert (migrated.order_id, migrated.customer_id) == (order.pk, order.customer_id)
         assert migrated.case_id is None and migrated.appliance_id is None
     finally:
-        # Leave the database as every other test expects it: all migrations applied.
-        migrate_to(list(MigrationLoader(connection).graph.leaf_nodes()))
+        migrate_to_latest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 
@@ -11,13 +12,20 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from core.testing import migrate_to
+from core.testing import migrate_to, migrate_to_latest
 from privacy.audit import access_record
 from privacy.models import AccessAction, AccessBasis, AccessEntry
 from privacy.roles import Role
 from rights import models as rights
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _newest_schema_afterwards() -> Iterator[None]:
+    yield
+    migrate_to_latest()
+
 
 BEFORE = [("privacy", "0011_access_and_mail_kinds"), ("rights", None)]
 AFTER = [("privacy", "0012_rights_models_moved"), ("rights", "0001_initial")]

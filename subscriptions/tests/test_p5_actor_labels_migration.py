@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from accounts.tests.factories import UserFactory
-from core.testing import migrate_to
+from core.testing import migrate_to, migrate_to_latest
 from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 from subscriptions.models import SubscriptionEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _newest_schema_afterwards() -> Iterator[None]:
+    yield
+    migrate_to_latest()
+
 
 BEFORE = [("subscriptions", "0004_labels")]
 AFTER = [("subscriptions", "0005_actor_labels_name_roles")]
