@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-COMPANY_TEXT = Path(settings.BASE_DIR).parent / "shared" / "policy" / "privatesia-2021-03-01.sq.txt"
+# The company's text as the repository ships it (policy/tests/test_pages.py also checks
+# it against the company's own file where that is at hand).
+COMPANY_TEXT = Path(settings.BASE_DIR) / "policy" / "texts" / "privacy-v1.sq.txt"
 NEW_PARAGRAPH = "Faturat e blerjeve i ruajmë për pesë vjet, siç kërkon ligji për tatimet."
 SUMMARY = "Shtuam sa kohë i ruajmë faturat e blerjeve."
 NOTICE = "Përditësuam politikat dhe kushtet tona"
