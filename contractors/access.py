@@ -33,6 +33,7 @@ from contractors.models import (
 )
 from core.clauses import enforces
 from privacy.audit import Access, access_record, access_record_many
+from privacy.fields import EncryptedModel
 from privacy.models import AccessAction, AccessBasis, AccessEntry, ActorKind
 from privacy.registry import Mask, qualified, registry
 
@@ -435,7 +436,8 @@ def _for_reading(jobs: QuerySet[Job], *, fields: Iterable[str] | None) -> QueryS
     for name in fields:
         label, _dot, field_name = name.rpartition(".")
         model = apps.get_model(label)
-        wanted = {"id", field_name, *(["seal_id"] if _is_sealed(model) else [])}
+        sealed = issubclass(model, EncryptedModel)
+        wanted = {"id", field_name, *(["seal_id"] if sealed else [])}
         if label == "orders.OrderLine":
             columns.setdefault("order__lines", {"order_id"}).update(wanted)
         for relation in JOB_REACHES[label].relations:
@@ -453,10 +455,6 @@ def _for_reading(jobs: QuerySet[Job], *, fields: Iterable[str] | None) -> QueryS
             rows = model._default_manager.only(*columns[relation])
             jobs = jobs.prefetch_related(Prefetch(relation, queryset=rows))
     return jobs
-
-
-def _is_sealed(model: type[models.Model]) -> bool:
-    return any(field.name == "seal_id" for field in model._meta.concrete_fields)
 
 
 def _labels(names: Iterable[str]) -> dict[str, str]:

@@ -200,13 +200,7 @@ def access_record(
         actor_label=actor_label,
         ip_address=ip_address,
     )
-    with transaction.atomic():
-        head = _locked_head()
-        entry = _entry(access, seq=head.last_seq + 1, prev_hash=head.last_hash, at=timezone.now())
-        entry.save()
-        head.last_seq = entry.seq
-        head.last_hash = entry.entry_hash
-        head.save(update_fields=["last_seq", "last_hash"])
+    [entry] = access_record_many([access])
     return entry
 
 
