@@ -289,6 +289,13 @@ def product_photos(product: Product) -> list[ProductPhoto]:
 STOCK_LOW_AT = 3
 
 
+def stock_shown(stock: int) -> tuple[bool, int | None]:
+    """Return what a catalogue page shows of this stock: in stock or not, and how few
+    are left when it is running out. A change of stock that leaves this alone leaves
+    every cached page true (catalog.services.stock_take)."""
+    return stock > 0, stock if 0 < stock <= STOCK_LOW_AT else None
+
+
 def products_low_stock(*, at_most: int, limit: int) -> QuerySet[Product]:
     """Return products on sale with at most `at_most` in stock, the emptiest first."""
     return (

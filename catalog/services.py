@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from django.db.models import F
 
 from catalog.models import CatalogRevision, Product
+from catalog.selectors import stock_shown
 
 
 class StockError(Exception):
@@ -29,8 +30,10 @@ class StockShort(StockError):
 def catalog_revision_bump() -> None:
     """Move the catalogue revision on, in the caller's transaction.
 
-    Call it after any change a catalogue page shows (products, prices, stock,
-    categories, brands); saves through the ORM call it by themselves (catalog/signals.py).
+    Call it after any change a catalogue page shows (products, prices, what stock
+    pages show, categories, brands); saves through the ORM call it by themselves
+    (catalog/receivers.py). Every cached page waits on this one row, so orders move it
+    only when a page would read differently (`stock_shown`).
     """
     row = CatalogRevision.ROW
     moved = CatalogRevision.objects.filter(pk=row).update(number=F("number") + 1)
@@ -49,6 +52,7 @@ def stock_take(*, quantities: Mapping[int, int]) -> dict[int, Product]:
     # UPDATE is what makes overselling impossible on SQLite too, where there are no row locks.
     products = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
     by_id = {product.pk: product for product in products}
+    shown_changes = False
     for product_id, quantity in sorted(quantities.items()):
         product = by_id.get(product_id)
         if product is None or not product.is_active:
@@ -59,7 +63,11 @@ def stock_take(*, quantities: Mapping[int, int]) -> dict[int, Product]:
         if taken != 1:
             product.refresh_from_db(fields=["stock"])
             raise StockShort(product, product.stock)
-    catalog_revision_bump()
+        # The row is locked: what it held when read is what the UPDATE took from.
+        shown_changes |= stock_shown(product.stock) != stock_shown(product.stock - quantity)
+    # Every order would otherwise queue on the one revision row, and empty every cache.
+    if shown_changes:
+        catalog_revision_bump()
     return by_id
 
 
@@ -70,7 +78,15 @@ def stock_return(*, quantities: Mapping[int, int]) -> None:
     """
     if not quantities:
         return
-    # In id order, as stock_take locks, so a return never deadlocks with a checkout.
+    # Locked in id order, as stock_take locks, so a return never deadlocks with a checkout.
+    products = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
+    stock_before = dict(products.values_list("pk", "stock"))
+    shown_changes = False
     for product_id, quantity in sorted(quantities.items()):
+        if product_id not in stock_before:
+            continue
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    catalog_revision_bump()
+        before = stock_before[product_id]
+        shown_changes |= stock_shown(before) != stock_shown(before + quantity)
+    if shown_changes:
+        catalog_revision_bump()

@@ -23,7 +23,7 @@ def access_entries_for(
     `with_actors` joins the acting account in the same query, for pages that name the
     staff member; an actor whose account is gone comes back as None (no constraint).
     """
-    entries = AccessEntry.objects.filter(subject_id=customer.pk).order_by("-seq")
+    entries = AccessEntry.objects.filter(subject_id=customer.pk).order_by("-id")
     hidden = withheld_on(timezone.localdate(now or timezone.now()))
     if hidden is not None:
         entries = entries.exclude(hidden)
@@ -32,14 +32,23 @@ def access_entries_for(
     return entries
 
 
-def break_glass_reasons_for(customer: Any, *, seqs: Iterable[int]) -> dict[int, str]:
-    """Return the typed reasons of this customer's break-glass entries, by entry number.
+def break_glass_reasons_for(
+    customer: Any, *, places: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """Return the typed reasons of this customer's break-glass entries, by (chain, number).
 
-    A reveal made while the glass is broken refers to the break-glass entry by number;
-    the reason lives on that entry only.
+    A reveal made while the glass is broken refers to the break-glass entry by its number
+    in the chain both are in (the customer's); the reason lives on that entry only.
     """
-    wanted = set(seqs)
+    wanted = set(places)
     if not wanted:
         return {}
-    rows = access_entries_for(customer).filter(action=AccessAction.BREAK_GLASS, seq__in=wanted)
-    return dict(rows.values_list("seq", "reason"))
+    rows = access_entries_for(customer).filter(
+        action=AccessAction.BREAK_GLASS,
+        chain__in={chain for chain, _seq in wanted},
+        seq__in={seq for _chain, seq in wanted},
+    )
+    reasons = {
+        (chain, seq): reason for chain, seq, reason in rows.values_list("chain", "seq", "reason")
+    }
+    return {place: reason for place, reason in reasons.items() if place in wanted}

@@ -172,7 +172,7 @@ def _order_url(public_id: str | None) -> str:
 
 
 def _purpose(
-    entry: AccessEntry, reasons: dict[int, str], orders: dict[str, str]
+    entry: AccessEntry, reasons: dict[tuple[int, int], str], orders: dict[str, str]
 ) -> tuple[str, str, str]:
     """Return the purpose in words, a link to the customer's own page for it, and a reason."""
     reference = entry.reference
@@ -204,7 +204,7 @@ def _purpose(
     if entry.basis == AccessBasis.BREAK_GLASS:
         reason = entry.reason
         if not reason and reference.isdigit():
-            reason = reasons.get(int(reference), "")
+            reason = reasons.get((entry.chain, int(reference)), "")
         return str(PURPOSES[AccessBasis.BREAK_GLASS]), "", reason
     return str(PURPOSES.get(entry.basis, OTHER)), "", ""
 
@@ -253,8 +253,8 @@ def access_rows(
     """Word these entries about `customer` for `customer`, in the active language."""
     reasons = break_glass_reasons_for(
         customer,
-        seqs=(
-            int(entry.reference)
+        places=(
+            (entry.chain, int(entry.reference))
             for entry in entries
             if entry.basis == AccessBasis.BREAK_GLASS
             and not entry.reason

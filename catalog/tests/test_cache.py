@@ -51,6 +51,17 @@ def test_selling_the_last_unit_shows_out_of_stock_at_once(client, catalogue, cus
     assert "Pa gjendje" in after.split("Fshesë e fundit", 1)[1][:400]
 
 
+def test_running_out_shows_how_few_are_left_at_once(client, catalogue, customer):
+    product = ProductFactory(stock=5)
+    path = product.get_absolute_url()
+    assert "copë të mbetura" not in client.get(path).content.decode()
+    place_order(customer=customer, quantities={product.pk: 1})
+    # Four left: still nothing to say, and the page is the one kept.
+    assert "copë të mbetura" not in client.get(path).content.decode()
+    place_order(customer=customer, quantities={product.pk: 2})
+    assert "Vetëm 2 copë të mbetura" in client.get(path).content.decode()
+
+
 def test_revision_moves_on_every_catalogue_write(catalogue):
     before = catalog_revision()
     catalogue.samsung.name = "SAMSUNG"

@@ -66,3 +66,39 @@ def test_stock_return_puts_the_pieces_back_and_skips_a_deleted_product():
 def test_stock_return_of_nothing_changes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         stock_return(quantities={})
+
+
+def test_an_order_that_changes_nothing_a_page_shows_leaves_the_revision_alone():
+    """Orders from many customers must not queue on the one revision row (issue 17)."""
+    plenty = ProductFactory(stock=50)
+    before = catalog_revision()
+
+    stock_take(quantities={plenty.pk: 2})
+    stock_return(quantities={plenty.pk: 1})
+
+    assert _stock(plenty) == [49]
+    assert catalog_revision() == before
+
+
+@pytest.mark.parametrize(
+    ("stock", "taken"),
+    [(4, 1), (3, 1), (1, 1), (10, 10)],
+    ids=["now-running-out", "fewer-left", "sold-out", "all-at-once"],
+)
+def test_an_order_that_changes_what_a_page_shows_moves_the_revision(stock, taken):
+    product = ProductFactory(stock=stock)
+    before = catalog_revision()
+
+    stock_take(quantities={product.pk: taken})
+
+    assert catalog_revision() > before
+
+
+@pytest.mark.parametrize(("stock", "moves"), [(0, True), (2, True), (3, True), (20, False)])
+def test_a_return_moves_the_revision_only_when_a_page_would_read_differently(stock, moves):
+    product = ProductFactory(stock=stock)
+    before = catalog_revision()
+
+    stock_return(quantities={product.pk: 1})
+
+    assert (catalog_revision() > before) is moves

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
+# The access record is this many chains, an entry going to the chain of its subject
+# (`chain_of`): appends for different customers lock different heads and go ahead in
+# parallel. Fixed once entries exist: a subject's entries stay in one chain.
+ACCESS_CHAINS = 64
+
+
+def chain_genesis(chain: int) -> str:
+    """Return the hash chain `chain` starts from: chain 0 is the chain of before issue 17."""
+    if chain == 0:
+        return GENESIS_HASH
+    return hashlib.sha256(f"fejzo access chain {chain}".encode()).hexdigest()
+
+
+def chain_of(subject_id: int | None, actor_id: int | None = None) -> int:
+    """Return the chain an entry about `subject_id` goes to (the actor's when no subject)."""
+    owner = subject_id if subject_id is not None else actor_id
+    return (owner or 0) % ACCESS_CHAINS
 
 
 class ActorKind(models.TextChoices):
@@ -72,13 +91,16 @@ class AccessBasis(models.TextChoices):
 class AccessEntry(models.Model):
     """One look at, change of, or job read of personal data; never the values themselves.
 
-    Entries form a hash chain ordered by `seq`: each stores the SHA-256 of the previous
-    entry's hash and its own canonical content, so `audit_verify` finds any entry
-    changed, removed or inserted behind the application's back. People are referred
-    to by id without a database constraint, so entries outlive the accounts.
+    Entries form hash chains, one per `chain`, each ordered by `seq`: an entry stores the
+    SHA-256 of the previous entry's hash in its chain and its own canonical content, so
+    `audit_verify` finds any entry changed, removed or inserted behind the application's
+    back. A person's entries are all in one chain (`chain_of`); `id` orders entries
+    across chains. People are referred to by id without a database constraint, so
+    entries outlive the accounts.
     """
 
-    seq = models.BigIntegerField(_("Nr."), db_index=True)
+    chain = models.PositiveSmallIntegerField(_("Zinxhiri"), db_default=0)
+    seq = models.BigIntegerField(_("Nr."))
     at = models.DateTimeField(_("Koha"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,7 +120,7 @@ class AccessEntry(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        # Covered by access_subject_seq; one index less to write on every entry.
+        # Covered by access_subject_id; one index less to write on every entry.
         db_index=False,
         related_name="+",
     )
@@ -114,8 +136,11 @@ class AccessEntry(models.Model):
     class Meta:
         verbose_name = _("hyrje në regjistrin e qasjeve")
         verbose_name_plural = _("regjistri i qasjeve")
-        ordering = ["-seq"]
-        indexes = [models.Index(fields=["subject", "-seq"], name="access_subject_seq")]
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="access_chain_seq_unique")
+        ]
+        indexes = [models.Index(fields=["subject", "-id"], name="access_subject_id")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
@@ -126,12 +151,32 @@ class AccessEntry(models.Model):
 
 
 class AccessChainHead(models.Model):
-    """The last entry of the chain; its row lock makes appends one at a time."""
+    """The last entry of one chain; its row lock makes that chain's appends one at a time."""
 
-    ROW = 1
-
+    chain = models.PositiveSmallIntegerField(unique=True)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     def __str__(self) -> str:
-        return f"#{self.last_seq}"
+        return f"{self.chain}#{self.last_seq}"
+
+
+class AccessAnchor(models.Model):
+    """Every chain's head at one moment, itself chained to the anchor before it.
+
+    Written periodically (privacy.tasks): an entry an anchor covers can no longer be cut
+    from the end of its chain together with its head, and the anchors' own chain shows
+    one removed or changed.
+    """
+
+    at = models.DateTimeField()
+    # "chain:seq:hash" per chain, ";"-separated, in chain order.
+    heads = models.TextField()
+    prev_hash = models.CharField(max_length=64)
+    anchor_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"anchor {self.pk} at {self.at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,8 @@ class AccessEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
     """
 
     list_display = [
+        "id",
+        "chain",
         "seq",
         "at",
         "in_words",
@@ -32,7 +34,13 @@ class AccessEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-ar
     date_hierarchy = "at"
     show_full_result_count = False
     # What the hash covers, then the hashes: the page shows exactly what audit_verify checks.
-    fields = readonly_fields = ("in_words", *CANONICAL_COLUMNS, "prev_hash", "entry_hash")
+    fields = readonly_fields = (
+        "in_words",
+        "chain",
+        *CANONICAL_COLUMNS,
+        "prev_hash",
+        "entry_hash",
+    )
 
     @admin.display(description=_("Në fjalë"))
     def in_words(self, entry: AccessEntry) -> str:

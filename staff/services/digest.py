@@ -52,7 +52,7 @@ def own_purposes_digest_send(*, day: date) -> int:
             action=AccessAction.OWN_PURPOSE, at__gte=start, at__lt=start + timedelta(days=1)
         )
         .select_related("actor")
-        .order_by("actor_id", "seq")
+        .order_by("actor_id", "id")
     )
     with transaction.atomic():
         digest, created = OwnPurposeDigest.objects.get_or_create(
