@@ -468,9 +468,7 @@ def build_chain(*, entries: int, staff_id: int, subjects: range) -> dict[str, An
             # The head only ever moves one entry at a time, except in maintenance.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL fejzo.maintenance = 'on'")
-        AccessChainHead.objects.filter(chain=0).update(
-            last_seq=last[0], last_hash=last[1]
-        )
+        AccessChainHead.objects.filter(chain=0).update(last_seq=last[0], last_hash=last[1])
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         # A long-lived table has been vacuumed; a fresh COPY would pay for hint bits.
