@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign bench-export bench-api worker clean bench-retention vendor
+.PHONY: run test install lint typecheck messages bench bench-privacy bench-campaign bench-export bench-api worker clean bench-retention vendor bench-load bench-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,17 @@ messages: install
 
 bench: install
 	$(PY) bench/load.py
+
+# The locust scenario (64 users, 2 minutes: per step p50/p95/p99 and errors) on gunicorn
+# and PostgreSQL, then orders/s per number of processes; BENCH_ARGS=--quick for a short run.
+bench-load: install
+	$(PY) bench/load_locust.py $(BENCH_ARGS)
+	$(PY) bench/orders.py $(BENCH_ARGS)
+
+# PostgreSQL restarted, SMTP down, a worker killed, the bucket away, under a load of orders
+# and mail: lost and duplicated messages and orders (all 0). BENCH_ARGS=--quick: SMTP down 30 s.
+bench-faults: install
+	$(PY) bench/faults.py $(BENCH_ARGS)
 
 # Encryption, access record and key rotation costs; BENCH_ARGS=--quick for a short run.
 bench-privacy: install

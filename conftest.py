@@ -62,3 +62,12 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def s3_server() -> Iterator[str]:
+    """A real S3-compatible server (moto, its own process) with an empty bucket; its URL."""
+    from core.testing.s3 import s3_server as server
+
+    with server() as endpoint_url:
+        yield endpoint_url

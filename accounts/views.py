@@ -178,7 +178,8 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
                     "dosja e postës së padëshiruar, ose provoni përsëri pas një ore."
                 ),
             )
-    return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
+    # An address, never a view name: shortcuts.redirect() would try to reverse "next".
+    return HttpResponseRedirect(_safe_next(request, fallback=str(reverse_lazy("accounts:profile"))))
 
 
 def _with_orders_note(message: str, orders_updated: int) -> str:
@@ -257,7 +258,9 @@ def address_edit(request: HttpRequest, address_id: int | None = None) -> HttpRes
             make_default=form.cleaned_data["make_default"],
         )
         messages.success(request, _with_orders_note(_("Adresa u ruajt."), saved.orders_updated))
-        return redirect(_safe_next(request, fallback=str(reverse_lazy("accounts:addresses"))))
+        return HttpResponseRedirect(
+            _safe_next(request, fallback=str(reverse_lazy("accounts:addresses")))
+        )
     return render(
         request,
         "accounts/address_form.html",

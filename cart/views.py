@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -27,6 +27,7 @@ def shopper(request: HttpRequest) -> dict[str, Any]:
 
 
 def _back(request: HttpRequest) -> str:
+    # An address, never a view name: shortcuts.redirect() would try to reverse "next".
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -76,16 +77,16 @@ def _change(request: HttpRequest, *, add: bool) -> HttpResponse:
     form = CartLineForm(request.POST) if add else CartUpdateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
-        return redirect(_back(request))
+        return HttpResponseRedirect(_back(request))
     if not add and form.cleaned_data["quantity"] == 0:
         # 0 in the box takes the line out, even of a product no longer sold.
         cart_remove(**shopper(request), product_id=form.cleaned_data["product"])
         messages.success(request, _("Produkti u hoq nga shporta."))
-        return redirect(_back(request))
+        return HttpResponseRedirect(_back(request))
     product = Product.objects.filter(pk=form.cleaned_data["product"], is_active=True).first()
     if product is None:
         messages.error(request, _("Ky produkt nuk ekziston ose nuk shitet më."))
-        return redirect(_back(request))
+        return HttpResponseRedirect(_back(request))
     try:
         cart_set_quantity(
             **shopper(request), product=product, quantity=form.cleaned_data["quantity"], add=add
@@ -95,7 +96,7 @@ def _change(request: HttpRequest, *, add: bool) -> HttpResponse:
     else:
         text = _("%(product)s u shtua në shportë.") if add else _("Shporta u përditësua.")
         messages.success(request, text % {"product": product.name})
-    return redirect(_back(request))
+    return HttpResponseRedirect(_back(request))
 
 
 @require_POST

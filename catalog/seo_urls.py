@@ -3,8 +3,9 @@
 from django.urls import path
 
 from catalog import views
+from core.access_matrix import PUBLIC, audience
 
 urlpatterns = [
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", views.sitemap, name="sitemap"),
+    audience(path("robots.txt", views.robots_txt, name="robots_txt"), PUBLIC),
+    audience(path("sitemap.xml", views.sitemap, name="sitemap"), PUBLIC),
 ]

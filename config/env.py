@@ -65,7 +65,8 @@ def email_settings(url: str) -> dict[str, Any]:
     scheme = parts.scheme.lower()
     if scheme in {"smtp", "smtps"}:
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP backend, signing with DKIM when a key is configured.
+            "EMAIL_BACKEND": "mail.backends.SMTPBackend",
             "EMAIL_HOST": parts.hostname or "localhost",
             "EMAIL_PORT": parts.port or (465 if scheme == "smtps" else 25),
             "EMAIL_HOST_USER": unquote(parts.username or ""),
@@ -183,8 +184,13 @@ def encryption_key_settings(*, development_file: Path | None = None) -> dict[str
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
-def logging_settings(log_file: str | Path | None, *, console: bool = False) -> dict[str, Any]:
+def logging_settings(
+    log_file: str | Path | None, *, console: bool = False, structured: bool = False
+) -> dict[str, Any]:
     """Return LOGGING: lines to ``log_file`` when one is named, else (or also) to stderr.
+
+    ``structured`` writes JSON lines (production) carrying the request id and route
+    (ops.logs), with e-mail and IP addresses masked and exceptions without their values.
 
     The file is appended to by a WatchedFileHandler, so the web processes and the worker
     can share it and logrotate can move it. No line may carry a customer's personal data
@@ -192,6 +198,7 @@ def logging_settings(log_file: str | Path | None, *, console: bool = False) -> d
     the person signing in are held at WARNING.
     """
     handlers: dict[str, dict[str, Any]] = {}
+    formatter = "json" if structured else "plain"
     if log_file:
         path = Path(log_file)
         try:
@@ -203,14 +210,22 @@ def logging_settings(log_file: str | Path | None, *, console: bool = False) -> d
             "class": "logging.handlers.WatchedFileHandler",
             "filename": str(path),
             "encoding": "utf-8",
-            "formatter": "plain",
+            "formatter": formatter,
         }
     if console or not log_file:
-        handlers["console"] = {"class": "logging.StreamHandler", "formatter": "plain"}
+        handlers["console"] = {"class": "logging.StreamHandler", "formatter": formatter}
+    formatters: dict[str, dict[str, Any]] = {"plain": {"format": LOG_FORMAT}}
+    filters: dict[str, dict[str, Any]] = {}
+    if structured:
+        formatters["json"] = {"()": "ops.logs.JsonLineFormatter"}
+        filters["request"] = {"()": "ops.logs.RequestContextFilter"}
+        for handler in handlers.values():
+            handler["filters"] = ["request"]
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "formatters": formatters,
+        "filters": filters,
         "handlers": handlers,
         "root": {"handlers": list(handlers), "level": env_str("LOG_LEVEL", "INFO")},
         "loggers": {

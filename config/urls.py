@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
+from core.access_matrix import Outcome, audience, everyone
 from core.media import media_serve
+from staff.admin_audience import admin_audience
 from support.webhooks import InboundMailView
 
 admin.site.site_header = "3VFejzo — zyra"
@@ -25,20 +27,34 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("catalog.seo_urls")),
     # The contractors' JSON API (P10): one stable address, whatever the language.
     path("api/kontraktoret/v1/", include("contractor_api.urls")),
+    # /_health/ and /_metrics/ for the load balancer and the monitor (ops).
+    path("", include("ops.urls")),
 ]
 
 if settings.FEJZO_SERVE_MEDIA:
     # Product photos from the default storage (core.media); a web server may take over.
-    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_serve))
+    # The authorisation matrix asks for a customer's support photo here, which shares the
+    # storage: nobody gets it (core.media serves only the public folders).
+    urlpatterns.append(
+        audience(
+            path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_serve),
+            everyone(Outcome.NOT_FOUND),
+        )
+    )
 
 # Mail to info@ from Mailgun's inbound route, signed (support.webhooks).
 urlpatterns.append(
-    path("ndihma/email/mailgun/", InboundMailView.as_view(), name="support_inbound_mailgun")
+    audience(
+        path("ndihma/email/mailgun/", InboundMailView.as_view(), name="support_inbound_mailgun"),
+        everyone(Outcome.METHOD_NOT_ALLOWED),
+    )
 )
 
 if settings.ANYMAIL_ESP:
     # Provider webhooks: bounces and complaints suppress marketing (mail.receivers).
-    urlpatterns.append(path("anymail/", include("anymail.urls")))
+    urlpatterns.append(
+        audience(path("anymail/", include("anymail.urls")), everyone(Outcome.METHOD_NOT_ALLOWED))
+    )
 
 urlpatterns += i18n_patterns(
     path("", include("policy.urls")),
@@ -54,11 +70,15 @@ urlpatterns += i18n_patterns(
     path("shporta/", include("cart.urls")),
     path("porosite/", include("orders.urls")),
     path("kontraktoret/", include("contractors.urls")),
-    re_path(
-        r"^zyra/privacy/(?P<rest>(erasurerequest|erasureevent|legalhold|dataexport)/.*)$",
-        _moved_to_rights,
+    audience(
+        re_path(
+            r"^zyra/privacy/(?P<rest>(erasurerequest|erasureevent|legalhold|dataexport)/.*)$",
+            _moved_to_rights,
+        ),
+        everyone(Outcome.REDIRECT),
     ),
-    path("zyra/", admin.site.urls),
+    # Every back-office page, by one rule beside the admin site (staff.admin_audience).
+    audience(path("zyra/", admin.site.urls), admin_audience),
     prefix_default_language=False,
 )
 

@@ -183,6 +183,9 @@ def order_place(
     )
     _record_status(order=order, from_status="", actor=actor)
     cart_clear(user=customer)
+    _mail_customer(order=order, kind=MailKind.ORDER_CONFIRMATION)
+    # Last: the customer's chain head stays locked from here to the commit, so the mail
+    # is not rendered while it is held.
     personal_change_record(
         actor=actor,
         subject_id=customer.pk,
@@ -190,7 +193,6 @@ def order_place(
         names=registry.fields_of(Order),
         reference=order.number,
     )
-    _mail_customer(order=order, kind=MailKind.ORDER_CONFIRMATION)
     return order
 
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
+from core.access_matrix import PUBLIC, audience
 from search import views
 
 app_name = "search"
 
 urlpatterns = [
-    path("kerko/", views.results, name="results"),
-    path("kerko/sugjerime/", views.suggestions, name="suggest"),
+    audience(path("kerko/", views.results, name="results"), PUBLIC),
+    audience(path("kerko/sugjerime/", views.suggestions, name="suggest"), PUBLIC),
 ]

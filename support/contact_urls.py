@@ -3,10 +3,11 @@ private section (support.personal_data) so no shared cache keeps it."""
 
 from django.urls import path
 
+from core.access_matrix import PUBLIC, audience
 from support import views
 
 app_name = "contact"
 
 urlpatterns = [
-    path("", views.contact, name="form"),
+    audience(path("", views.contact, name="form"), PUBLIC),
 ]

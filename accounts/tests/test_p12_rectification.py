@@ -397,7 +397,7 @@ def test_p12_name_and_phone_correction_reaches_unshipped_orders_only(
     cancelled = _order(customer, product, status=OrderStatus.CANCELLED)
     other_phone = _order(customer, product, phone_e164="+355682222222")
     untouched = {order.pk: _delivery(order) for order in (on_the_road, delivered, cancelled)}
-    recorded_before = AccessEntry.objects.order_by("-seq").values_list("seq", flat=True)[0]
+    recorded_before = AccessEntry.objects.order_by("-id").values_list("id", flat=True)[0]
 
     # when the customer corrects their name and phone
     response = customer_client.post(
@@ -417,7 +417,7 @@ def test_p12_name_and_phone_correction_reaches_unshipped_orders_only(
     # and each changed order is in the access record, by number and field names
     recorded = {
         entry.reference: set(entry.field_names)
-        for entry in AccessEntry.objects.filter(seq__gt=recorded_before, action="change")
+        for entry in AccessEntry.objects.filter(id__gt=recorded_before, action="change")
         if entry.reference
     }
     assert recorded == {

@@ -213,7 +213,8 @@ def test_add_to_cart_form(client: Client, catalogue: Catalogue) -> None:
     assert "csrfmiddlewaretoken" in form
     assert f'type="hidden" name="product" value="{product.pk}"' in form
     assert f'type="hidden" name="next" value="{product.get_absolute_url()}"' in form
-    assert 'name="quantity" min="1" max="12" value="1"' in form
+    # Twelve left: no limit shown, so a cached page never shows a stale one (issue 17).
+    assert 'name="quantity" min="1" value="1"' in form
     assert '<label for="add-quantity">Sasia</label>' in form
     assert "Shto në shportë" in form
 

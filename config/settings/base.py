@@ -82,18 +82,28 @@ INSTALLED_APPS = [
     # Records of processing and the compliance report: they read every app's declarations.
     # Before "staff": their view permissions exist when it syncs the roles.
     "compliance",
+    # Production (issue 17): health checks and metrics; backups and the restore that
+    # erases again whom the backup still holds. Top layer: they read every app.
+    "ops",
+    "backups",
     "staff",
     # seed_demo; no models, so staff's role sync after migrate still sees every permission.
     "demo",
 ]
 
 MIDDLEWARE = [
+    # First: a request id, a JSON log line and the request metrics for every response,
+    # redirects and static files included, without the path or the client (ops).
+    "ops.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files (SVG included) carry the same policies.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     # Inside CSPMiddleware: adds Google's hosts to the policy only while GA is configured.
     "consent.analytics.AnalyticsCSPMiddleware",
+    # Also before WhiteNoise: static files refuse framing like pages (views exempt
+    # themselves through the response, wherever this stands).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.PrivatePagesMiddleware",
@@ -109,7 +119,6 @@ MIDDLEWARE = [
     "accounts.middleware.KnownDeviceMiddleware",
     # After auth and sessions: a new policy version's notice, and acceptance by next use (P2).
     "policy.middleware.PolicyNoticeMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a lockout flagged during the view into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -213,7 +222,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and WhiteNoise serves from (production: outside the checkout).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (product photos) go through the default storage: this folder unless
 # STORAGES names another (S3-compatible) backend. Code uses the storage API only.
@@ -223,6 +233,41 @@ MEDIA_URL = "/media/"
 # off where a web server or the storage's own host serves them. Nothing else is served.
 FEJZO_SERVE_MEDIA = env_bool("FEJZO_SERVE_MEDIA", True)
 FEJZO_PUBLIC_MEDIA_FOLDERS = ["catalog/photos/"]
+# Shared files for more than one machine (issue 17): with FEJZO_S3_BUCKET set, uploads
+# ("default", under media/) and the customers' downloads ("exports", under exports/) go
+# to that bucket of any S3-compatible store (FEJZO_S3_ENDPOINT_URL, FEJZO_S3_REGION;
+# credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Nothing in it is public:
+# the shop serves the public photos and streams downloads after its checks. Unset, the
+# local folders MEDIA_ROOT and DATA_EXPORT_DIR stay in use.
+FEJZO_S3_BUCKET = env_str("FEJZO_S3_BUCKET", "")
+if FEJZO_S3_BUCKET:
+    _S3_ENDPOINT_URL = env_str("FEJZO_S3_ENDPOINT_URL") or None
+    _S3 = {
+        "bucket_name": FEJZO_S3_BUCKET,
+        "endpoint_url": _S3_ENDPOINT_URL,
+        "region_name": env_str("FEJZO_S3_REGION") or None,
+        # Other S3-compatible stores answer path-style addresses; AWS answers both.
+        "addressing_style": "path" if _S3_ENDPOINT_URL else None,
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    STORAGES = {
+        "default": {
+            "BACKEND": "core.storage_s3.MediaS3Storage",
+            "OPTIONS": {**_S3, "location": "media"},
+        },
+        "exports": {
+            "BACKEND": "core.storage_s3.PrivateS3Storage",
+            "OPTIONS": {**_S3, "location": "exports"},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "exports": {"BACKEND": "core.storage.ExportFileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -370,6 +415,21 @@ MAIL_MAX_ATTEMPTS = 12
 # A worker that claimed a message and then vanished gives it up after this long.
 MAIL_CLAIM_SECONDS = 120
 
+# DKIM (mail.dkim): with a key, every message the shop sends is signed (rsa-sha256,
+# relaxed/relaxed), List-Unsubscribe included. The key: FEJZO_DKIM_KEY_FILE names a PEM
+# file, or FEJZO_DKIM_PRIVATE_KEY holds the PEM ("\n" for line breaks); its DNS record
+# is <FEJZO_DKIM_SELECTOR>._domainkey.<FEJZO_DKIM_DOMAIN, else DEFAULT_FROM_EMAIL's>.
+# `manage.py mail_dns` prints it with SPF (FEJZO_SPF_SENDERS: the relay's addresses,
+# ip4:/ip6: ranges, a, mx or include:<provider>) and DMARC (FEJZO_DMARC_POLICY
+# quarantine or reject; reports to FEJZO_DMARC_RUA, else dmarc@<domain>).
+FEJZO_DKIM_SELECTOR = env_str("FEJZO_DKIM_SELECTOR")
+FEJZO_DKIM_DOMAIN = env_str("FEJZO_DKIM_DOMAIN")
+FEJZO_DKIM_PRIVATE_KEY = env_str("FEJZO_DKIM_PRIVATE_KEY")
+FEJZO_DKIM_KEY_FILE = env_str("FEJZO_DKIM_KEY_FILE")
+FEJZO_SPF_SENDERS = env_str("FEJZO_SPF_SENDERS")
+FEJZO_DMARC_POLICY = env_str("FEJZO_DMARC_POLICY", "quarantine")
+FEJZO_DMARC_RUA = env_str("FEJZO_DMARC_RUA")
+
 # Mail anyone can make the shop send to an address someone typed (password reset,
 # verification resend, footer sign-up, email change), counted in the database so every
 # worker shares the count (accounts.counters): per MAIL_THROTTLE_WINDOW_SECONDS, at most
@@ -400,6 +460,17 @@ VAT_RATE_PERCENT = 20
 CATALOG_PAGE_SIZE = 24
 
 LOGGING = logging_settings(None)
+
+# Health and metrics (ops, issue 17). /_health/ says to anyone only whether the shop is
+# up; its details and /_metrics/ need the bearer FEJZO_OPS_TOKEN, or a request made
+# straight to the app server on loopback (no proxy header). The thresholds past which a
+# check turns red: the worker's heartbeat, the outbox (messages due but not delivered;
+# the oldest unsent one) and the last walk of the access record's chain.
+FEJZO_OPS_TOKEN = env_str("FEJZO_OPS_TOKEN", "")
+OPS_WORKER_STALE_SECONDS = env_int_default("OPS_WORKER_STALE_SECONDS", 5 * 60)
+OPS_OUTBOX_BACKLOG_MAX = env_int_default("OPS_OUTBOX_BACKLOG_MAX", 200)
+OPS_OUTBOX_OLDEST_MAX_SECONDS = env_int_default("OPS_OUTBOX_OLDEST_MAX_SECONDS", 30 * 60)
+OPS_CHAIN_VERIFIED_MAX_HOURS = env_int_default("OPS_CHAIN_VERIFIED_MAX_HOURS", 26)
 
 # Purpose-bound access (P5): how long a break-glass reveal stays open.
 FEJZO_BREAK_GLASS_MINUTES = 15
@@ -472,3 +543,11 @@ CONTRACTOR_AGREEMENT_REMINDER_DAYS = 30
 # mailed for each works this many days; the file is deleted once it has expired.
 DATA_EXPORT_DIR = Path(env_str("DATA_EXPORT_DIR", str(VAR_DIR / "exports")))
 DATA_EXPORT_LINK_DAYS = env_int_default("DATA_EXPORT_LINK_DAYS", 7)
+
+# Backups (issue 17, `manage.py backup` / `restore`): written under BACKUP_DIR, encrypted
+# with FEJZO_BACKUP_KEY (or the key in FEJZO_BACKUP_KEY_FILE), a key kept apart from the
+# data keys and read only by those two commands. The erased subjects' journal lives
+# outside every backup, so a restore can erase again whoever a backup still holds; with
+# more than one machine it must name a path they share. Empty: no journal.
+BACKUP_DIR = Path(env_str("FEJZO_BACKUP_DIR", str(VAR_DIR / "backups")))
+ERASURE_JOURNAL = env_str("FEJZO_ERASURE_JOURNAL", str(VAR_DIR / "erasure-journal.jsonl"))

@@ -21,7 +21,8 @@ ROOT_URLCONF = "bench.urls"
 # Persistent connections: each gunicorn worker keeps its connection between requests.
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 
-vars().update(email_settings("locmem:"))
+# bench/load_locust.py points mail at its SMTP sink; other benchmarks send none.
+vars().update(email_settings(os.environ.get("BENCH_EMAIL_URL", "locmem:")))
 os.environ.setdefault("FEJZO_ENCRYPTION_KEYS", "YmVuY2gtZW5jcnlwdGlvbi1rZXktMDAwMDAwMDAwMDE")
 os.environ.setdefault("FEJZO_BLIND_INDEX_KEY", "YmVuY2gtYmxpbmQtaW5kZXgta2V5LTAwMDAwMDAwMDE")
 vars().update(encryption_key_settings())
@@ -33,7 +34,7 @@ if _static_root:
 else:
     _staticfiles_backend = "django.contrib.staticfiles.storage.StaticFilesStorage"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": _staticfiles_backend},
 }
 

@@ -41,9 +41,23 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
+# Uploads and downloads as base chose them (local folders, or FEJZO_S3_BUCKET).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# To stderr for the process manager, or to FEJZO_LOG_FILE when it is set.
-LOGGING = logging_settings(env_str("FEJZO_LOG_FILE") or None)
+# To stderr for the process manager, or to FEJZO_LOG_FILE when it is set: JSON lines
+# with the request id and route, never a person's data (ops.logs); FEJZO_LOG_JSON=0 for
+# plain lines.
+LOGGING = logging_settings(
+    env_str("FEJZO_LOG_FILE") or None, structured=env_bool("FEJZO_LOG_JSON", True)
+)
+# The load balancer's and the monitor's probes reach the app servers over plain HTTP on
+# the private side; they are not sent to HTTPS (ops).
+SECURE_REDIRECT_EXEMPT = [r"^_health/", r"^_metrics/$"]
+if FEJZO_OPS_TOKEN and len(FEJZO_OPS_TOKEN) < 32:  # noqa: F405
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "FEJZO_OPS_TOKEN must be at least 32 characters (e.g. `openssl rand -hex 32`)."
+    )

@@ -15,9 +15,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 vars().update(email_settings("locmem:"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # DATA_EXPORT_DIR, which the tests point at a folder of their own.
+    "exports": {"BACKEND": "core.storage.ExportFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Erasures are journalled only where a test names the journal (backups' tests), never
+# under var/.
+ERASURE_JOURNAL = os.environ.get("FEJZO_ERASURE_JOURNAL", "")
 # Tests that prove the staff second factor (P14) switch it on themselves.
 FEJZO_STAFF_2FA = False
 # Fixed keys, so a failing test can be replayed; FEJZO_* in the environment still win.

@@ -49,7 +49,7 @@ def assert_leaks_nothing(response: Any, customer: Any, order: Any) -> None:
 
 
 def reads() -> list[AccessEntry]:
-    return list(AccessEntry.objects.filter(action=AccessAction.REVEAL).order_by("seq"))
+    return list(AccessEntry.objects.filter(action=AccessAction.REVEAL).order_by("id"))
 
 
 def label_of(key: IssuedToken, company: str, slug: str) -> str:

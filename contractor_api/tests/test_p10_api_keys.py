@@ -30,7 +30,7 @@ from staff.tests.factories import StaffFactory
 
 
 def powers() -> list[AccessEntry]:
-    return list(AccessEntry.objects.filter(action=AccessAction.ACCOUNT_POWERS).order_by("seq"))
+    return list(AccessEntry.objects.filter(action=AccessAction.ACCOUNT_POWERS).order_by("id"))
 
 
 def stored_text() -> str:

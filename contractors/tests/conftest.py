@@ -58,7 +58,7 @@ def refusals(reason: str) -> list[AccessEntry]:
     return list(
         AccessEntry.objects.filter(
             action=AccessAction.REFUSED, reason=reason, actor_kind=ActorKind.CONTRACTOR
-        ).order_by("seq")
+        ).order_by("id")
     )
 
 

@@ -56,16 +56,16 @@ def phone_corrected(client: Client, customer: Any, *, last_name: str | None = No
     return response.content.decode()
 
 
-def last_seq() -> int:
-    return AccessEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+def last_entry_id() -> int:
+    return AccessEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def changes_of(order: Order, *, since: int) -> list[AccessEntry]:
     """The changes to this order recorded after entry number `since`."""
     return list(
         AccessEntry.objects.filter(
-            action=AccessAction.CHANGE, reference=order.number, seq__gt=since
-        ).order_by("seq")
+            action=AccessAction.CHANGE, reference=order.number, id__gt=since
+        ).order_by("id")
     )
 
 
@@ -74,7 +74,7 @@ def courier_reads(courier: Any, job: Job) -> tuple[str, AccessEntry]:
     before = AccessEntry.objects.filter(action=AccessAction.REVEAL).count()
     response = portal_client(courier).get(f"/kontraktoret/pune/{job.pk}/")
     assert response.status_code == 200
-    reads = AccessEntry.objects.filter(action=AccessAction.REVEAL).order_by("seq")
+    reads = AccessEntry.objects.filter(action=AccessAction.REVEAL).order_by("id")
     assert reads.count() == before + 1
     return response.content.decode(), reads.last()  # type: ignore[return-value]
 
@@ -102,7 +102,7 @@ def test_p10_an_order_out_for_delivery_takes_the_address_the_courier_needs(
     # given the order is on the road, under the courier's open job
     order_moved(order, OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY)
     portal_client(courier).get(f"/kontraktoret/pune/{delivery_job.pk}/")
-    mark = last_seq()
+    mark = last_entry_id()
     # when the customer corrects the address in their book
     page = address_corrected(customer_client, address)
     # then the order takes it, and the change is on the access record by field name
@@ -159,7 +159,7 @@ def test_p10_without_an_open_job_an_order_on_the_road_keeps_what_it_left_with(
         order_moved(theirs, OrderStatus.CONFIRMED, OrderStatus.OUT_FOR_DELIVERY)
         assign(theirs, company, "delivery")
     before = Order.objects.get(pk=order.pk)
-    mark = last_seq()
+    mark = last_entry_id()
     address_corrected(customer_client, address)
     phone_corrected(customer_client, customer)
     after = Order.objects.get(pk=order.pk)

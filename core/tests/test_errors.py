@@ -21,6 +21,57 @@ def test_500_page_is_in_albanian_and_needs_no_database(settings):
     assert "info@3vfejzo.al" in response.content.decode()
 
 
+def _page_while_handling(error: Exception):  # type: ignore[no-untyped-def]
+    from core.views import server_error
+
+    try:
+        raise error
+    except Exception:
+        return server_error(None)  # type: ignore[arg-type]
+
+
+def test_p14_a_database_that_does_not_answer_gives_a_clear_503():
+    from django.db import OperationalError
+
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError as lost:
+        # Wrapped by whatever was running, its cause the database's error.
+        wrapped = RuntimeError("while rendering")
+        wrapped.__cause__ = lost
+        response = _page_while_handling(wrapped)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "Pak çaste pa shërbim" in page and "Asgjë nuk u ndryshua" in page
+    assert "server closed" not in page
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        ("EndpointConnectionError", 503),
+        ("NoSuchBucket", 503),
+        ("ServiceUnavailable", 503),
+        ("NoSuchKey", 500),
+        ("ValueError", 500),
+    ],
+)
+def test_p14_a_file_store_that_is_away_gives_503_and_other_errors_500(error, status):
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    if error == "EndpointConnectionError":
+        raised: Exception = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+    elif error == "ValueError":
+        raised = ValueError("a bug")
+    else:
+        code = {"NoSuchBucket": 404, "ServiceUnavailable": 503, "NoSuchKey": 404}[error]
+        raised = ClientError(
+            {"Error": {"Code": error}, "ResponseMetadata": {"HTTPStatusCode": code}}, "GetObject"
+        )
+    assert _page_while_handling(raised).status_code == status
+
+
 def test_language_switch_is_a_link_that_keeps_the_page_and_its_query(client, db):
     assert (
         'href="/en/produkte/?sort=price_asc"'

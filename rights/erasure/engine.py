@@ -41,6 +41,7 @@ from rights.erasure.rows import (
     rows_delete,
 )
 from rights.models import ErasedSubject, HoldKind, HoldScope, LegalHold
+from rights.signals import erasure_completed
 
 __all__ = [
     "ERASED_MAIL_DOMAIN",
@@ -129,12 +130,15 @@ def active_holds(user_ids: Sequence[int]) -> Holds:
     return holds
 
 
-def _pseudonyms(user_ids: Iterable[int]) -> dict[int, str]:
+def _pseudonyms(user_ids: Iterable[int], *, given: dict[int, str] | None = None) -> dict[int, str]:
     wanted = list(user_ids)
     known = dict(
         ErasedSubject.objects.filter(user_id__in=wanted).values_list("user_id", "pseudonym")
     )
-    return {user_id: known.get(user_id) or new_pseudonym() for user_id in wanted}
+    given = given or {}
+    return {
+        user_id: known.get(user_id) or given.get(user_id) or new_pseudonym() for user_id in wanted
+    }
 
 
 def _record(
@@ -225,13 +229,17 @@ def erase_people(
     actor: Any | None = None,
     reference: str = "",
     still_due: models.QuerySet[Any] | None = None,
+    pseudonyms: dict[int, str] | None = None,
 ) -> ErasureResult:
     """Erase everything the registry declares about these people, except what is held.
 
     `still_due`, when given, is re-evaluated on the locked rows: a person it no longer
     selects (they signed in meanwhile) is left alone. Idempotent: erasing an erased
-    person again erases what a lifted hold released and keeps their pseudonym. Raises
-    StaffAccountErasure for a staff account.
+    person again erases what a lifted hold released and keeps their pseudonym. A person
+    erased for the first time gets the pseudonym `pseudonyms` gives them, if any (a
+    restore replaying an erasure the backup missed), else a new one. Raises
+    StaffAccountErasure for a staff account. Once the pass commits, `erasure_completed`
+    is sent.
     """
     ids = sorted(set(user_ids))
     with transaction.atomic():
@@ -263,7 +271,7 @@ def erase_people(
             step.run(people)
         automatic_holds_place(ids)
         holds = active_holds(ids)
-        pseudonyms = _pseudonyms(ids)
+        pseudonyms = _pseudonyms(ids, given=pseudonyms)
         tally = Tally()
         for declaration in _erasure_order():
             if not declaration.fields and not declaration.erase_rows:
@@ -289,6 +297,18 @@ def erase_people(
             cause=cause,
             actor=actor,
             references={user_id: reference or pseudonyms[user_id] for user_id in ids},
+        )
+        completed = {"subject_ids": ids, "pseudonyms": dict(pseudonyms), "cause": cause}
+        # After the commit, so nothing outside the database records an erasure that was
+        # rolled back; robust, so a receiver that fails cannot undo a committed erasure.
+        transaction.on_commit(
+            lambda: erasure_completed.send(
+                sender=ErasedSubject,
+                reference=reference,
+                completed_at=timezone.now(),
+                **completed,
+            ),
+            robust=True,
         )
     return ErasureResult(
         reports={user_id: tally.report(user_id) for user_id in ids}, pseudonyms=pseudonyms

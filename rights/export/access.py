@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Language, User
 from accounts.services import account_lock_open
+from core.storage import export_storage
 from privacy.audit import access_record
 from privacy.crypto import DecryptionError
 from privacy.models import AccessAction, AccessBasis, ActorKind
 from privacy.sealed_files import SealedFileError, sealed_chunks
 from rights.export.build import data_export_build_task
-from rights.export.files import associated, file_path, key_of, link_lifetime
+from rights.export.files import associated, file_name, key_of, link_lifetime
 from rights.export.links import LINK_SALT
 from rights.export.sections import export_personal_fields
 from rights.models import DataExport, ExportStatus
@@ -95,11 +96,11 @@ def data_export_open(
         raise ExportUnavailable
     try:
         key = key_of(export)
-        source = file_path(export, key).open("rb")
+        source = export_storage().open(file_name(export, key), "rb")
     except (OSError, ValueError, DecryptionError) as exc:
         raise ExportUnavailable from exc
     try:
-        chunks = sealed_chunks(source, key=key, associated=associated(export))
+        chunks = sealed_chunks(cast(BinaryIO, source), key=key, associated=associated(export))
     except SealedFileError as exc:
         source.close()
         raise ExportUnavailable from exc

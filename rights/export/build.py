@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +32,7 @@ from privacy.models import AccessAction, AccessBasis, Job
 from privacy.sealed_files import new_file_key
 from rights.export.files import (
     data_export_files_delete,
+    file_delete,
     file_write,
     key_stored,
     link_lifetime,
@@ -81,20 +81,21 @@ def data_export_build(
             data_export_files_delete(export_id=export_id, partial_only=True)
     now = now or timezone.now()
     key = new_file_key()
-    path: Path | None = None
+    name: str | None = None
     try:
-        path, size, fields = file_write(export, key, now=now)
-        return _mark_ready(export_id, key=key, path=path, size=size, fields=fields, now=now)
+        name, size, fields = file_write(export, key, now=now)
+        return _mark_ready(export_id, key=key, name=name, size=size, fields=fields, now=now)
     except Exception:
         logger.exception("data export failed", extra={"export_id": export_id, "attempt": attempt})
-        if path is not None:
+        if name is not None:
             # Written, but the row was not marked ready: its key is gone with the rollback.
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(Exception):
+                file_delete(name)
         return data_export_build_failed(export_id=export_id, attempt=attempt)
 
 
 def _mark_ready(
-    export_id: int, *, key: bytes, path: Path, size: int, fields: list[str], now: datetime
+    export_id: int, *, key: bytes, name: str, size: int, fields: list[str], now: datetime
 ) -> DataExport | None:
     with transaction.atomic():
         locked = (
@@ -104,7 +105,7 @@ def _mark_ready(
             .first()
         )
         if locked is None:
-            path.unlink(missing_ok=True)
+            file_delete(name)
             return DataExport.objects.filter(pk=export_id).first()
         locked.status = ExportStatus.READY
         locked.file_key = key_stored(locked, key)

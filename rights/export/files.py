@@ -1,10 +1,14 @@
-"""The download's file on disk: named by number, sealed under its own key, written whole.
+"""The download's file in the private storage: named by number, sealed under its own key.
 
 The ZIP is sealed under a random key of its own (privacy/sealed_files.py) and named
 by the export's id and a digest of that key, never by the person. The key is kept on
 the export's row, sealed by the keyring; deleting the row leaves the file unreadable,
 and the post_delete receiver (rights/receivers.py) deletes the file once the deletion
 commits.
+
+The file lives in STORAGES["exports"] (core.storage): DATA_EXPORT_DIR, where it is
+written whole, or a bucket shared by every machine (FEJZO_S3_BUCKET), so a download a
+worker builds on one machine is served by the web process on another.
 """
 
 from __future__ import annotations
@@ -12,15 +16,18 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import os
 import re
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
+from core.storage import export_storage
 from privacy.crypto import keyring
 from privacy.fields import associated_data
 from rights.export.document import archive_write
@@ -30,9 +37,12 @@ FILE_SUFFIX = ".zip.enc"
 # A half-written file older than this belonged to a build that died.
 STALE_PARTIAL = timedelta(days=1)
 _FILE_NAME = re.compile(r"^(\d+)-[0-9a-f]{24}\.zip\.enc$")
+# The sealed ZIP is built in memory up to this size, then in an unnamed temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def export_dir() -> Path:
+    """Return the local folder of the downloads (used when no bucket is configured)."""
     return Path(settings.DATA_EXPORT_DIR)
 
 
@@ -44,9 +54,10 @@ def associated(export: DataExport) -> bytes:
     return associated_data(DataExport, "file_key", export.public_id)
 
 
-def file_path(export: DataExport, key: bytes) -> Path:
+def file_name(export: DataExport, key: bytes) -> str:
+    """Return the file's name in the exports storage."""
     digest = hashlib.sha256(b"fejzo-export-file\x00" + key).hexdigest()[:24]
-    return export_dir() / f"{export.pk}-{digest}{FILE_SUFFIX}"
+    return f"{export.pk}-{digest}{FILE_SUFFIX}"
 
 
 def key_stored(export: DataExport, key: bytes) -> str:
@@ -63,34 +74,39 @@ def key_of(export: DataExport) -> bytes:
     return base64.urlsafe_b64decode(keyring().open(export.file_key, associated(export)))
 
 
-def file_write(export: DataExport, key: bytes, *, now: datetime) -> tuple[Path, int, list[str]]:
-    """Write the sealed ZIP beside its final name, then move it there in one step.
+def file_write(export: DataExport, key: bytes, *, now: datetime) -> tuple[str, int, list[str]]:
+    """Seal the ZIP, then store it whole under its final name.
 
-    Return the file, its size and the fields it holds. A write that fails deletes its
-    half-written file before it raises.
+    Return the file's name, its size and the fields it holds. Only sealed bytes leave
+    memory (a temporary file past SPOOL_BYTES, unnamed and gone when closed); the
+    storage writes the file in one step (core.storage), or the upload fails whole.
     """
-    final = file_path(export, key)
-    final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    partial = final.with_name(f"{final.name}.{os.getpid()}.part")
-    # Readable by the shop's own user only; O_EXCL: never write into another's file.
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as sink:
+        summary = archive_write(
+            user=export.user,
+            language=export.language,
+            sink=cast(BinaryIO, sink),
+            key=key,
+            associated=associated(export),
+            now=now,
+        )
+        sink.seek(0)
+        name = export_storage().save(file_name(export, key), File(sink))
+    return name, summary.size, summary.fields
+
+
+def file_delete(name: str) -> None:
+    """Delete one stored download file; one already gone is no error."""
+    with contextlib.suppress(FileNotFoundError):
+        export_storage().delete(name)
+
+
+def _stored_names() -> list[str]:
     try:
-        with os.fdopen(descriptor, "wb") as sink:
-            summary = archive_write(
-                user=export.user,
-                language=export.language,
-                sink=sink,
-                key=key,
-                associated=associated(export),
-                now=now,
-            )
-            sink.flush()
-            os.fsync(sink.fileno())
-        os.replace(partial, final)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return final, summary.size, summary.fields
+        _folders, names = export_storage().listdir("")
+    except FileNotFoundError:
+        return []
+    return list(names)
 
 
 def data_export_files_delete(*, export_id: int, partial_only: bool = False) -> int:
@@ -98,12 +114,15 @@ def data_export_files_delete(*, export_id: int, partial_only: bool = False) -> i
 
     With `partial_only`, only what a build left half-written.
     """
-    pattern = f"{int(export_id)}-*{FILE_SUFFIX}" + (".*.part" if partial_only else "*")
+    prefix = f"{int(export_id)}-"
     deleted = 0
-    for path in export_dir().glob(pattern):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-            deleted += 1
+    for name in _stored_names():
+        if not name.startswith(prefix) or FILE_SUFFIX not in name:
+            continue
+        if partial_only and not name.endswith(".part"):
+            continue
+        file_delete(name)
+        deleted += 1
     return deleted
 
 
@@ -130,27 +149,22 @@ def data_exports_expire(*, now: datetime | None = None, dry_run: bool = False) -
 
 
 def _orphans_delete(*, now: datetime) -> int:
-    directory = export_dir()
-    if not directory.is_dir():
-        return 0
-    files: dict[int, list[Path]] = {}
-    for path in directory.iterdir():
-        name = path.name
+    storage = export_storage()
+    files: dict[int, list[str]] = {}
+    for name in _stored_names():
         if name.endswith(".part"):
-            modified = datetime.fromtimestamp(
-                path.stat().st_mtime, tz=timezone.get_current_timezone()
-            )
-            if now - modified > STALE_PARTIAL:
-                path.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                if now - storage.get_modified_time(name) > STALE_PARTIAL:
+                    file_delete(name)
             continue
         found = _FILE_NAME.match(name)
         if found:
-            files.setdefault(int(found.group(1)), []).append(path)
+            files.setdefault(int(found.group(1)), []).append(name)
     live = set(DataExport.objects.filter(pk__in=files).values_list("pk", flat=True))
     deleted = 0
-    for export_id, paths in files.items():
+    for export_id, names in files.items():
         if export_id not in live:
-            for path in paths:
-                path.unlink(missing_ok=True)
+            for name in names:
+                file_delete(name)
                 deleted += 1
     return deleted

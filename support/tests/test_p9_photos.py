@@ -156,7 +156,7 @@ def test_p9_the_owner_sees_the_photo_and_the_read_is_recorded(client, photo, own
     before = AccessEntry.objects.filter(actor=owner).count()
     served = client.get(_staff_photo_url(photo))
     assert served.status_code == 200 and not has_exif(_body(served))
-    entry = AccessEntry.objects.filter(actor=owner).latest("seq")
+    entry = AccessEntry.objects.filter(actor=owner).latest("id")
     assert AccessEntry.objects.filter(actor=owner).count() == before + 1
     assert (entry.action, entry.basis, entry.subject_id) == (
         AccessAction.REVEAL,
