@@ -40,6 +40,7 @@ from bench.campaign_rig import Rig  # noqa: E402
 from bench.common import (  # noqa: E402
     HOST,
     Figure,
+    SmtpSinkSession,
     fail,
     output_option,
     print_figures,
@@ -75,68 +76,21 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # --------------------------------------------------------------------------- the sink
 
 
-class SinkSession(asyncio.Protocol):
-    """Just enough ESMTP for smtplib: every command is accepted, every message counted.
-
-    No parsing, no storage: the sink should cost as little CPU as a remote server would
-    cost this machine (nothing), since it shares the two cores with the workers.
-    """
+class SinkSession(SmtpSinkSession):
+    """Every message counted, nothing parsed or kept: the sink should cost as little CPU
+    as a remote server would cost this machine (nothing), since it shares the two cores
+    with the workers."""
 
     def __init__(self, stats: SinkStats) -> None:
+        super().__init__()
         self.stats = stats
-        self.buffer = bytearray()
-        self.in_data = False
-        self.recipients: list[bytes] = []
-        self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
         self.stats.connections += 1
-        transport.write(b"220 sink ESMTP\r\n")
+        super().connection_made(transport)
 
-    def data_received(self, data: bytes) -> None:
-        assert self.transport is not None
-        write = self.transport.write
-        buffer = self.buffer
-        buffer += data
-        while buffer:
-            if self.in_data:
-                end = buffer.find(b"\r\n.\r\n")
-                if end < 0:
-                    return
-                del buffer[: end + 5]
-                self.in_data = False
-                self.stats.received(self.recipients)
-                self.recipients = []
-                write(b"250 OK queued\r\n")
-                continue
-            end = buffer.find(b"\r\n")
-            if end < 0:
-                return
-            line = bytes(buffer[:end])
-            del buffer[: end + 2]
-            verb = line[:4].upper()
-            if verb == b"EHLO":
-                write(b"250-sink\r\n250 8BITMIME\r\n")
-            elif verb == b"RCPT":
-                self.recipients.append(line.partition(b":")[2].strip())
-                write(b"250 OK\r\n")
-            elif verb == b"DATA":
-                # A message whose DATA never ends (its worker was killed) is never counted.
-                self.in_data = True
-                write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-            elif verb == b"QUIT":
-                write(b"221 Bye\r\n")
-                self.transport.close()
-                return
-            elif verb == b"RSET":
-                self.recipients = []
-                write(b"250 OK\r\n")
-            elif verb in (b"HELO", b"MAIL", b"NOOP"):
-                write(b"250 OK\r\n")
-            else:
-                write(b"502 Not implemented\r\n")
+    def message(self, recipients: list[bytes], body: bytes) -> None:
+        self.stats.received(recipients)
 
 
 @dataclass

@@ -8,6 +8,7 @@ it imports no app of the shop, so it loads before Django is set up.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import io
 import itertools
@@ -51,6 +52,72 @@ def fail(message: str) -> NoReturn:
 
 def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+# --------------------------------------------------------------------------- an SMTP sink
+
+
+class SmtpSinkSession(asyncio.Protocol):
+    """Just enough ESMTP for smtplib: every command accepted, each message handed whole to
+    `message()` with the RCPT addresses as sent. A message whose DATA never ends (its
+    sender was killed) is never handed on. The benchmarks' sinks say what they keep."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.in_data = False
+        self.recipients: list[bytes] = []
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        transport.write(b"220 sink ESMTP\r\n")
+
+    def message(self, recipients: list[bytes], body: bytes) -> None:
+        """One message arrived: `body` as on the wire, up to its final CRLF."""
+
+    def data_received(self, data: bytes) -> None:
+        assert self.transport is not None
+        write = self.transport.write
+        buffer = self.buffer
+        buffer += data
+        while buffer:
+            if self.in_data:
+                end = buffer.find(b"\r\n.\r\n")
+                if end < 0:
+                    return
+                body = bytes(buffer[: end + 2])
+                del buffer[: end + 5]
+                self.in_data = False
+                self.message(self.recipients, body)
+                self.recipients = []
+                write(b"250 OK queued\r\n")
+                continue
+            end = buffer.find(b"\r\n")
+            if end < 0:
+                return
+            line = bytes(buffer[:end])
+            del buffer[: end + 2]
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                write(b"250-sink\r\n250 8BITMIME\r\n")
+            elif verb == b"RCPT":
+                self.recipients.append(line.partition(b":")[2].strip())
+                write(b"250 OK\r\n")
+            elif verb == b"DATA":
+                self.in_data = True
+                write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+            elif verb == b"QUIT":
+                write(b"221 Bye\r\n")
+                self.transport.close()
+                return
+            elif verb == b"RSET":
+                self.recipients = []
+                write(b"250 OK\r\n")
+            elif verb in (b"HELO", b"MAIL", b"NOOP"):
+                write(b"250 OK\r\n")
+            else:
+                write(b"502 Not implemented\r\n")
 
 
 # --------------------------------------------------------------------------- PostgreSQL

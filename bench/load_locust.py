@@ -40,6 +40,7 @@ from bench.common import (  # noqa: E402
     RESULTS_DIR,
     SETTINGS,
     Database,
+    SmtpSinkSession,
     django_setup,
     fail,
     postgres_database,
@@ -62,81 +63,31 @@ TRACEBACK = re.compile(r"^Traceback \(most recent call last\)", re.MULTILINE)
 # --------------------------------------------------------------------------- the SMTP sink
 
 
-class SinkSession(asyncio.Protocol):
-    """Enough ESMTP for smtplib. Each message is written whole to the sink's folder, once
-    per recipient as `<address>--<uuid>.eml` (renamed into place, so a reader never sees
-    half a file), and a line with its Message-ID and recipients is added to
-    `received.jsonl`: what arrived, counted by the fault runs."""
+class SinkSession(SmtpSinkSession):
+    """Each message is written whole to the sink's folder, once per recipient as
+    `<address>--<uuid>.eml` (renamed into place, so a reader never sees half a file),
+    and a line with its Message-ID and recipients is added to `received.jsonl`: what
+    arrived, counted by the fault runs."""
 
     def __init__(self, folder: Path) -> None:
+        super().__init__()
         self.folder = folder
-        self.buffer = bytearray()
-        self.in_data = False
-        self.recipients: list[str] = []
-        self.transport: asyncio.Transport | None = None
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        transport.write(b"220 sink ESMTP\r\n")
-
-    def data_received(self, data: bytes) -> None:
-        assert self.transport is not None
-        write = self.transport.write
-        self.buffer += data
-        while self.buffer:
-            if self.in_data:
-                end = self.buffer.find(b"\r\n.\r\n")
-                if end < 0:
-                    return
-                body = bytes(self.buffer[: end + 2])
-                del self.buffer[: end + 5]
-                self.in_data = False
-                self.store(body)
-                write(b"250 OK queued\r\n")
-                continue
-            end = self.buffer.find(b"\r\n")
-            if end < 0:
-                return
-            line = bytes(self.buffer[:end])
-            del self.buffer[: end + 2]
-            verb = line[:4].upper()
-            if verb == b"EHLO":
-                write(b"250-sink\r\n250 8BITMIME\r\n")
-            elif verb == b"RCPT":
-                address = line.partition(b":")[2].strip().strip(b"<>").decode()
-                self.recipients.append(address)
-                write(b"250 OK\r\n")
-            elif verb == b"DATA":
-                self.in_data = True
-                write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-            elif verb == b"QUIT":
-                write(b"221 Bye\r\n")
-                self.transport.close()
-                return
-            elif verb == b"RSET":
-                self.recipients = []
-                write(b"250 OK\r\n")
-            elif verb in (b"HELO", b"MAIL", b"NOOP"):
-                write(b"250 OK\r\n")
-            else:
-                write(b"502 Not implemented\r\n")
-
-    def store(self, body: bytes) -> None:
+    def message(self, recipients: list[bytes], body: bytes) -> None:
+        addresses = [address.strip(b"<>").decode() for address in recipients]
         # A line of the message that began with "." was sent with another in front of it.
         raw = re.sub(rb"(?m)^\.\.", b".", body)
         head = raw.split(b"\r\n\r\n", 1)[0]
         found = re.search(rb"(?im)^Message-ID:\s*(<[^>\r\n]+>)", head)
         message_id = found.group(1).decode() if found else ""
-        for address in self.recipients:
+        for address in addresses:
             name = f"{address}--{uuid.uuid4().hex}.eml"
             partial = self.folder / f".{name}"
             partial.write_bytes(raw)
             partial.rename(self.folder / name)
         with (self.folder / "received.jsonl").open("a") as log:
-            record = {"message_id": message_id, "to": self.recipients, "at": time.time()}
+            record = {"message_id": message_id, "to": addresses, "at": time.time()}
             log.write(json.dumps(record) + "\n")
-        self.recipients = []
 
 
 def sink_serve(folder: Path, port: int) -> None:
