@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,15 +26,27 @@ def _outage(error: BaseException | None) -> bool:
     A restart of PostgreSQL or a bucket that is away: nothing the visitor did, and it
     passes. A bucket that answers "no such file" is not an outage.
     """
-    while error is not None:
-        if isinstance(error, OperationalError | InterfaceError | BotoCoreError):
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OperationalError | InterfaceError) or _botocore(
+            error, "BotoCoreError"
+        ):
             return True
-        if isinstance(error, ClientError):
-            response = error.response
+        if _botocore(error, "ClientError"):
+            response = getattr(error, "response", {})
             status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
             return status >= 500 or response.get("Error", {}).get("Code") == "NoSuchBucket"
         error = error.__cause__ or error.__context__
     return False
+
+
+def _botocore(error: BaseException, name: str) -> bool:
+    # By name: botocore loads only where a bucket is used (core.storage_s3).
+    return any(
+        kind.__module__ == "botocore.exceptions" and kind.__name__ == name
+        for kind in type(error).__mro__
+    )
 
 
 @enforces("P14", "a database or file store that does not answer gives a clear 503, never a trace")

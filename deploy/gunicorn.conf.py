@@ -31,3 +31,21 @@ proc_name = "fejzo-web"
 # to Caddy's address when it runs on another machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Request line and header limits stay at gunicorn's defaults (4094 / 100 / 8190).
+
+# gunicorn's own lines (a worker that timed out, an error no view caught) as JSON lines
+# through the shop's formatter, which masks addresses and numbers in them (ops.logs).
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "ops.logs.JsonLineFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": loglevel.upper()}},
+}
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """A worker that ended leaves its request counters to the sum, not its live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -4,12 +4,14 @@
 # (/srv/fejzo/app) after updating it; docs/deploy.md, "Release".
 #
 # The site's own role (DATABASE_URL) does not own the tables, so it cannot run migrations,
-# alter the access record or switch off its triggers; only this script uses the owner's
-# DATABASE_OWNER_URL, and only for `migrate`.
+# alter the access record or switch off its triggers; only this script reads the owner's
+# DATABASE_OWNER_URL, from a file of its own that the site's user cannot read
+# (/etc/fejzo/release.env, root:root 0600), and only for `migrate`.
 set -euo pipefail
 
 APP_DIR=${FEJZO_APP_DIR:-/srv/fejzo/app}
 ENV_FILE=${FEJZO_ENV_FILE:-/etc/fejzo/fejzo.env}
+RELEASE_ENV_FILE=${FEJZO_RELEASE_ENV_FILE:-/etc/fejzo/release.env}
 RUN_AS=${FEJZO_USER:-fejzo}
 cd "$APP_DIR"
 
@@ -18,6 +20,11 @@ set -a
 # shellcheck source=/dev/null
 . "$ENV_FILE"
 set +a
+# The owner's address only, not exported: it reaches `migrate` alone, below.
+DATABASE_OWNER_URL=$(
+  # shellcheck source=/dev/null
+  . "$RELEASE_ENV_FILE" && printf '%s' "${DATABASE_OWNER_URL:-}"
+)
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.production}
 
 manage() {
@@ -25,7 +32,7 @@ manage() {
 }
 
 if [ -z "${DATABASE_OWNER_URL:-}" ]; then
-  echo "release: DATABASE_OWNER_URL is not set in $ENV_FILE (the owner's role, for migrate)" >&2
+  echo "release: DATABASE_OWNER_URL is not set in $RELEASE_ENV_FILE (the owner's role, for migrate)" >&2
   exit 2
 fi
 

@@ -71,6 +71,17 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+def _masked(value: Any) -> Any:
+    """Mask the text in a value, however deep in lists and dicts it sits."""
+    if isinstance(value, str):
+        return text_mask(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_masked(item) for item in value]
+    return value
+
+
 class JsonLineFormatter(JsonFormatter):
     """A JSON object a line, with nothing in it that names or reaches a person."""
 
@@ -99,7 +110,7 @@ class JsonLineFormatter(JsonFormatter):
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
         return {
-            key: value if key in TRUSTED_FIELDS or not isinstance(value, str) else text_mask(value)
+            key: value if key in TRUSTED_FIELDS else _masked(value)
             for key, value in log_data.items()
         }
 

@@ -407,10 +407,11 @@ def access_anchor() -> AccessAnchor | None:
     A periodic job (privacy.tasks). Heads are read as committed, without a lock:
     an anchor never holds an append back.
     """
-    heads = {chain: head for chain, head in _heads().items() if head[0] > 0}
-    heads_text = _anchor_text(heads)
     with transaction.atomic():
         last = AccessAnchor.objects.select_for_update().order_by("-id").first()
+        # Read after the lock: two runs at once never anchor older heads after newer ones.
+        heads = {chain: head for chain, head in _heads().items() if head[0] > 0}
+        heads_text = _anchor_text(heads)
         if last is not None and last.heads == heads_text:
             return None
         at = timezone.now()

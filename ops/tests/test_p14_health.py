@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import storages
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -77,9 +78,23 @@ def test_p14_all_checks_pass_and_the_monitor_sees_each(client, healthy):
 def test_p6_a_caller_from_outside_learns_only_up_or_down(client, healthy):
     assert client.get(HEALTH, **OUTSIDE).json() == {"status": "ok"}
     Marker.objects.filter(kind=MarkerKind.WORKER_HEARTBEAT).delete()
+    cache.clear()
     response = client.get(HEALTH, **OUTSIDE)
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
+
+
+def test_p6_callers_from_outside_make_no_check_run_for_ten_seconds(
+    client, healthy, django_assert_num_queries
+):
+    """A check writes to every storage: asking from outside must cost the shop nothing."""
+    cache.clear()
+    assert client.get(HEALTH, **OUTSIDE).status_code == 200
+    Marker.objects.filter(kind=MarkerKind.WORKER_HEARTBEAT).delete()
+    with django_assert_num_queries(0):
+        assert client.get(HEALTH, **OUTSIDE).json() == {"status": "ok"}
+    # The monitor and the balancer always get a fresh run.
+    assert client.get(HEALTH).status_code == 503
 
 
 @pytest.mark.parametrize(

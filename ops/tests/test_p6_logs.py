@@ -100,6 +100,14 @@ def test_p6_addresses_and_numbers_left_in_a_line_are_masked(written, kept):
     assert _format(_record("%s", written))["message"] == kept
 
 
+def test_p6_values_deep_in_extra_fields_are_masked_too():
+    record = _record("sent")
+    record.__dict__["to"] = ["arta.hoxha@example.al", {"phone": "0691234567"}]
+    line = json.dumps(_format(record))
+    assert "arta.hoxha" not in line and "0691234567" not in line
+    assert "[email]" in line
+
+
 def test_p6_an_exception_is_logged_without_its_value():
     try:
         int("Valbona Zenelaj")
