@@ -39,6 +39,8 @@ logconfig_dict = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "ops.logs.JsonLineFormatter"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # gunicorn merges this over its defaults key by key: the root logger is named again.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": loglevel.upper()}},
 }
 
