@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -92,13 +92,20 @@ def order_moved(order: Order, *statuses: OrderStatus) -> Order:
     return order
 
 
+def _window_start(now: datetime) -> datetime:
+    """An hour ago, but never before today's midnight in Tirana: a job is "today's" by
+    the local day its window starts (the list's default), also when a test runs at 00:15."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    return max(now - timedelta(hours=1), midnight)
+
+
 def assign(order: Order, company: Any, slug: str) -> Job:
     now = timezone.now()
     return job_assign(
         order=order,
         company=company,
         function=function(slug),
-        window_start=now - timedelta(hours=1),
+        window_start=_window_start(now),
         window_end=now + timedelta(hours=2),
         actor=None,
     )
@@ -173,7 +180,7 @@ def assign_repair(case: SupportCase, company: Any, appliance: OrderLine | None =
         appliance=appliance,
         company=company,
         function=function("repair"),
-        window_start=now - timedelta(hours=1),
+        window_start=_window_start(now),
         window_end=now + timedelta(hours=2),
         actor=None,
     )
