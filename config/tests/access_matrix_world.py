@@ -34,8 +34,8 @@ from contractors.models import ContractorPerson, FunctionFieldAllowance, Job
 from contractors.services import job_assign
 from contractors.tests.factories import AgreementFactory, CompanyFactory, PersonFactory, function
 from core.tests.images import phone_photo_jpeg
-from legal.models import AuthorityKind, LegalDocument
-from legal.services import DocumentUpload, legal_request_register
+from legal.models import LegalDocument
+from legal.tests.factories import police_request_register
 from mail.models import OutboxMessage
 from mail.tasks import deliver_outbox_message
 from orders.models import Order
@@ -138,26 +138,7 @@ def world_build() -> World:
     device = TOTPDevice.objects.create(user=contractor.user, name="TOTP", confirmed=True)
 
     today = timezone.localdate()
-    legal = legal_request_register(
-        authority_kind=AuthorityKind.POLICE,
-        requester="Drejtoria Vendore e Policisë Tiranë",
-        legal_basis="Kodi i Procedurës Penale, neni 191",
-        reference="Prot. 1234/5",
-        received_on=today,
-        deadline=today + timedelta(days=10),
-        people=[owner],
-        categories=[Category.IDENTITY, Category.CONTACT],
-        period_start=today - timedelta(days=30),
-        period_end=today,
-        documents=[
-            DocumentUpload(
-                title="Urdhër i prokurorisë",
-                content=b"%PDF-1.4 urdher",
-                content_type="application/pdf",
-            )
-        ],
-        actor=officer,
-    )
+    legal = police_request_register(people=[owner], actor=officer)
     erasure_request_register(
         subject=owner, channel=RequestChannel.PHONE, received_on=today, actor=officer
     )

@@ -35,15 +35,13 @@ from core.testing import run_tasks
 from core.testing.s3 import BUCKET, bucket_names, s3_client, s3_environ, s3_storages
 from core.tests.images import phone_photo_jpeg
 from core.uploads import image_clean
-from legal.models import AuthorityKind, DisclosurePackage
+from legal.models import DisclosurePackage
 from legal.services import (
-    DocumentUpload,
     legal_request_decide,
     legal_request_disclose,
-    legal_request_register,
     package_link,
 )
-from privacy.registry import Category
+from legal.tests.factories import police_request_register
 from privacy.roles import Role
 from rights.export import data_export_link, data_exports_expire
 from rights.models import DataExport, ExportStatus
@@ -210,27 +208,7 @@ def test_p11_legal_documents_and_package_are_sealed_in_the_bucket(
     # given a request from the police, with its document, approved and disclosed
     officer = StaffFactory(role=Role.DATA_PROTECTION_OFFICER)
     person = UserFactory()
-    today = timezone.localdate()
-    request = legal_request_register(
-        authority_kind=AuthorityKind.POLICE,
-        requester="Drejtoria Vendore e Policisë Tiranë",
-        legal_basis="Kodi i Procedurës Penale, neni 191",
-        reference="Prot. 1234/5",
-        received_on=today,
-        deadline=today + timedelta(days=10),
-        people=[person],
-        categories=[Category.IDENTITY, Category.CONTACT],
-        period_start=today - timedelta(days=30),
-        period_end=today,
-        documents=[
-            DocumentUpload(
-                title="Urdhër i prokurorisë",
-                content=b"%PDF-1.4 urdher",
-                content_type="application/pdf",
-            )
-        ],
-        actor=officer,
-    )
+    request = police_request_register(people=[person], actor=officer)
     request = legal_request_decide(
         request=request,
         outcome="approved",

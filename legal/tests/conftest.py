@@ -10,9 +10,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from legal.models import AuthorityKind, LegalRequest
-from legal.services import DocumentUpload, legal_request_register
-from privacy.registry import Category
+from legal.models import LegalRequest
+from legal.tests.factories import police_request_register
 from privacy.roles import Role
 from staff.tests.factories import StaffFactory
 
@@ -49,28 +48,6 @@ def register(officer: User) -> Callable[..., LegalRequest]:
     """Register a request about `people` (police, a month back, contact and identity)."""
 
     def registered(*, people: list[User], **changes: Any) -> LegalRequest:
-        today = timezone.localdate()
-        details: dict[str, Any] = {
-            "authority_kind": AuthorityKind.POLICE,
-            "requester": "Drejtoria Vendore e Policisë Tiranë",
-            "legal_basis": "Kodi i Procedurës Penale, neni 191",
-            "reference": "Prot. 1234/5",
-            "received_on": today,
-            "deadline": today + timedelta(days=10),
-            "people": people,
-            "categories": [Category.IDENTITY, Category.CONTACT],
-            "period_start": today - timedelta(days=30),
-            "period_end": today,
-            "documents": [
-                DocumentUpload(
-                    title="Urdhër i prokurorisë",
-                    content=b"%PDF-1.4 urdher",
-                    content_type="application/pdf",
-                )
-            ],
-            "actor": officer,
-            **changes,
-        }
-        return legal_request_register(**details)
+        return police_request_register(people=people, **{"actor": officer, **changes})
 
     return registered
